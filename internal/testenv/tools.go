@@ -56,6 +56,23 @@ func CorpusDir(name string) (string, error) {
 	return dir, nil
 }
 
+// SharedFile returns the path of a file in ../shared beside the module root
+// (the project's shared notes, such as SYSTEMS.md), or skips (fails under
+// CI) when it is absent.
+func SharedFile(t testing.TB, name string) string {
+	t.Helper()
+	mod, err := ModuleRoot()
+	if err != nil {
+		missing(t, err.Error())
+		return ""
+	}
+	path := filepath.Join(mod, "..", "shared", name)
+	if _, err := os.Stat(path); err != nil {
+		missing(t, fmt.Sprintf("needs ../shared/%s beside the checkout: %v", name, err))
+	}
+	return path
+}
+
 // ModuleRoot walks up from the working directory to the directory that
 // holds go.mod.
 func ModuleRoot() (string, error) {

@@ -1,0 +1,44 @@
+# The entry points of deepsys. THE two commands are `make tour` and
+# `make test`; both install what they need through scripts/setup-deps.
+SHELL   := /bin/bash
+GO      ?= go
+BIN     := bin/deepsys
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo devel)
+
+# Under CI a missing capability or corpus fails a test instead of skipping it
+# (internal/testenv): a skip must never turn a red run green.
+ifneq ($(strip $(CI)),)
+export DEEPSYS_REQUIRE_ALL := 1
+endif
+
+.PHONY: setup build tour test bench lint fuzz
+
+setup:
+	scripts/setup-deps
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/deepsys
+
+tour: setup build
+	$(BIN) tour
+
+test: setup
+	$(GO) test -count=1 -timeout 25m ./...
+
+bench: setup build
+	$(BIN) bench --markdown docs/BENCHMARKS.md
+	@echo "wrote docs/BENCHMARKS.md"
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+# Run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=1m).
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done

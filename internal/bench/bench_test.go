@@ -1,0 +1,186 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// scripted returns a contestant whose rounds return vals in turn and who
+// appends its name to log each time it runs.
+func scripted(name string, log *[]string, vals ...float64) Contestant {
+	i := 0
+	return Contestant{Name: name, Run: func() (float64, error) {
+		*log = append(*log, name)
+		v := vals[i%len(vals)]
+		i++
+		return v, nil
+	}}
+}
+
+func TestMedianMinMax(t *testing.T) {
+	for _, tc := range []struct {
+		in            []float64
+		med, min, max float64
+	}{
+		{[]float64{5, 1, 3, 2, 4}, 3, 1, 5},
+		{[]float64{10, 2, 8, 4, 6, 100}, 7, 2, 100},
+		{[]float64{7, 7, 7, 7, 7}, 7, 7, 7},
+	} {
+		s := summarize(tc.in)
+		if s.Median != tc.med || s.Min != tc.min || s.Max != tc.max {
+			t.Errorf("summarize(%v) = med %v min %v max %v, want %v %v %v", tc.in, s.Median, s.Min, s.Max, tc.med, tc.min, tc.max)
+		}
+		if !reflect.DeepEqual(s.Rounds, tc.in) {
+			t.Errorf("summarize reordered the rounds: %v", s.Rounds)
+		}
+	}
+}
+
+func TestInterleavedOrder(t *testing.T) {
+	var log []string
+	w := Workload{Name: "w", Metric: "t", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("A", &log, 1), scripted("B", &log, 2), scripted("C", &log, 3)}}
+	if _, err := Run("sys", []Workload{w}, Options{Warmup: 1, Rounds: 5}); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Repeat("ABC", 6) // one warm-up round + five measured
+	if got := strings.Join(log, ""); got != want {
+		t.Fatalf("run order %s, want %s", got, want)
+	}
+}
+
+func TestWarmupDiscarded(t *testing.T) {
+	var log []string
+	w := Workload{Name: "w", Metric: "t", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("A", &log, 1000, 1, 1, 1, 1, 1)}}
+	r, err := Run("sys", []Workload{w}, Options{Warmup: 1, Rounds: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Measured[0].Stats[0]; s.Max != 1 {
+		t.Fatalf("warm-up value leaked into the rounds: %+v", s)
+	}
+}
+
+func TestRatioDirection(t *testing.T) {
+	var log []string
+	lower := Workload{Name: "latency", Metric: "lookup", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("deepsys", &log, 50), scripted("peer", &log, 100)}}
+	higher := Workload{Name: "throughput", Metric: "lookups", Unit: "Mops/s", Better: HigherIsBetter,
+		Contestants: []Contestant{scripted("deepsys", &log, 200), scripted("peer", &log, 100)}}
+	slower := Workload{Name: "slow", Metric: "lookup", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("deepsys", &log, 300), scripted("peer", &log, 100)}}
+	r, err := Run("sys", []Workload{lower, higher, slower}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := r.Results()
+	for i, want := range []struct {
+		ratio float64
+		wins  bool
+	}{{0.5, true}, {2, true}, {3, false}} {
+		if res[i].Ratio != want.ratio || res[i].Wins() != want.wins {
+			t.Errorf("%s: ratio %v wins %v, want %v %v", res[i].Workload, res[i].Ratio, res[i].Wins(), want.ratio, want.wins)
+		}
+	}
+}
+
+func TestJSONSchema(t *testing.T) {
+	var log []string
+	w := Workload{Name: "lookup N=10", Metric: "lookup", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("deepsys", &log, 10), scripted("p1", &log, 20), scripted("p2", &log, 5)}}
+	r, err := Run("hashring", []Workload{w}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		System  string           `json:"system"`
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.System != "hashring" || len(doc.Results) != 2 {
+		t.Fatalf("got system %q with %d results, want hashring with 2", doc.System, len(doc.Results))
+	}
+	for _, key := range []string{"workload", "metric", "unit", "deepsys", "peer", "peer_value", "ratio", "better"} {
+		if _, ok := doc.Results[0][key]; !ok {
+			t.Errorf("result lacks key %q: %v", key, doc.Results[0])
+		}
+	}
+	if doc.Results[1]["peer"] != "p2" || doc.Results[1]["ratio"] != 2.0 || doc.Results[1]["better"] != "lower" {
+		t.Errorf("second result = %v", doc.Results[1])
+	}
+}
+
+func TestMarkdownAndPNG(t *testing.T) {
+	var log []string
+	w := Workload{Name: "lookup", Metric: "lookup", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("deepsys", &log, 10), scripted("peer", &log, 20)}}
+	r, err := Run("sys", []Workload{w}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| lookup | ns/op | 10.00 [10.00–10.00] | peer | 20.00 [20.00–20.00] | 0.50 | lower ✓ |") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+	path := filepath.Join(t.TempDir(), "chart.png")
+	if err := r.WritePNG(path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Fatalf("chart is not a PNG: %v", err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	boom := errors.New("boom")
+	ok := Contestant{Name: "ok", Run: func() (float64, error) { return 1, nil }}
+	for name, tc := range map[string]struct {
+		w   Workload
+		opt Options
+	}{
+		"too few rounds":   {Workload{Name: "w", Better: LowerIsBetter, Contestants: []Contestant{ok}}, Options{Rounds: 3}},
+		"no direction":     {Workload{Name: "w", Contestants: []Contestant{ok}}, Options{}},
+		"no contestants":   {Workload{Name: "w", Better: LowerIsBetter}, Options{}},
+		"nil run":          {Workload{Name: "w", Better: LowerIsBetter, Contestants: []Contestant{{Name: "x"}}}, Options{}},
+		"contestant error": {Workload{Name: "w", Better: LowerIsBetter, Contestants: []Contestant{{Name: "x", Run: func() (float64, error) { return 0, boom }}}}, Options{}},
+	} {
+		if _, err := Run("sys", []Workload{tc.w}, tc.opt); err == nil {
+			t.Errorf("%s: Run succeeded, want an error", name)
+		}
+	}
+}
+
+func TestNsPerOpAndPerSecond(t *testing.T) {
+	calls := 0
+	run := NsPerOp(1000, func(int) { calls++ })
+	ns, err := run()
+	if err != nil || calls != 1000 || ns <= 0 {
+		t.Fatalf("NsPerOp: %v ns, %d calls, err %v", ns, calls, err)
+	}
+	rate, err := PerSecond(func() (float64, error) { return 50, nil })()
+	if err != nil || rate != 20 {
+		t.Fatalf("PerSecond(50 ns/op) = %v Mops/s, %v; want 20", rate, err)
+	}
+}

@@ -1,0 +1,160 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Report is the outcome of Run for one system.
+type Report struct {
+	System   string
+	Rounds   int
+	Measured []Measured
+}
+
+// Result is one row of the DESIGN.md schema: deepsys against one peer on
+// one workload. Ratio is deepsys/peer of the medians.
+type Result struct {
+	Workload  string  `json:"workload"`
+	Metric    string  `json:"metric"`
+	Unit      string  `json:"unit"`
+	Deepsys   float64 `json:"deepsys"`
+	Peer      string  `json:"peer"`
+	PeerValue float64 `json:"peer_value"`
+	Ratio     float64 `json:"ratio"`
+	Better    Better  `json:"better"`
+	// Spread, beyond the schema's required keys.
+	DeepsysMin float64 `json:"deepsys_min"`
+	DeepsysMax float64 `json:"deepsys_max"`
+	PeerMin    float64 `json:"peer_min"`
+	PeerMax    float64 `json:"peer_max"`
+}
+
+// Wins reports whether deepsys beat (or tied) the peer in this result.
+func (r Result) Wins() bool {
+	if r.Better == HigherIsBetter {
+		return r.Ratio >= 1
+	}
+	return r.Ratio <= 1
+}
+
+// Results flattens the report to one Result per (workload, peer). A
+// workload with no peer yields one row with an empty Peer and ratio 0.
+func (r *Report) Results() []Result {
+	var out []Result
+	for _, m := range r.Measured {
+		w, d := m.Workload, m.Stats[0]
+		base := Result{Workload: w.Name, Metric: w.Metric, Unit: w.Unit, Better: w.Better,
+			Deepsys: d.Median, DeepsysMin: d.Min, DeepsysMax: d.Max}
+		if len(m.Stats) == 1 {
+			out = append(out, base)
+		}
+		for i, p := range m.Stats[1:] {
+			res := base
+			res.Peer = w.Contestants[i+1].Name
+			res.PeerValue, res.PeerMin, res.PeerMax = p.Median, p.Min, p.Max
+			if p.Median != 0 {
+				res.Ratio = d.Median / p.Median
+			}
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// jsonReport is the file format of --json.
+type jsonReport struct {
+	System  string   `json:"system"`
+	Rounds  int      `json:"rounds"`
+	Results []Result `json:"results"`
+}
+
+// WriteJSON writes the report in the DESIGN.md schema.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jsonReport{System: r.System, Rounds: r.Rounds, Results: r.Results()})
+}
+
+// WriteJSONFile writes the JSON report to path.
+func (r *Report) WriteJSONFile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := r.WriteJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("bench: writing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// WriteMarkdown writes one table: workload, deepsys median [min-max], peer,
+// peer median [min-max], ratio and how to read it.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s (median of %d interleaved rounds; ratio = deepsys / peer)\n\n", r.System, r.Rounds)
+	b.WriteString("| workload | unit | deepsys | peer | peer value | ratio | better |\n")
+	b.WriteString("|---|---|---:|---|---:|---:|---|\n")
+	for _, res := range r.Results() {
+		verdict := "—"
+		if res.Peer != "" {
+			verdict = fmt.Sprintf("%s %s", res.Better, map[bool]string{true: "✓", false: "✗"}[res.Wins()])
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", res.Workload, res.Unit,
+			spread(res.Deepsys, res.DeepsysMin, res.DeepsysMax), orDash(res.Peer),
+			peerCell(res), ratioCell(res), verdict)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func spread(med, lo, hi float64) string {
+	return fmt.Sprintf("%s [%s–%s]", num(med), num(lo), num(hi))
+}
+
+func peerCell(r Result) string {
+	if r.Peer == "" {
+		return "—"
+	}
+	return spread(r.PeerValue, r.PeerMin, r.PeerMax)
+}
+
+func ratioCell(r Result) string {
+	if r.Peer == "" || r.PeerValue == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", r.Ratio)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// num prints with 3 significant digits, without exponent for the ranges
+// benchmarks produce.
+func num(v float64) string {
+	switch a := abs(v); {
+	case a >= 1000:
+		return fmt.Sprintf("%.0f", v)
+	case a >= 100:
+		return fmt.Sprintf("%.1f", v)
+	case a >= 1:
+		return fmt.Sprintf("%.2f", v)
+	default:
+		return fmt.Sprintf("%.3g", v)
+	}
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -1,0 +1,6 @@
+package policy
+
+// AllowedEdges lists every import of one system by another, with the
+// reason, exactly as docs/ARCHITECTURE.md does (a test keeps the two in
+// step). A system uses another only through its public API.
+var AllowedEdges = map[Edge]string{}
