@@ -389,3 +389,156 @@ func stddev(xs []float64) float64 {
 	}
 	return math.Sqrt(sq)
 }
+
+// noPanic runs f and turns a panic into a test failure naming what panicked.
+func noPanic(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Errorf("%s panicked: %v", what, p)
+		}
+	}()
+	f()
+}
+
+// wantErr fails unless err wraps want.
+func wantErr(t *testing.T, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: err = %v, want %v", what, err, want)
+	}
+}
+
+func TestUnknownAlgorithm(t *testing.T) {
+	_, err := New("no-such-algorithm", testNodes(3), Options{})
+	wantErr(t, "New(no-such-algorithm)", err, ErrUnknownAlgo)
+}
+
+// TestBadInput: every algorithm answers bad input with the documented error
+// and never panics.
+func TestBadInput(t *testing.T) {
+	forEachAlgorithm(t, func(t *testing.T, algo string) {
+		noPanic(t, "New with bad nodes", func() { checkBadNodes(t, algo) })
+		noPanic(t, "an empty ring", func() { checkEmpty(t, algo) })
+		noPanic(t, "bad Add and Remove", func() { checkBadChanges(t, algo) })
+	})
+}
+
+func checkBadNodes(t *testing.T, algo string) {
+	for _, tc := range []struct {
+		what  string
+		nodes []Node
+		want  error
+	}{
+		{"empty name", []Node{{Name: "a"}, {Name: ""}}, ErrBadOption},
+		{"duplicate", []Node{{Name: "a"}, {Name: "b"}, {Name: "a"}}, ErrDuplicate},
+		{"negative weight", []Node{{Name: "a", Weight: -1}}, ErrBadWeight},
+		{"NaN weight", []Node{{Name: "a", Weight: math.NaN()}}, ErrBadWeight},
+		{"infinite weight", []Node{{Name: "a", Weight: math.Inf(1)}}, ErrBadWeight},
+	} {
+		h, err := New(algo, tc.nodes, Options{})
+		wantErr(t, "New with "+tc.what, err, tc.want)
+		if h != nil {
+			t.Errorf("New with %s returned a Hasher and %v", tc.what, err)
+		}
+	}
+	// Weight 0 means 1: accepted.
+	if _, err := New(algo, []Node{{Name: "a", Weight: 0}}, Options{}); err != nil {
+		t.Errorf("New with weight 0 (meaning 1): %v", err)
+	}
+}
+
+// checkEmpty: Lookup on a ring built empty, and on one emptied by Remove.
+func checkEmpty(t *testing.T, algo string) {
+	h, err := New(algo, nil, Options{})
+	if err != nil {
+		t.Fatalf("New with no nodes: %v", err)
+	}
+	_, err = h.Lookup("k")
+	wantErr(t, "Lookup on a new empty ring", err, ErrEmpty)
+	h = mustNew(t, algo, testNodes(3))
+	for i := 2; i >= 0; i-- { // last first: jump can remove only the last
+		if err := h.Remove(fmt.Sprintf("node-%d", i)); err != nil {
+			t.Fatalf("Remove(node-%d): %v", i, err)
+		}
+	}
+	_, err = h.Lookup("k")
+	wantErr(t, "Lookup after removing every node", err, ErrEmpty)
+	if err := h.Add(Node{Name: "again"}); err != nil {
+		t.Fatalf("Add to an emptied ring: %v", err)
+	}
+	if got, err := h.Lookup("k"); got != "again" || err != nil {
+		t.Errorf("Lookup with one node = %q, %v; want \"again\"", got, err)
+	}
+}
+
+// checkBadChanges: refused changes leave the membership as it was.
+func checkBadChanges(t *testing.T, algo string) {
+	h := mustNew(t, algo, testNodes(3))
+	wantErr(t, "Remove(unknown)", h.Remove("nope"), ErrUnknownNode)
+	wantErr(t, "Add(duplicate)", h.Add(Node{Name: "node-1"}), ErrDuplicate)
+	wantErr(t, "Add(empty name)", h.Add(Node{}), ErrBadOption)
+	wantErr(t, "Add(negative weight)", h.Add(Node{Name: "x", Weight: -2}), ErrBadWeight)
+	wantErr(t, "Add(NaN weight)", h.Add(Node{Name: "x", Weight: math.NaN()}), ErrBadWeight)
+	if got := h.Nodes(); !slices.Equal(got, testNodes(3)) {
+		t.Errorf("after refused changes Nodes() = %v, want %v", got, testNodes(3))
+	}
+	if got := h.Algorithm(); got != algo {
+		t.Errorf("Algorithm() = %q, want %q", got, algo)
+	}
+	h.Nodes()[0].Name = "changed"
+	if h.Nodes()[0].Name != "node-0" {
+		t.Error("Nodes() returned the internal slice")
+	}
+}
+
+// TestLookupAllocs: a lookup allocates nothing, short key or long.
+func TestLookupAllocs(t *testing.T) {
+	forEachAlgorithm(t, func(t *testing.T, algo string) {
+		h := mustNew(t, algo, testNodes(100))
+		skipIfWaived(t, h, "allocs")
+		for _, key := range []string{"k", "key:12345", fmt.Sprintf("%0200d", 7)} {
+			if a := testing.AllocsPerRun(200, func() { _, _ = h.Lookup(key) }); a != 0 {
+				t.Errorf("Lookup of a %d-byte key: %v allocations", len(key), a)
+			}
+		}
+	})
+}
+
+// incrementalAlgorithms rebuild the same structure whether nodes come
+// through New or through Add and Remove (not so AnchorHash or MementoHash,
+// whose state remembers the order of removals).
+var incrementalAlgorithms = []string{
+	"ring", "ketama", "ketama-twemproxy-md5", "ketama-twemproxy-fnv1a64", "jump", "rendezvous", "maglev",
+}
+
+// TestIncrementalMatchesNew: a ring grown by Add and shrunk by Remove maps
+// keys exactly as one built by New over the same members.
+func TestIncrementalMatchesNew(t *testing.T) {
+	keys := testKeys(5000)
+	for _, algo := range incrementalAlgorithms {
+		t.Run(algo, func(t *testing.T) {
+			h := mustNew(t, algo, testNodes(5))
+			for _, n := range testNodes(40)[5:] {
+				if err := h.Add(n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			members := testNodes(40)
+			gone := []string{"node-39", "node-7"}
+			if removeLastOnly[algo] {
+				gone = gone[:1]
+			}
+			for _, name := range gone {
+				if err := h.Remove(name); err != nil {
+					t.Fatal(err)
+				}
+				members = slices.DeleteFunc(members, func(n Node) bool { return n.Name == name })
+			}
+			want := owners(t, mustNew(t, algo, members), keys)
+			if got := owners(t, h, keys); !slices.Equal(got, want) {
+				t.Error("Add/Remove and New disagree")
+			}
+		})
+	}
+}
