@@ -68,14 +68,13 @@ func init() {
 	register("ketama-twemproxy-fnv1a64", newKetama("ketama-twemproxy-fnv1a64", fnv1a64Tw))
 }
 
-// ketama is one continuum: points sorted by value, owners[i] the index in
-// set.list of the server that owns points[i].
+// ketama is one continuum: its points on a circle (circle.go), owned by
+// positions in set.list.
 type ketama struct {
 	algo    string
 	keyHash func(string) uint32
 	set     *nodeSet
-	points  []uint32
-	owners  []int32
+	c       circle[uint32]
 }
 
 func newKetama(algo string, keyHash func(string) uint32) constructor {
@@ -99,11 +98,10 @@ func (k *ketama) Algorithm() string { return k.algo }
 func (k *ketama) Nodes() []Node     { return k.set.nodes() }
 
 func (k *ketama) Lookup(key string) (string, error) {
-	if len(k.points) == 0 {
+	if len(k.c.points) == 0 {
 		return "", ErrEmpty
 	}
-	i := successor(k.points, k.keyHash(key))
-	return k.set.list[k.owners[i]].Name, nil
+	return k.set.list[k.c.owner(k.keyHash(key))].Name, nil
 }
 
 // Add rebuilds the continuum: every server's point count depends on n and on
@@ -141,27 +139,17 @@ func checkKetamaWeight(n Node) error {
 	return nil
 }
 
-// ketamaPoint is a point before sorting.
-type ketamaPoint struct {
-	value uint32
-	owner int32
-}
-
 // rebuild computes the continuum from the node list (steps 1-4).
 func (k *ketama) rebuild() {
 	list := k.set.list
 	total := float32(k.set.totalWeight())
-	pts := make([]ketamaPoint, 0, ketamaPointsPerServer*len(list))
+	pts := make([]point[uint32], 0, ketamaPointsPerServer*len(list))
 	for i, n := range list {
 		digests := ketamaDigests(float32(n.Weight), total, len(list))
 		pts = appendKetamaPoints(pts, ketamaHost(n.Name), digests, int32(i))
 	}
-	slices.SortStableFunc(pts, func(a, b ketamaPoint) int { return cmp.Compare(a.value, b.value) })
-	k.points = make([]uint32, len(pts))
-	k.owners = make([]int32, len(pts))
-	for i, p := range pts {
-		k.points[i], k.owners[i] = p.value, p.owner
-	}
+	slices.SortStableFunc(pts, func(a, b point[uint32]) int { return cmp.Compare(a.value, b.value) })
+	k.c.set(pts)
 }
 
 // ketamaDigests is step 2, one float32 rounding per C operation (the explicit
@@ -194,13 +182,13 @@ func ketamaHost(name string) string {
 }
 
 // appendKetamaPoints is step 3 for one server.
-func appendKetamaPoints(pts []ketamaPoint, host string, digests int, owner int32) []ketamaPoint {
+func appendKetamaPoints(pts []point[uint32], host string, digests int, owner int32) []point[uint32] {
 	buf := make([]byte, 0, len(host)+12)
 	for i := 0; i < digests; i++ {
 		buf = strconv.AppendUint(append(append(buf[:0], host...), '-'), uint64(i), 10)
 		d := md5.Sum(buf)
 		for j := 0; j < ketamaPointsPerDigest; j++ {
-			pts = append(pts, ketamaPoint{binary.LittleEndian.Uint32(d[4*j:]), owner})
+			pts = append(pts, point[uint32]{binary.LittleEndian.Uint32(d[4*j:]), owner})
 		}
 	}
 	return pts

@@ -16,11 +16,11 @@ package hashring
 //     (Karger et al. §4 take V = O(log n) for a constant-factor bound).
 //  2. Point j of node "name" is hash2(name, j): xxHash64 seeded with j, so no
 //     "name#j" string is built and the points of one node are independent.
-//  3. points holds all points sorted (ties broken by the owner's position,
-//     so a ring grown by Add equals one built by New); owners[i] is the
-//     position in the node list of the owner of points[i].
-//  4. Lookup hashes the key with hashKey and binary-searches the first point
-//     >= h, wrapping to points[0]: the branch-free lower bound in successor.
+//  3. The points go on a circle (circle.go) sorted, ties broken by the
+//     owner's position, so that a ring grown by Add equals one built by New.
+//  4. Lookup hashes the key with hashKey and finds the first point >= h,
+//     wrapping to the first point: circle.owner, an indexed, branch-free
+//     binary search.
 //  5. Add merges the new node's sorted points into the ring, Remove filters
 //     its points out: O(points), no rehashing of the other nodes.
 
@@ -43,8 +43,7 @@ func init() { register("ring", newRing) }
 type ring struct {
 	set    *nodeSet
 	vnodes int
-	points []uint64
-	owners []int32
+	c      circle[uint64]
 }
 
 func newRing(nodes []Node, opt Options) (Hasher, error) {
@@ -60,46 +59,32 @@ func newRing(nodes []Node, opt Options) (Hasher, error) {
 		return nil, err
 	}
 	r := &ring{set: set, vnodes: v}
-	var all []ringPoint
+	var all []point[uint64]
 	for i, n := range set.list {
 		count, err := r.pointCount(n, len(all))
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range nodePoints(n.Name, count) {
-			all = append(all, ringPoint{p, int32(i)})
-		}
+		all = append(all, nodePoints(n.Name, count, int32(i))...)
 	}
-	r.build(all)
+	slices.SortFunc(all, comparePoints) // step 3
+	r.c.set(all)
 	return r, nil
 }
 
-// ringPoint is a point and its owner's position, before sorting.
-type ringPoint struct {
-	value uint64
-	owner int32
-}
-
-// build sorts all points by value, then owner (step 3).
-func (r *ring) build(all []ringPoint) {
-	slices.SortFunc(all, func(a, b ringPoint) int {
-		return cmp.Or(cmp.Compare(a.value, b.value), cmp.Compare(a.owner, b.owner))
-	})
-	r.points, r.owners = make([]uint64, len(all)), make([]int32, len(all))
-	for i, p := range all {
-		r.points[i], r.owners[i] = p.value, p.owner
-	}
+// comparePoints orders by value, then owner (step 3).
+func comparePoints(a, b point[uint64]) int {
+	return cmp.Or(cmp.Compare(a.value, b.value), cmp.Compare(a.owner, b.owner))
 }
 
 func (r *ring) Algorithm() string { return "ring" }
 func (r *ring) Nodes() []Node     { return r.set.nodes() }
 
 func (r *ring) Lookup(key string) (string, error) {
-	if len(r.points) == 0 {
+	if len(r.c.points) == 0 {
 		return "", ErrEmpty
 	}
-	i := successor(r.points, hashKey(key))
-	return r.set.list[r.owners[i]].Name, nil
+	return r.set.list[r.c.owner(hashKey(key))].Name, nil
 }
 
 func (r *ring) Add(n Node) error {
@@ -107,14 +92,14 @@ func (r *ring) Add(n Node) error {
 	if err != nil {
 		return err
 	}
-	count, err := r.pointCount(n, len(r.points))
+	count, err := r.pointCount(n, len(r.c.points))
 	if err != nil {
 		return err
 	}
 	if err := r.set.add(n, true); err != nil {
 		return err
 	}
-	r.merge(nodePoints(n.Name, count), int32(len(r.set.list)-1))
+	r.merge(nodePoints(n.Name, count, int32(len(r.set.list)-1)))
 	return nil
 }
 
@@ -138,70 +123,39 @@ func (r *ring) pointCount(n Node, have int) (int, error) {
 	return int(p), nil
 }
 
-// nodePoints is step 2: the sorted points of one node.
-func nodePoints(name string, count int) []uint64 {
-	pts := make([]uint64, count)
+// nodePoints is step 2: the sorted points of the node at position owner.
+func nodePoints(name string, count int, owner int32) []point[uint64] {
+	pts := make([]point[uint64], count)
 	for j := range pts {
-		pts[j] = hash2(name, uint64(j))
+		pts[j] = point[uint64]{hash2(name, uint64(j)), owner}
 	}
-	slices.Sort(pts)
+	slices.SortFunc(pts, comparePoints)
 	return pts
 }
 
-// merge adds the sorted points of the node at position owner, which is the
-// last position, so on equal values the older point stays first (step 3).
-func (r *ring) merge(add []uint64, owner int32) {
-	points := make([]uint64, 0, len(r.points)+len(add))
-	owners := make([]int32, 0, cap(points))
-	i, j := 0, 0
-	for i < len(r.points) || j < len(add) {
-		if j == len(add) || (i < len(r.points) && r.points[i] <= add[j]) {
-			points, owners = append(points, r.points[i]), append(owners, r.owners[i])
-			i++
+// merge adds the sorted points of the node that was added last, so on equal
+// values the older point stays first (step 3).
+func (r *ring) merge(add []point[uint64]) {
+	old := r.c.points
+	points := make([]point[uint64], 0, len(old)+len(add))
+	for len(old) > 0 && len(add) > 0 {
+		if old[0].value <= add[0].value {
+			points, old = append(points, old[0]), old[1:]
 		} else {
-			points, owners = append(points, add[j]), append(owners, owner)
-			j++
+			points, add = append(points, add[0]), add[1:]
 		}
 	}
-	r.points, r.owners = points, owners
+	r.c.set(append(append(points, old...), add...))
 }
 
 // filter drops the points of the node that was at position gone and
 // renumbers the owners after it, as nodeSet.remove shifted them.
 func (r *ring) filter(gone int32) {
-	k := 0
-	for i, o := range r.owners {
-		if o == gone {
-			continue
+	points := slices.DeleteFunc(r.c.points, func(p point[uint64]) bool { return p.owner == gone })
+	for i := range points {
+		if points[i].owner > gone {
+			points[i].owner--
 		}
-		if o > gone {
-			o--
-		}
-		r.points[k], r.owners[k] = r.points[i], o
-		k++
 	}
-	r.points, r.owners = r.points[:k], r.owners[:k]
-}
-
-// successor returns the index of the first element of the sorted, non-empty
-// a that is >= x, or 0 when x is above them all: the clockwise successor of
-// x on the ring. The loop halves [base, base+n], which always holds the
-// lower bound, with one compare and a conditional move per step and no
-// branch to mispredict.
-func successor[T uint32 | uint64](a []T, x T) int {
-	base, n := 0, len(a)
-	for n > 1 {
-		half := n >> 1
-		if a[base+half] < x {
-			base += half
-		}
-		n -= half
-	}
-	if a[base] < x {
-		base++
-	}
-	if base == len(a) {
-		return 0
-	}
-	return base
+	r.c.set(points)
 }
