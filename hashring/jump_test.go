@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestJumpHashReference: buckets printed by the paper's Figure 1 C++ code,
+// TestJumpHashReference: buckets printed by the paper's C++ code (typed in),
 // compiled with g++ 12 -O2 on this machine.
 func TestJumpHashReference(t *testing.T) {
 	ns := []int{1, 2, 7, 19, 100, 1000, 65536, 1000000, 2147483647}

@@ -159,3 +159,19 @@ func TestKetamaLookupAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestTwemproxyEmptyKey: twemproxy's server_pool_hash maps the empty key to
+// hash 0, the first point; libmemcached hashes it with MD5 like any key.
+func TestTwemproxyEmptyKey(t *testing.T) {
+	nodes, _ := ParseServers("127.0.0.1:31311:1,127.0.0.1:31312:1,127.0.0.1:31313:2")
+	for _, algo := range []string{"ketama-twemproxy-md5", "ketama-twemproxy-fnv1a64"} {
+		k := mustNew(t, algo, nodes).(*ketama)
+		want := k.set.list[k.c.points[0].owner].Name
+		if got, err := k.Lookup(""); err != nil || got != want {
+			t.Errorf("%s: Lookup(\"\") = %q, %v; want %q (the first point)", algo, got, err, want)
+		}
+	}
+	if md5Key("") != 0xd98c1dd4 { // MD5("") = d41d8cd98f00b204e9800998ecf8427e
+		t.Errorf("md5Key(\"\") = %#x", md5Key(""))
+	}
+}

@@ -37,7 +37,7 @@ type propertyRule struct {
 // rules, one per algorithm; an algorithm not listed gets defaultRule.
 //
 //	algorithm     spread  peak  stray  source
-//	ring          0.079   -     0      Karger et al. 1997 §4: a node's share is the sum of V = 160 arcs,
+//	ring          0.079   -     0      Karger et al. 1997: a node's share is the sum of V = 160 arcs,
 //	                                   relative spread 1/sqrt(V)
 //	ketama,       0.079   -     0.035  as ring (160 points a server); stray: ketama.go step 2, the float32
 //	ketama-tw-md5                      quirk adds or drops 4 of a server's 160 points when n changes
@@ -541,4 +541,31 @@ func TestIncrementalMatchesNew(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConcurrentLookups: Lookup is safe for concurrent use while nothing
+// changes the membership (the Hasher contract); run with -race to see.
+func TestConcurrentLookups(t *testing.T) {
+	keys := testKeys(2000)
+	forEachAlgorithm(t, func(t *testing.T, algo string) {
+		h := mustNew(t, algo, testNodes(20))
+		want := owners(t, h, keys)
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				for i, k := range keys {
+					if got, err := h.Lookup(k); err != nil || got != want[i] {
+						errs <- fmt.Errorf("concurrent Lookup(%q) = %q, %v; want %q", k, got, err, want[i])
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+	})
 }

@@ -13,7 +13,8 @@ package hashring
 //     Options.VirtualNodes (default 160, ketama's figure). One point per node
 //     leaves shares that vary by a factor of O(log n); with V points a node's
 //     share is a sum of V arcs and its relative spread falls like 1/sqrt(V)
-//     (Karger et al. §4 take V = O(log n) for a constant-factor bound).
+//     (Karger et al. give each node O(log n) copies for a constant-factor
+//     bound).
 //  2. Point j of node "name" is hash2(name, j): xxHash64 seeded with j, so no
 //     "name#j" string is built and the points of one node are independent.
 //  3. The points go on a circle (circle.go) sorted, ties broken by the
