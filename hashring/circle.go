@@ -10,12 +10,13 @@ package hashring
 //
 //  1. points is sorted by value; each point carries its owner, the position
 //     of its node in the node list, in the same cache line as its value.
-//  2. index cuts the circle into 2^b equal arcs, 2^b about a quarter of the
-//     points: index[p] is the first point whose top b bits are >= p. The
-//     successor of x is then in [index[p], index[p+1]] for p = x's top b
-//     bits, a range of about four points, so the search takes about two
-//     steps and two cache misses (index, then point and owner together)
-//     instead of eighteen steps. The index costs one int32 per four points.
+//  2. index cuts the circle into 2^b equal arcs, 2^b between a quarter and
+//     a half of the number of points: index[p] is the first point whose top
+//     b bits are >= p. The successor of x is then in [index[p], index[p+1]]
+//     for p = x's top b bits, two to four points on average, so the search
+//     takes one or two steps and two cache misses (index, then point and
+//     owner together) instead of eighteen steps. The index costs one int32
+//     per two to four points.
 //  3. The search in that range has no data-dependent branch: the borrow of
 //     points[mid] - x is 1 exactly when points[mid] < x and becomes a mask.
 //     Go compiles the plain "if points[mid] < x { base = mid }" inside a

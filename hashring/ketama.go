@@ -224,8 +224,11 @@ const (
 // FNV-1a 64: its state is a uint32 that starts at the low 32 bits of the
 // 64-bit offset basis and is multiplied by the low 32 bits of the 64-bit
 // prime (0x1b3). Each byte is read as a C char, signed on x86-64, and
-// sign-extended before the xor; on a platform with unsigned char (arm64)
-// twemproxy maps keys with bytes >= 0x80 differently. Empty key: 0, as above.
+// sign-extended before the xor (twitter/twemproxy#313 proposed correct
+// variants beside these, kept for libmemcached compatibility); on a platform
+// with unsigned char (arm64) twemproxy maps keys with bytes >= 0x80
+// differently. The small multiplier mixes poorly: keys that share a prefix
+// land close together on the circle (twitter/twemproxy#195). Empty key: 0.
 func fnv1a64Tw(key string) uint32 {
 	if key == "" {
 		return 0

@@ -20,12 +20,15 @@ package hashring
 //     permutation of the slots because M is prime and 0 < skip < M.
 //  3. Fill: round after round, each node claims its next preference that is
 //     not yet taken, until all M slots are taken (Pseudocode 1).
-//  4. Weights (not in the paper, which balances equal backends): a node of
-//     weight w takes w / max(w) turns per round on average, by credit. Each
-//     round adds w / max(w) to its credit and it claims one slot per whole
-//     unit of credit. So the heaviest node claims every round and a node of
-//     half its weight every other round: shares proportional to weight, and
-//     with equal weights exactly the paper's round robin.
+//  4. Weights (not in the paper, which balances equal backends) by turn
+//     credit: each round adds w x n / sum(w) to a node's credit, and the node
+//     claims one slot per whole unit of credit. A light node skips rounds, a
+//     heavy one takes several turns in a row; its slots are proportional to
+//     its weight. With equal weights every node takes exactly one turn a
+//     round: the paper's round robin. Normalising by the sum, not by the
+//     largest weight, keeps the fill O(M) rounds-and-turns whatever the
+//     weights (about n claims a round); by the largest, one heavy node among
+//     light ones would need about M rounds of n nodes each.
 //  5. Lookup: table[(hashKey(key) x M) >> 64], Lemire's multiply-shift
 //     reduction, uniform like a modulo without the division.
 //  6. Add and Remove refill the whole table (O(M log M), §3.4). If nodes are
@@ -188,16 +191,24 @@ func (g *maglev) fill() {
 
 // preferences sets each node's permutation and share of turns (steps 2, 4).
 func (g *maglev) preferences() {
-	heaviest := 0.0
+	// Scale by the largest weight first: a sum of huge weights could
+	// overflow to +Inf, and then no node would ever earn a turn. Relative
+	// weights sum to between 1 and n, so the heaviest node's share is >= 1
+	// and every round claims at least one slot.
+	heaviest, relSum := 0.0, 0.0
 	for _, n := range g.set.list {
 		heaviest = math.Max(heaviest, n.Weight)
 	}
+	for _, n := range g.set.list {
+		relSum += n.Weight / heaviest
+	}
+	perRel := float64(len(g.set.list)) / relSum
 	g.pref = g.pref[:0]
 	for _, n := range g.set.list {
 		g.pref = append(g.pref, maglevPref{
 			slot:  hashKey(n.Name) % g.m,
 			skip:  hash2(n.Name, maglevSkipSeed)%(g.m-1) + 1,
-			share: n.Weight / heaviest,
+			share: n.Weight / heaviest * perRel,
 		})
 	}
 }

@@ -569,3 +569,26 @@ func TestConcurrentLookups(t *testing.T) {
 		}
 	})
 }
+
+// TestExtremeWeights: weights at the ends of float64 either are refused
+// with ErrBadWeight or ErrUnsupported, or work; they never hang or panic.
+func TestExtremeWeights(t *testing.T) {
+	nodes := []Node{{"huge-1", math.MaxFloat64}, {"huge-2", math.MaxFloat64}, {"tiny", 1e-300}, {"subnormal", 5e-324}}
+	for i := range 200 {
+		nodes = append(nodes, Node{fmt.Sprintf("light-%d", i), 1})
+	}
+	forEachAlgorithm(t, func(t *testing.T, algo string) {
+		noPanic(t, "extreme weights", func() {
+			h, err := New(algo, nodes, Options{})
+			if errors.Is(err, ErrBadWeight) || errors.Is(err, ErrUnsupported) {
+				t.Logf("refused: %v", err)
+				return
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range testKeys(100) {
+				checkMember(t, h, k)
+			}
+		})
+	})
+}

@@ -34,7 +34,7 @@ import (
 
 const (
 	defaultVirtualNodes = 160
-	// maxRingPoints bounds the ring (12 bytes a point) so that a huge weight
+	// maxRingPoints bounds the ring (16 bytes a point, 256 MiB) so that a huge weight
 	// or VirtualNodes is an error, not an out-of-memory crash.
 	maxRingPoints = 1 << 24
 )
