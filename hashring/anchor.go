@@ -34,7 +34,7 @@
 // their removal, so a remove followed by an add gives back the original
 // mapping exactly (under the new node's name). A key moves only when its
 // bucket is removed, or onto an added bucket, and every working bucket
-// receives an equal share of the keys (the paper's Theorems 1-2).
+// receives an equal share of the keys; the paper proves both.
 //
 // Our choices, which the paper leaves open: hash(k) is hashKey, reduced to
 // [0, n) by a multiply-shift (Lemire 2019) instead of a division; h_b(k) is
@@ -51,9 +51,9 @@ import (
 
 func init() { register("anchor", newAnchor) }
 
-// maxCapacity bounds Options.Capacity so that a mistaken huge value is an
+// bucketMaxCapacity bounds Options.Capacity so that a mistaken huge value is an
 // error instead of an out-of-memory crash (AnchorHash keeps 16 bytes a bucket).
-const maxCapacity = 1 << 22
+const bucketMaxCapacity = 1 << 22
 
 // splitmixGamma is 2^64 / phi, SplitMix64's increment: consecutive multiples are
 // far apart, so mix64 of them behaves as independent draws.
@@ -83,8 +83,8 @@ func bucketCapacity(algo string, opt Options, nodes int) (int, error) {
 	case c < nodes:
 		return 0, fmt.Errorf("%w: %s: Capacity %d is less than the %d initial nodes", ErrBadOption, algo, c, nodes)
 	}
-	if c > maxCapacity {
-		return 0, fmt.Errorf("%w: %s: Capacity %d is above the limit of %d buckets", ErrBadOption, algo, c, maxCapacity)
+	if c > bucketMaxCapacity {
+		return 0, fmt.Errorf("%w: %s: Capacity %d is above the limit of %d buckets", ErrBadOption, algo, c, bucketMaxCapacity)
 	}
 	return c, nil
 }

@@ -54,7 +54,7 @@ func anchorCheckInvariants(t *testing.T, h *anchor) {
 // TestAnchorMinimalDisruption: after any sequence of removals and additions,
 // a key moves only if its bucket was removed, or onto an added bucket; a
 // removal undone by an addition restores the mapping (the paper's
-// consistency, Theorem 1).
+// consistency).
 func TestAnchorMinimalDisruption(t *testing.T) {
 	keys := tbKeys(5000)
 	for _, n := range []int{10, 100} {
@@ -64,7 +64,7 @@ func TestAnchorMinimalDisruption(t *testing.T) {
 }
 
 // TestAnchorBalance: every working bucket gets an equal share, also after
-// removals (Theorem 2). 200k keys over about 70 nodes is about 2,900 a node,
+// removals (the paper's balance). 200k keys over about 70 nodes is about 2,900 a node,
 // so sampling noise alone keeps the peak near 1.06.
 func TestAnchorBalance(t *testing.T) {
 	keys := tbKeys(200_000)
@@ -90,7 +90,7 @@ func TestAnchorCapacity(t *testing.T) {
 	}{
 		{-1, 3, ErrBadOption},
 		{2, 3, ErrBadOption},
-		{maxCapacity + 1, 3, ErrBadOption},
+		{bucketMaxCapacity + 1, 3, ErrBadOption},
 		{3, 3, nil},
 		{0, 100, nil},
 	} {

@@ -5,9 +5,9 @@
 // node's load; with skewed keys or few nodes, some nodes get far more than
 // the average. The bounded-loads ring gives every node a capacity slightly
 // above the average load and passes a key on, clockwise, past the nodes that
-// are full. The paper shows that a key is then placed after visiting
-// O(1/eps^2) nodes on average, that no node ever exceeds the bound, and that
-// a change of membership moves O(1/eps^2) times the minimum number of keys.
+// are full. No node then exceeds the bound, and the paper proves that an
+// update (a key or a node arriving or leaving) moves O(1/eps^2) keys in
+// expectation, where a ring without the bound would move O(1).
 // Vimeo and HAProxy use it to balance connections: the "keys" are requests,
 // and a load is a count of them, so the same key acquired twice counts twice.
 //
@@ -54,8 +54,8 @@ func init() {
 // ErrNotAcquired is Bounded.Release on a node whose load is already zero.
 var ErrNotAcquired = errors.New("hashring: release without a matching acquire")
 
-// maxVirtualNodes bounds Options.VirtualNodes for the bounded ring.
-const maxVirtualNodes = 1 << 16
+// boundedMaxVNodes bounds Options.VirtualNodes for the bounded ring.
+const boundedMaxVNodes = 1 << 16
 
 // Bounded is the bounded-loads ring. Besides the Hasher methods it counts
 // loads: Acquire, Release and Loads. Like every Hasher it is not safe for
@@ -91,8 +91,8 @@ func NewBounded(nodes []Node, opt Options) (*Bounded, error) {
 	if vnodes == 0 {
 		vnodes = 160
 	}
-	if vnodes < 0 || vnodes > maxVirtualNodes {
-		return nil, fmt.Errorf("%w: bounded: VirtualNodes %d is outside 1..%d", ErrBadOption, vnodes, maxVirtualNodes)
+	if vnodes < 0 || vnodes > boundedMaxVNodes {
+		return nil, fmt.Errorf("%w: bounded: VirtualNodes %d is outside 1..%d", ErrBadOption, vnodes, boundedMaxVNodes)
 	}
 	b := &Bounded{set: &nodeSet{index: map[string]int{}}, eps: eps, vnodes: vnodes, slotOf: map[string]int32{}}
 	for _, nd := range nodes {

@@ -199,7 +199,7 @@ func TestBoundedOptions(t *testing.T) {
 	}
 	for _, opt := range []Options{
 		{Epsilon: -0.1}, {Epsilon: math.NaN()}, {Epsilon: math.Inf(1)},
-		{VirtualNodes: -1}, {VirtualNodes: maxVirtualNodes + 1},
+		{VirtualNodes: -1}, {VirtualNodes: boundedMaxVNodes + 1},
 	} {
 		if err := tbNewErr("bounded", tbNodes(2), opt); !errors.Is(err, ErrBadOption) {
 			t.Errorf("%+v: %v, want ErrBadOption", opt, err)

@@ -16,7 +16,7 @@ func TestDxCapacity(t *testing.T) {
 	}{
 		{-5, 3, 0, ErrBadOption},
 		{2, 3, 0, ErrBadOption},
-		{maxCapacity + 1, 3, 0, ErrBadOption},
+		{bucketMaxCapacity + 1, 3, 0, ErrBadOption},
 		{1, 1, 1, nil},
 		{3, 3, 4, nil},
 		{100, 3, 128, nil},

@@ -61,8 +61,8 @@ func newMemento(nodes []Node, _ Options) (Hasher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(set.list) > maxCapacity {
-		return nil, fmt.Errorf("%w: memento: %d nodes is above the limit of %d", ErrBadOption, len(set.list), maxCapacity)
+	if len(set.list) > bucketMaxCapacity {
+		return nil, fmt.Errorf("%w: memento: %d nodes is above the limit of %d", ErrBadOption, len(set.list), bucketMaxCapacity)
 	}
 	n := uint32(len(set.list))
 	m := &memento{set: set, n: n, lastRemoved: n, removed: map[uint32]mementoEntry{}, bucketOf: make(map[string]uint32, n)}

@@ -7,8 +7,9 @@
 // cost of memory and cache misses. Multi-probe keeps one point per node and
 // instead hashes the key k times, giving the key to the node whose point lies
 // closest after any of its k probes. A node's share is then governed by the
-// shortest of k gaps, which evens the shares out: the paper measures a
-// peak-to-mean load ratio of 1.05 with 21 probes, using O(N) memory.
+// shortest of k gaps, which evens the shares out: the paper reaches a
+// peak-to-mean load ratio of 1 + eps with 1 + 1/eps probes (1.05 with 21),
+// using O(N) memory.
 //
 //  1. Each node's point is hashKey(name); the points are kept sorted, with
 //     the owner of each point beside it.
@@ -20,6 +21,13 @@
 //  3. The key belongs to the owner of the point at the least distance over
 //     all probes; ties (only possible between probes, not between points)
 //     keep the earlier probe.
+//
+// What probing does not even out is the trough: a node whose point sits just
+// after another's owns a short gap and wins few probes. The paper bounds the
+// peak, not the minimum; measured here at N = 100 and 1000, the spread of
+// shares (standard deviation over mean) is about 0.19 and the least-loaded
+// node gets under 1% of the mean, where a ring with 160 virtual nodes has a
+// spread of about 0.08 but a peak of 1.2-1.25.
 //
 // Adding a node only takes keys whose best probe now lands nearer to it, and
 // removing one only moves its own keys: the minimal disruption of a ring.
@@ -38,9 +46,9 @@ import (
 
 func init() { register("multiprobe", newMultiProbe) }
 
-// maxProbes bounds Options.Probes so that a mistaken huge value is an error
+// multiProbeMax bounds Options.Probes so that a mistaken huge value is an error
 // rather than lookups that never finish.
-const maxProbes = 4096
+const multiProbeMax = 4096
 
 // multiProbe is a one-point-per-node ring probed Probes times per key.
 type multiProbe struct {
@@ -55,8 +63,8 @@ func newMultiProbe(nodes []Node, opt Options) (Hasher, error) {
 	switch {
 	case probes == 0:
 		probes = 21
-	case probes < 0 || probes > maxProbes:
-		return nil, fmt.Errorf("%w: multiprobe: Probes %d is outside 1..%d", ErrBadOption, probes, maxProbes)
+	case probes < 0 || probes > multiProbeMax:
+		return nil, fmt.Errorf("%w: multiprobe: Probes %d is outside 1..%d", ErrBadOption, probes, multiProbeMax)
 	}
 	m := &multiProbe{set: &nodeSet{index: map[string]int{}}, probes: probes}
 	for _, nd := range nodes {

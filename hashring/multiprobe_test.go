@@ -147,7 +147,7 @@ func TestMultiProbeOptions(t *testing.T) {
 	if h := tbNew(t, "multiprobe", tbNodes(3), Options{}).(*multiProbe); h.probes != 21 {
 		t.Errorf("default probes %d, want 21", h.probes)
 	}
-	for _, p := range []int{-1, maxProbes + 1} {
+	for _, p := range []int{-1, multiProbeMax + 1} {
 		if err := tbNewErr("multiprobe", tbNodes(3), Options{Probes: p}); !errors.Is(err, ErrBadOption) {
 			t.Errorf("Probes %d: %v, want ErrBadOption", p, err)
 		}
