@@ -55,8 +55,8 @@ func init() { register("anchor", newAnchor) }
 // error instead of an out-of-memory crash (AnchorHash keeps 16 bytes a bucket).
 const bucketMaxCapacity = 1 << 22
 
-// splitmixGamma is 2^64 / phi, SplitMix64's increment: consecutive multiples are
-// far apart, so mix64 of them behaves as independent draws.
+// splitmixGamma is 2^64 / phi, SplitMix64's increment: consecutive multiples
+// are far apart, so mix64 of them behaves as independent draws.
 const splitmixGamma uint64 = 0x9e3779b97f4a7c15
 
 // lemireReduce maps a uniform 64-bit hash onto [0, n) with one multiplication
@@ -186,8 +186,8 @@ func (h *anchor) Add(node Node) error {
 	}
 	if len(h.R) == 0 {
 		_, _ = h.set.remove(node.Name)
-		return fmt.Errorf("%w: anchor: adding %q: all %d buckets of its Capacity are in use (AnchorHash cannot grow; build it with a larger Options.Capacity)",
-			ErrUnsupported, node.Name, h.a)
+		return fmt.Errorf("%w: anchor: adding %q: all %d buckets of its Capacity are in use "+
+			"(AnchorHash cannot grow; build it with a larger Options.Capacity)", ErrUnsupported, node.Name, h.a)
 	}
 	b := h.addBucket()
 	h.names[b] = node.Name

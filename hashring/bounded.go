@@ -57,9 +57,10 @@ var ErrNotAcquired = errors.New("hashring: release without a matching acquire")
 // boundedMaxVNodes bounds Options.VirtualNodes for the bounded ring.
 const boundedMaxVNodes = 1 << 16
 
-// Bounded is the bounded-loads ring. Besides the Hasher methods it counts
-// loads: Acquire, Release and Loads. Like every Hasher it is not safe for
-// concurrent mutation, and Acquire and Release mutate.
+// Bounded is the bounded-loads ring; build it with NewBounded or New. Besides
+// the Hasher methods it counts loads: Acquire, Release and Loads. Like every
+// Hasher it is not safe for concurrent mutation, and Acquire and Release
+// mutate.
 type Bounded struct {
 	set      *nodeSet
 	eps      float64

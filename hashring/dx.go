@@ -32,9 +32,10 @@
 // it keeps minimal disruption; it costs at most size/64 word tests.
 //
 // Our choices: the generator is SplitMix64 (Steele, Lea & Flood 2014) seeded
-// with hashKey(key): draw i is mix64(seed + i x splitmixGamma), taken from its top
-// bits. Capacity is Options.Capacity (default max(2 x nodes, 64)) rounded up
-// to a power of two; Add beyond it is ErrUnsupported. Lookup allocates nothing.
+// with hashKey(key): draw i is mix64(seed + i x splitmixGamma), taken from
+// its top bits. Capacity is Options.Capacity (default max(2 x nodes, 64))
+// rounded up to a power of two; Add beyond it is ErrUnsupported. Lookup
+// allocates nothing.
 
 package hashring
 
@@ -144,8 +145,8 @@ func (d *dxHash) Add(node Node) error {
 		d.unused++
 	default:
 		_, _ = d.set.remove(node.Name)
-		return fmt.Errorf("%w: dx: adding %q: all %d buckets of its NSArray are in use (build it with a larger Options.Capacity)",
-			ErrUnsupported, node.Name, d.size)
+		return fmt.Errorf("%w: dx: adding %q: all %d buckets of its NSArray are in use "+
+			"(build it with a larger Options.Capacity)", ErrUnsupported, node.Name, d.size)
 	}
 	return nil
 }

@@ -9,8 +9,9 @@
 // (replacer, prevRemoved). replacer is the size of the working set just after
 // b left; it is also the bucket that takes b's place, because a working set
 // of w buckets is treated as the dense range 0..w-1. prevRemoved chains the
-// removals so they can be undone in reverse order. Memory is proportional to
-// the removed buckets only, and there is no capacity to fix in advance.
+// removals so they can be undone in reverse order. The algorithm's memory is
+// proportional to the removed buckets only (here, as everywhere, plus the
+// table from buckets to node names), and there is no capacity to fix.
 //
 //  1. Lookup: b = jump(k, n). While b is in the memento with replacer r:
 //     re-hash into the smaller working set, b = h(k, b) mod r; while that b
@@ -28,15 +29,13 @@
 //     original mapping exactly.
 //
 // A key moves only when its bucket is removed, or onto an added bucket
-// (minimal disruption), and keys spread evenly over the working buckets (the
-// paper's balance theorem). Our choices: the key hash is hashKey and jump hash
+// (minimal disruption), and keys spread evenly over the working buckets; the
+// paper proves both. Our choices: the key hash is hashKey and jump hash
 // is fed it directly; h(k, b) is rehashBucket (mix64 of the key hash and a
 // bucket constant) reduced by a multiply-shift; the memento is a Go map.
 // Lookup allocates nothing.
 
 package hashring
-
-import "fmt"
 
 func init() { register("memento", newMemento) }
 
@@ -61,11 +60,9 @@ func newMemento(nodes []Node, _ Options) (Hasher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(set.list) > bucketMaxCapacity {
-		return nil, fmt.Errorf("%w: memento: %d nodes is above the limit of %d", ErrBadOption, len(set.list), bucketMaxCapacity)
-	}
 	n := uint32(len(set.list))
-	m := &memento{set: set, n: n, lastRemoved: n, removed: map[uint32]mementoEntry{}, bucketOf: make(map[string]uint32, n)}
+	m := &memento{set: set, n: n, lastRemoved: n, removed: map[uint32]mementoEntry{},
+		bucketOf: make(map[string]uint32, n)}
 	for b, nd := range set.list {
 		m.names = append(m.names, nd.Name)
 		m.bucketOf[nd.Name] = uint32(b)

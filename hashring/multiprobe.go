@@ -13,11 +13,12 @@
 //
 //  1. Each node's point is hashKey(name); the points are kept sorted, with
 //     the owner of each point beside it.
-//  2. Lookup(k): for i = 1..Probes, probe p_i = mix64(hashKey(k) + i x splitmixGamma)
-//     (a SplitMix64 sequence seeded with the key's hash: independent-looking
-//     probes for the price of a few multiplications). Find the first point at
-//     or after p_i on the ring (binary search, wrapping past the top), and its
-//     clockwise distance point - p_i (mod 2^64).
+//  2. Lookup(k): for i = 1..Probes, probe
+//     p_i = mix64(hashKey(k) + i x splitmixGamma), a SplitMix64 sequence
+//     seeded with the key's hash: independent-looking probes for the price of
+//     a few multiplications. Find the first point at or after p_i on the ring
+//     (binary search, wrapping past the top), and its clockwise distance
+//     point - p_i (mod 2^64).
 //  3. The key belongs to the owner of the point at the least distance over
 //     all probes; ties (only possible between probes, not between points)
 //     keep the earlier probe.
@@ -77,7 +78,8 @@ func newMultiProbe(nodes []Node, opt Options) (Hasher, error) {
 
 // pointAtOrAfter returns the index of the first point >= p, wrapping to 0
 // past the top: a branch-free lower bound (the comparison's borrow selects
-// the half, so no branch mispredicts). Precondition: points is sorted and not empty.
+// the half, so no branch mispredicts). Precondition: points is sorted and not
+// empty.
 func pointAtOrAfter(points []uint64, p uint64) int {
 	base, n := 0, len(points)
 	for n > 1 {
