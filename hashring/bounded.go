@@ -12,7 +12,8 @@
 // and a load is a count of them, so the same key acquired twice counts twice.
 //
 //  1. The ring: each node has VirtualNodes points hash2(name, i), i = 0..V-1,
-//     kept sorted with their owners (ties broken by name).
+//     kept sorted with their owners (ties broken by name) on an indexed
+//     circle (circle.go).
 //  2. The bound: with m keys assigned over n nodes, placing one more key allows
 //     each node c = ceil((1+eps) x (m+1)/n) keys, where (m+1)/n is the average
 //     load once the key is placed. Since n x c >= m+1 > m, some node has room.
@@ -48,7 +49,13 @@ import (
 )
 
 func init() {
-	register("bounded", func(nodes []Node, opt Options) (Hasher, error) { return NewBounded(nodes, opt) })
+	register("bounded", func(nodes []Node, opt Options) (Hasher, error) {
+		b, err := NewBounded(nodes, opt)
+		if err != nil {
+			return nil, err // not a typed nil *Bounded inside the interface
+		}
+		return b, nil
+	})
 }
 
 // ErrNotAcquired is Bounded.Release on a node whose load is already zero.
@@ -65,8 +72,7 @@ type Bounded struct {
 	set      *nodeSet
 	eps      float64
 	vnodes   int
-	points   []uint64 // sorted ring positions
-	owners   []int32  // owners[i] is the slot of the node at points[i]
+	circle   circle[uint64] // the ring; a point's owner is its node's slot
 	slots    []boundedSlot
 	slotOf   map[string]int32
 	free     []int32 // slots of removed nodes, for reuse
@@ -116,13 +122,13 @@ func (b *Bounded) capacity() int {
 // place is step 3: the slot a key with hash h goes to. Precondition: the
 // ring is not empty.
 func (b *Bounded) place(h uint64) int32 {
-	limit := b.capacity()
-	i := pointAtOrAfter(b.points, h)
-	for range b.points {
-		if s := b.owners[i]; b.slots[s].load < limit {
+	limit, points := b.capacity(), b.circle.points
+	i := b.circle.successor(h)
+	for range points {
+		if s := points[i].owner; b.slots[s].load < limit {
 			return s
 		}
-		if i++; i == len(b.points) {
+		if i++; i == len(points) {
 			i = 0
 		}
 	}
@@ -134,7 +140,7 @@ func (b *Bounded) Algorithm() string { return "bounded" }
 // Lookup returns the node Acquire(key) would place key on now, without
 // placing it.
 func (b *Bounded) Lookup(key string) (string, error) {
-	if len(b.points) == 0 {
+	if len(b.circle.points) == 0 {
 		return "", ErrEmpty
 	}
 	return b.slots[b.place(hashKey(key))].name, nil
@@ -143,7 +149,7 @@ func (b *Bounded) Lookup(key string) (string, error) {
 // Acquire places key on the first node clockwise with room and counts it
 // there. Every call counts, even for a key acquired before.
 func (b *Bounded) Acquire(key string) (string, error) {
-	if len(b.points) == 0 {
+	if len(b.circle.points) == 0 {
 		return "", ErrEmpty
 	}
 	s := b.place(hashKey(key))
@@ -212,19 +218,19 @@ func (b *Bounded) before(p uint64, s int32, q uint64, t int32) bool {
 
 // merge adds the sorted points pts, all owned by slot s, to the ring.
 func (b *Bounded) merge(pts []uint64, s int32) {
-	points := make([]uint64, 0, len(b.points)+len(pts))
-	owners := make([]int32, 0, cap(points))
+	old := b.circle.points
+	points := make([]point[uint64], 0, len(old)+len(pts))
 	i := 0
-	for j, p := range b.points {
-		for ; i < len(pts) && b.before(pts[i], s, p, b.owners[j]); i++ {
-			points, owners = append(points, pts[i]), append(owners, s)
+	for _, p := range old {
+		for ; i < len(pts) && b.before(pts[i], s, p.value, p.owner); i++ {
+			points = append(points, point[uint64]{pts[i], s})
 		}
-		points, owners = append(points, p), append(owners, b.owners[j])
+		points = append(points, p)
 	}
 	for ; i < len(pts); i++ {
-		points, owners = append(points, pts[i]), append(owners, s)
+		points = append(points, point[uint64]{pts[i], s})
 	}
-	b.points, b.owners = points, owners
+	b.circle.set(points)
 }
 
 // Remove takes the named node's points off the ring and forgets its load
@@ -238,13 +244,13 @@ func (b *Bounded) Remove(name string) error {
 	b.slots[s] = boundedSlot{}
 	delete(b.slotOf, name)
 	b.free = append(b.free, s)
-	points, owners := b.points[:0], b.owners[:0]
-	for i, p := range b.points {
-		if b.owners[i] != s {
-			points, owners = append(points, p), append(owners, b.owners[i])
+	var points []point[uint64]
+	for _, p := range b.circle.points {
+		if p.owner != s {
+			points = append(points, p)
 		}
 	}
-	b.points, b.owners = points, owners
+	b.circle.set(points)
 	return nil
 }
 

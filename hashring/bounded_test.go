@@ -194,8 +194,8 @@ func TestBoundedMembership(t *testing.T) {
 // 0.25); VirtualNodes must be in range (0 is the default 160).
 func TestBoundedOptions(t *testing.T) {
 	b, err := NewBounded(tbNodes(2), Options{})
-	if err != nil || b.eps != 0.25 || b.vnodes != 160 || len(b.points) != 320 {
-		t.Fatalf("defaults: %v, eps %v, vnodes %d, %d points", err, b.eps, b.vnodes, len(b.points))
+	if err != nil || b.eps != 0.25 || b.vnodes != 160 || len(b.circle.points) != 320 {
+		t.Fatalf("defaults: %v, eps %v, vnodes %d, %d points", err, b.eps, b.vnodes, len(b.circle.points))
 	}
 	for _, opt := range []Options{
 		{Epsilon: -0.1}, {Epsilon: math.NaN()}, {Epsilon: math.Inf(1)},

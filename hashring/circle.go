@@ -1,6 +1,7 @@
 package hashring
 
-// circle.go: the sorted circle of points that ring.go and ketama.go share,
+// circle.go: the sorted circle of points that ring.go, ketama.go and
+// multiprobe.go share,
 // and its successor search.
 //
 // A lookup on a ring is a lower-bound search: the first point >= the key's
@@ -40,6 +41,12 @@ type circle[T uint32 | uint64] struct {
 	points []point[T]
 	index  []int32
 	shift  uint // x >> shift is x's top b bits
+	// dense, when set before set(), makes the index 8 times finer (2 to 4
+	// slots a point), so most arcs hold zero or one point and the search
+	// has no loop to mispredict: for multiprobe, which searches 21 times a
+	// lookup on a circle of one point a node (index memory is then
+	// 8 to 16 bytes a node).
+	dense bool
 }
 
 // set replaces the points, which must be sorted by value, and rebuilds the
@@ -47,6 +54,9 @@ type circle[T uint32 | uint64] struct {
 func (c *circle[T]) set(points []point[T]) {
 	c.points = points
 	b := max(0, bits.Len(uint(len(points)))-2)
+	if c.dense {
+		b += 3
+	}
 	var ones T = ^T(0)
 	c.shift = uint(bits.Len64(uint64(ones)) - b)
 	c.index = make([]int32, 1<<b+1)
@@ -60,14 +70,18 @@ func (c *circle[T]) set(points []point[T]) {
 }
 
 // owner returns the owner of x's successor; the circle must not be empty.
-func (c *circle[T]) owner(x T) int32 {
+func (c *circle[T]) owner(x T) int32 { return c.points[c.successor(x)].owner }
+
+// successor returns the index of the first point >= x, wrapping to 0 past
+// the top; the circle must not be empty.
+func (c *circle[T]) successor(x T) int {
 	p := x >> c.shift
 	lo, hi := c.index[p], c.index[p+1]
 	i := lowerBound(c.points, x, int(lo), int(hi-lo))
 	if i == len(c.points) {
 		i = 0
 	}
-	return c.points[i].owner
+	return i
 }
 
 // lowerBound returns the first i in [base, base+n] with a[i] >= x, or base+n
@@ -80,9 +94,11 @@ func lowerBound[T uint32 | uint64](a []point[T], x T, base, n int) int {
 		base += half & -int(less)
 		n -= half
 	}
-	if n == 1 {
-		_, less := bits.Sub64(uint64(a[base].value), uint64(x), 0)
-		base += int(less)
-	}
+	// n is now 0 or 1; which is random, so decide without a branch: read
+	// a clamped slot (valid even when n == 0 at the end) and count it only
+	// when n == 1.
+	k := min(base, len(a)-1)
+	_, less := bits.Sub64(uint64(a[k].value), uint64(x), 0)
+	base += int(less) & n
 	return base
 }

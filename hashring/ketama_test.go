@@ -1,10 +1,7 @@
 package hashring
 
 import (
-	"bufio"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,80 +9,33 @@ import (
 	"github.com/deepsys/deepsys/internal/testenv"
 )
 
-// ketamaVectors are the files of the ketama-vectors corpus, with the server
-// lists its README gives for each (host:port:weight, in insertion order).
-var ketamaVectors = []struct {
-	file, algo, servers string
-}{
-	{"libmemcached_A_3servers.tsv", "ketama",
-		"10.0.1.1:11211:1,10.0.1.2:11211:1,10.0.1.3:11211:1"},
-	{"libmemcached_B_5servers_weighted.tsv", "ketama",
-		"10.0.1.1:11211:1,10.0.1.2:11212:1,cache-a.example:11211:2,10.0.1.4:11213:3,10.0.1.5:11211:1"},
-	{"twemproxy_md5_ketama_3servers.tsv", "ketama-twemproxy-md5",
-		"127.0.0.1:31311:1,127.0.0.1:31312:1,127.0.0.1:31313:2"},
-	{"twemproxy_fnv1a64_ketama_3servers.tsv", "ketama-twemproxy-fnv1a64",
-		"127.0.0.1:31311:1,127.0.0.1:31312:1,127.0.0.1:31313:2"},
-}
-
-// TestKetamaVectors checks every key of every vector file: the real
-// libmemcached and twemproxy chose these servers.
+// TestKetamaVectors checks every key of every vector file of the corpus:
+// the real libmemcached and twemproxy chose these servers.
 func TestKetamaVectors(t *testing.T) {
 	dir := testenv.Corpus(t, "ketama-vectors")
 	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != len(ketamaVectors) {
-		t.Errorf("corpus has %d .tsv files, the test knows %d: %v", len(files), len(ketamaVectors), files)
+	if len(files) != len(KetamaVectorSets) {
+		t.Errorf("corpus has %d .tsv files, KetamaVectorSets knows %d: %v", len(files), len(KetamaVectorSets), files)
 	}
-	for _, v := range ketamaVectors {
-		t.Run(strings.TrimSuffix(v.file, ".tsv"), func(t *testing.T) {
-			nodes, err := ParseServers(v.servers)
+	for _, set := range KetamaVectorSets {
+		t.Run(strings.TrimSuffix(set.File, ".tsv"), func(t *testing.T) {
+			c, err := CheckVectorSet(dir, set)
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, err := New(v.algo, nodes, Options{})
-			if err != nil {
-				t.Fatal(err)
+			if c.Total == 0 {
+				t.Fatalf("%s holds no vectors", set.File)
 			}
-			checkVectorFile(t, h, filepath.Join(dir, v.file))
+			if c.Matched != c.Total {
+				t.Errorf("%s: %d of %d keys mismatch; first ones: %v", set.File, c.Total-c.Matched, c.Total,
+					c.Mismatched[:min(len(c.Mismatched), 5)])
+			}
+			t.Logf("%s: %d keys checked", set.File, c.Total)
 		})
 	}
-}
-
-// checkVectorFile compares h with every key<TAB>server line of path and
-// reports the mismatch count and the first few mismatches.
-func checkVectorFile(t *testing.T, h Hasher, path string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var total int
-	var mismatches []string
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		key, want, ok := strings.Cut(sc.Text(), "\t")
-		if !ok {
-			t.Fatalf("%s:%d: no tab in %q", path, line, sc.Text())
-		}
-		total++
-		if got, err := h.Lookup(key); err != nil || got != want {
-			mismatches = append(mismatches, fmt.Sprintf("line %d: key %q -> %q (err %v), want %q", line, key, got, err, want))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if total == 0 {
-		t.Fatalf("%s holds no vectors", path)
-	}
-	if len(mismatches) > 0 {
-		t.Errorf("%s: %d of %d keys mismatch; first ones:\n%s", filepath.Base(path), len(mismatches), total,
-			strings.Join(mismatches[:min(len(mismatches), 5)], "\n"))
-	}
-	t.Logf("%s: %d keys checked", filepath.Base(path), total)
 }
 
 // TestKetamaDigestQuirk pins step 2 of ketama.go: float32 arithmetic gives a

@@ -11,14 +11,15 @@
 // peak-to-mean load ratio of 1 + eps with 1 + 1/eps probes (1.05 with 21),
 // using O(N) memory.
 //
-//  1. Each node's point is hashKey(name); the points are kept sorted, with
-//     the owner of each point beside it.
+//  1. Each node's point is hashKey(name); the points are kept sorted on a
+//     circle (circle.go), with the owner of each point beside it and an
+//     index over the top bits so each search takes one or two steps.
 //  2. Lookup(k): for i = 1..Probes, probe
 //     p_i = mix64(hashKey(k) + i x splitmixGamma), a SplitMix64 sequence
 //     seeded with the key's hash: independent-looking probes for the price of
 //     a few multiplications. Find the first point at or after p_i on the ring
-//     (binary search, wrapping past the top), and its clockwise distance
-//     point - p_i (mod 2^64).
+//     (the circle's indexed search, wrapping past the top), and its clockwise
+//     distance point - p_i (mod 2^64).
 //  3. The key belongs to the owner of the point at the least distance over
 //     all probes; ties (only possible between probes, not between points)
 //     keep the earlier probe.
@@ -35,14 +36,16 @@
 // Two nodes whose names hash to the same point would share it; the one with
 // the smaller name is found and the other gets no keys (at 64 bits this does
 // not happen in practice). Probes is Options.Probes, default 21. Lookup costs
-// Probes binary searches of a sorted []uint64 and allocates nothing.
+// Probes indexed searches of the circle and allocates nothing.
 
 package hashring
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 )
 
 func init() { register("multiprobe", newMultiProbe) }
@@ -55,8 +58,8 @@ const multiProbeMax = 4096
 type multiProbe struct {
 	set    *nodeSet
 	probes int
-	points []uint64 // sorted
-	owners []string // owners[i] is the node whose point is points[i]
+	circle circle[uint64] // one point per node; owner indexes names
+	names  []string       // names[i] owns the i-th point in sorted order
 }
 
 func newMultiProbe(nodes []Node, opt Options) (Hasher, error) {
@@ -76,70 +79,37 @@ func newMultiProbe(nodes []Node, opt Options) (Hasher, error) {
 	return m, nil
 }
 
-// pointAtOrAfter returns the index of the first point >= p, wrapping to 0
-// past the top: a branch-free lower bound (the comparison's borrow selects
-// the half, so no branch mispredicts). Precondition: points is sorted and not
-// empty.
-func pointAtOrAfter(points []uint64, p uint64) int {
-	base, n := 0, len(points)
-	for n > 1 {
-		half := n / 2
-		_, below := bits.Sub64(points[base+half], p, 0) // 1 if points[base+half] < p
-		base += half & -int(below)
-		n -= half
-	}
-	if points[base] < p {
-		base++
-	}
-	if base == len(points) {
-		return 0
-	}
-	return base
-}
-
-// pointIndex finds the index of name's point, or -1.
-func (m *multiProbe) pointIndex(name string) int {
-	p := hashKey(name)
-	i, _ := slices.BinarySearch(m.points, p)
-	for ; i < len(m.points) && m.points[i] == p; i++ {
-		if m.owners[i] == name {
-			return i
-		}
-	}
-	return -1
-}
-
 func (m *multiProbe) Algorithm() string { return "multiprobe" }
 
 func (m *multiProbe) Lookup(key string) (string, error) {
-	if len(m.points) == 0 {
+	points := m.circle.points
+	if len(points) == 0 {
 		return "", ErrEmpty
 	}
-	points, seed := m.points, hashKey(key)
-	best, bestDist := 0, uint64(0)
-	for i := 1; i <= m.probes; i++ {
+	seed := hashKey(key)
+	p := mix64(seed + splitmixGamma)
+	best := m.circle.successor(p)
+	bestDist := points[best].value - p
+	for i := 2; i <= m.probes; i++ {
 		p := mix64(seed + uint64(i)*splitmixGamma)
-		j := pointAtOrAfter(points, p)
-		if d := points[j] - p; i == 1 || d < bestDist {
-			best, bestDist = j, d
-		}
+		j := m.circle.successor(p)
+		d := points[j].value - p
+		// Keep the nearer without a branch: which probe wins is random,
+		// so a branch would mispredict about ln(probes) times a lookup.
+		_, nearer := bits.Sub64(d, bestDist, 0)
+		mask := -nearer
+		best ^= (best ^ j) & int(mask)
+		bestDist ^= (bestDist ^ d) & mask
 	}
-	return m.owners[best], nil
+	return m.names[points[best].owner], nil
 }
 
-// Add inserts node's single point in order (after equal points with a
-// smaller name).
+// Add gives node its single point.
 func (m *multiProbe) Add(node Node) error {
 	if err := m.set.add(node, false); err != nil {
 		return err
 	}
-	p := hashKey(node.Name)
-	i, _ := slices.BinarySearch(m.points, p)
-	for i < len(m.points) && m.points[i] == p && m.owners[i] < node.Name {
-		i++
-	}
-	m.points = slices.Insert(m.points, i, p)
-	m.owners = slices.Insert(m.owners, i, node.Name)
+	m.rebuild()
 	return nil
 }
 
@@ -148,13 +118,28 @@ func (m *multiProbe) Remove(name string) error {
 	if _, err := m.set.remove(name); err != nil {
 		return err
 	}
-	i := m.pointIndex(name)
-	if i < 0 {
-		panic("BUG: multiprobe: node " + name + " has no point")
-	}
-	m.points = slices.Delete(m.points, i, i+1)
-	m.owners = slices.Delete(m.owners, i, i+1)
+	m.rebuild()
 	return nil
+}
+
+// rebuild lays out one point per member, sorted by value and, for equal
+// values, by name, so the result depends only on the membership.
+func (m *multiProbe) rebuild() {
+	list := slices.Clone(m.set.list)
+	slices.SortFunc(list, func(a, b Node) int {
+		if c := cmp.Compare(hashKey(a.Name), hashKey(b.Name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	points := make([]point[uint64], len(list))
+	m.names = make([]string, len(list))
+	for i, n := range list {
+		points[i] = point[uint64]{value: hashKey(n.Name), owner: int32(i)}
+		m.names[i] = n.Name
+	}
+	m.circle.dense = true
+	m.circle.set(points)
 }
 
 func (m *multiProbe) Nodes() []Node { return m.set.nodes() }

@@ -4,33 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"slices"
-	"sort"
 	"testing"
 )
-
-// TestPointAtOrAfter compares the branch-free search with sort.Search on
-// random sorted arrays with repeats, wrapping to 0 past the top.
-func TestPointAtOrAfter(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for n := 1; n <= 70; n++ {
-		points := make([]uint64, n)
-		for i := range points {
-			points[i] = rng.Uint64N(200)
-		}
-		slices.Sort(points)
-		for p := uint64(0); p <= 201; p++ {
-			want := sort.Search(n, func(i int) bool { return points[i] >= p })
-			if want == n {
-				want = 0
-			}
-			if got := pointAtOrAfter(points, p); got != want {
-				t.Fatalf("n=%d points %v: pointAtOrAfter(%d) = %d, want %d", n, points, p, got, want)
-			}
-		}
-	}
-}
 
 // TestMultiProbeBruteForce: Lookup is the owner of the point nearest
 // clockwise after any of the key's probes, checked by trying every point.
@@ -96,14 +72,18 @@ func multiProbeShares(points []uint64, k int) []float64 {
 func TestMultiProbeBalance(t *testing.T) {
 	nodes := tbNodes(100)
 	h := tbNew(t, "multiprobe", nodes, Options{}).(*multiProbe)
-	shares := multiProbeShares(h.points, 21)
+	values := make([]uint64, len(h.circle.points))
+	for i, p := range h.circle.points {
+		values[i] = p.value
+	}
+	shares := multiProbeShares(values, 21)
 	peak := slices.Max(shares) * 100
 	t.Logf("N=100 exact peak-to-mean: %.3f at 21 probes, %.3f at 1 probe (min-to-mean %.3f at 21)",
-		peak, slices.Max(multiProbeShares(h.points, 1))*100, slices.Min(shares)*100)
+		peak, slices.Max(multiProbeShares(values, 1))*100, slices.Min(shares)*100)
 	if peak > 1.10 {
 		t.Errorf("exact peak-to-mean %.3f at 21 probes, want <= 1.10", peak)
 	}
-	if p1 := slices.Max(multiProbeShares(h.points, 1)) * 100; p1 < 2 {
+	if p1 := slices.Max(multiProbeShares(values, 1)) * 100; p1 < 2 {
 		t.Errorf("peak-to-mean %.3f at 1 probe; a one-point ring should be far worse", p1)
 	}
 	keys := tbKeys(200_000)
@@ -111,7 +91,7 @@ func TestMultiProbeBalance(t *testing.T) {
 	for _, o := range tbOwners(t, h, keys) {
 		count[o]++
 	}
-	for i, name := range h.owners {
+	for i, name := range h.names {
 		want := shares[i] * float64(len(keys))
 		if sigma := math.Sqrt(want); math.Abs(float64(count[name])-want) > 5*sigma+1 {
 			t.Errorf("%s: %d keys, exact share says %.0f ± %.0f", name, count[name], want, sigma)

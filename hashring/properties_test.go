@@ -31,7 +31,13 @@ type propertyRule struct {
 	// capacity, for load-aware algorithms, is the hard cap on a node's keys
 	// as a multiple of the mean: no spread, peak or stray check applies.
 	capacity float64
-	source   string
+	// lowTail, where larger than spread, is the relative sd the shares may
+	// have because of nodes the algorithm under-loads without bound while it
+	// bounds the peak (multi-probe: a node whose point sits just after
+	// another's gets almost nothing). It loosens the sd check and the
+	// expected share of the one node a disruption test adds or removes.
+	lowTail float64
+	source  string
 }
 
 // rules, one per algorithm; an algorithm not listed gets defaultRule.
@@ -54,7 +60,10 @@ type propertyRule struct {
 //	                                   M >= 100n, so shares within 1%; not strictly minimal (§3.4, §5.3):
 //	                                   measured worst 0.65% (N=100, remove), bound with 2x headroom
 //	multiprobe    0.025   0.05  0      Appleton & O'Reilly 2015: peak-to-average 1+eps with 1+1/eps probes
-//	                                   (21 probes: eps = 0.05); spread taken as eps/2
+//	                                   (21 probes: eps = 0.05); spread taken as eps/2 for the peak; the
+//	                                   paper bounds only the peak: the exact shares (multiprobe_test.go)
+//	                                   have sd 0.15-0.19 from nodes just after another's point, so the
+//	                                   sd check allows 0.2 (lowTail)
 //	anchor, dx,   0       -     0      Mendelson et al. 2021, Dong & Wang 2021, Coluzzi et al. 2023:
 //	memento                            uniform and minimally disruptive
 //	bounded       capacity 1.25        Mirrokni, Thorup & Zadimoghaddam 2018: no node above
@@ -68,7 +77,7 @@ var rules = map[string]propertyRule{
 	"jump":                     {source: "Lamping & Veach 2014: uniform buckets, minimal disruption"},
 	"rendezvous":               {source: "Thaler & Ravishankar 1998: uniform, minimal disruption"},
 	"maglev":                   {spread: 0.01, stray: 0.015, source: "Eisenbud et al. 2016 §3.4: <= 1% imbalance at M >= 100n; not strictly minimal"},
-	"multiprobe":               {spread: 0.025, peak: 0.05, source: "Appleton & O'Reilly 2015: peak-to-average 1.05 with 21 probes"},
+	"multiprobe":               {spread: 0.025, peak: 0.05, lowTail: 0.2, source: "Appleton & O'Reilly 2015: peak-to-average 1.05 with 21 probes; exact share sd 0.15-0.19 (multiprobe_test.go)"},
 	"anchor":                   {source: "Mendelson et al. 2021: uniform, minimal disruption"},
 	"dx":                       {source: "Dong & Wang 2021: uniform, minimal disruption"},
 	"memento":                  {source: "Coluzzi et al. 2023: uniform, minimal disruption"},
@@ -267,7 +276,7 @@ func checkMoves(t *testing.T, rule propertyRule, what string, k, moved, stray in
 		t.Errorf("%d keys (%.2f%%) moved between nodes other than the %s one; %s allows %.0f (%s)",
 			stray, 100*float64(stray)/float64(k), what, rule.source, allowed, rule.source)
 	}
-	if ok, sd := within(float64(moved), mean, rule.spread, disruptionZ); !ok {
+	if ok, sd := within(float64(moved), mean, max(rule.spread, rule.lowTail), disruptionZ); !ok {
 		t.Errorf("%d keys moved with the %s node, expected %.0f ± %.0f (%d sd; %s)",
 			moved, what, mean, disruptionZ*sd, disruptionZ, rule.source)
 	}
@@ -318,6 +327,30 @@ func TestWeightedBalance(t *testing.T) {
 }
 
 // countLoads is the number of keys each node owns, in node order.
+// acquirer is a load-aware Hasher (bounded): placing a key changes loads.
+type acquirer interface {
+	Acquire(key string) (string, error)
+}
+
+// placements is where keys land: Acquire for load-aware algorithms, which
+// balance the keys they are given, else Lookup.
+func placements(t *testing.T, h Hasher, keys []string) []string {
+	t.Helper()
+	a, ok := h.(acquirer)
+	if !ok {
+		return owners(t, h, keys)
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		n, err := a.Acquire(k)
+		if err != nil {
+			t.Fatalf("Acquire(%q): %v", k, err)
+		}
+		out[i] = n
+	}
+	return out
+}
+
 func countLoads(t *testing.T, h Hasher, keys []string) []float64 {
 	t.Helper()
 	nodes := h.Nodes()
@@ -326,7 +359,7 @@ func countLoads(t *testing.T, h Hasher, keys []string) []float64 {
 		pos[n.Name] = i
 	}
 	loads := make([]float64, len(nodes))
-	for _, o := range owners(t, h, keys) {
+	for _, o := range placements(t, h, keys) {
 		i, ok := pos[o]
 		if !ok {
 			t.Fatalf("Lookup returned %q, not a member", o)
@@ -373,6 +406,9 @@ func checkBalance(t *testing.T, rule propertyRule, loads []float64, nodes []Node
 	}
 	if limit := 1 + rule.peak + balanceZ(len(loads))*expectSD; peak > limit {
 		t.Errorf("peak-to-mean %.3f above %.3f (%s)", peak, limit, rule.source)
+	}
+	if rule.lowTail > rule.spread {
+		expectSD = math.Sqrt(rule.lowTail*rule.lowTail + sampling)
 	}
 	if limit := sdSlack(len(loads)) * expectSD; rsd > limit {
 		t.Errorf("relative sd %.3f above %.3f (%s)", rsd, limit, rule.source)

@@ -21,6 +21,6 @@ var catalog = []system{
 	{15, "vmm", "Hypervisor Internals: VT-x, AMD-V/SVM, Nested Paging, and the Mechanics of Trap-and-Emulate", nil},
 	{16, "unikernel", "Unikernels: Specializing the OS for a Single Application, from MirageOS to IncludeOS and the Performance-Security Trade-offs", nil},
 	{17, "exokernel", "Exokernels & Library OS: MIT's Radical Vision, Secure Multiplexing, and the Unikernel Lineage", nil},
-	{18, "hashring", "Consistent Hashing: Distributing Data Across Dynamic Clusters", nil},
+	{18, "hashring", "Consistent Hashing: Distributing Data Across Dynamic Clusters", hashringCLI},
 	{19, "microkernel", "Microkernel vs Monolithic: The L4 Experience, IPC Optimization, seL4 Verification, and Zircon's Ascent", nil},
 }

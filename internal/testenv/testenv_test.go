@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/deepsys/deepsys/internal/corpora"
 )
 
 // helperEnv selects which helper test body runs in the child process.
@@ -98,7 +100,7 @@ func TestCorpusFromEnv(t *testing.T) {
 
 func TestCorpusBesideModule(t *testing.T) {
 	t.Setenv(CorporaEnv, "")
-	dir, err := CorpusDir("ketama-vectors")
+	dir, err := corpora.Dir("ketama-vectors")
 	if err != nil {
 		missing(t, err.Error())
 	}
