@@ -56,22 +56,6 @@ func TestDxMinimalDisruption(t *testing.T) {
 	tbChurn(t, "dx", 10, 100, Options{Capacity: 1024}, keys)
 }
 
-// TestDxBalance: uniform over the active buckets, after random removals.
-func TestDxBalance(t *testing.T) {
-	keys := tbKeys(200_000)
-	h := tbNew(t, "dx", tbNodes(100), Options{})
-	for i := 2; i < 100; i += 3 {
-		if err := h.Remove(fmt.Sprintf("node-%d", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p := tbPeakToMean(tbOwners(t, h, keys), h.Nodes())
-	t.Logf("peak-to-mean %.3f over %d nodes", p, len(h.Nodes()))
-	if p > 1.12 {
-		t.Errorf("peak-to-mean %.3f, want <= 1.12", p)
-	}
-}
-
 // TestDxFallback checks the scan that follows 4 x size failed draws: it finds
 // the next active bucket at or after the last draw, wrapping, and lookups on
 // a nearly empty NSArray (where the scan does run) still return members and

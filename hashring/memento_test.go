@@ -93,23 +93,6 @@ func TestMementoMinimalDisruption(t *testing.T) {
 	}
 }
 
-// TestMementoBalance: keys spread evenly over the working buckets after a
-// third of them were removed at random places.
-func TestMementoBalance(t *testing.T) {
-	keys := tbKeys(200_000)
-	h := tbNew(t, "memento", tbNodes(100), Options{})
-	for i := 1; i < 100; i += 3 {
-		if err := h.Remove(tbNodes(100)[i].Name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p := tbPeakToMean(tbOwners(t, h, keys), h.Nodes())
-	t.Logf("peak-to-mean %.3f over %d nodes", p, len(h.Nodes()))
-	if p > 1.12 {
-		t.Errorf("peak-to-mean %.3f, want <= 1.12", p)
-	}
-}
-
 // TestMementoGrowsWithoutCapacity: MementoHash has no capacity; removing
 // everything and adding again works.
 func TestMementoGrowsWithoutCapacity(t *testing.T) {
