@@ -26,8 +26,10 @@ type SimResult struct {
 	After        Balance // equal to Before when nothing changed
 	Moved        int     // keys whose owner changed
 	MovedPercent float64
-	// IdealMovedPercent is what a perfectly consistent hash moves:
-	// the changed nodes' share of the keys.
+	// IdealMovedPercent is the least any hash must move: the removed
+	// node's keys, or the added nodes' fair share, whichever is more (a
+	// bucket hash that gives the removed bucket to the added node reaches
+	// it; a ring moves both).
 	IdealMovedPercent float64
 	LookupNs          float64
 	Changed           bool

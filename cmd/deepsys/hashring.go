@@ -104,8 +104,8 @@ func newHashringLookupCmd() *cobra.Command {
 }
 
 // hashringShowcase checks ketama against the libmemcached and twemproxy
-// vectors, then simulates every algorithm on 100 nodes with one removal
-// and one addition: balance, keys moved against the ideal, lookup time.
+// vectors, then simulates every algorithm on 100 nodes: balance, keys
+// moved by one removal and by one addition, lookup time.
 func hashringShowcase(ctx context.Context) ([]row, error) {
 	rows, err := ketamaVectorRows()
 	if err != nil {
@@ -115,18 +115,33 @@ func hashringShowcase(ctx context.Context) ([]row, error) {
 		if err := ctx.Err(); err != nil {
 			return rows, err
 		}
-		cfg := hashring.SimConfig{Algorithm: algo, Nodes: 100, Keys: 100000, Remove: 17, Add: 1}
-		if algo == "jump" {
-			cfg.Remove = 99 // jump hash removes only the last bucket
-		}
-		r, err := hashring.Simulate(cfg)
+		r, err := showcaseAlgorithm(algo)
 		if err != nil {
 			return rows, fmt.Errorf("%s: %w", algo, err)
 		}
-		rows = append(rows, row{algo, fmt.Sprintf("max/mean %.3f, moved %.2f%% (ideal %.2f%%), %.0f ns/lookup",
-			r.Before.PeakToAvg, r.MovedPercent, r.IdealMovedPercent, r.LookupNs)})
+		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// showcaseAlgorithm places 100,000 keys on 100 nodes, then measures the
+// keys moved by removing one node and, separately, by adding one, each
+// against the least a consistent hash must move.
+func showcaseAlgorithm(algo string) (row, error) {
+	remove := hashring.SimConfig{Algorithm: algo, Nodes: 100, Keys: 100000, Remove: 17}
+	if algo == "jump" {
+		remove.Remove = 99 // jump hash removes only the last bucket
+	}
+	rm, err := hashring.Simulate(remove)
+	if err != nil {
+		return row{}, err
+	}
+	add, err := hashring.Simulate(hashring.SimConfig{Algorithm: algo, Nodes: 100, Keys: 100000, Remove: -1, Add: 1})
+	if err != nil {
+		return row{}, err
+	}
+	return row{algo, fmt.Sprintf("max/mean %.3f; remove one: %.2f%% moved (least %.2f%%); add one: %.2f%% (least %.2f%%); %.0f ns/lookup",
+		rm.Before.PeakToAvg, rm.MovedPercent, rm.IdealMovedPercent, add.MovedPercent, add.IdealMovedPercent, rm.LookupNs)}, nil
 }
 
 // ketamaVectorRows reports, per corpus file, how many keys we place
