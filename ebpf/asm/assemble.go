@@ -117,6 +117,9 @@ func (a *assembler) statement(st *statement) error {
 // operands, or explains what the mnemonic takes.
 func chooseForm(st *statement) (*form, error) {
 	forms := byMnemonic[st.mnemonic]
+	if st.mnemonic == invalidMnemonic {
+		return nil, fmt.Errorf("%s marks a word the disassembler found malformed; it has no assembly", invalidMnemonic)
+	}
 	if len(forms) == 0 {
 		return nil, fmt.Errorf("unknown mnemonic %q", st.mnemonic)
 	}

@@ -331,6 +331,7 @@ var errorTests = []struct {
 	{"call local +0x100000000", 1, "jump immediate out of 32-bit range"},
 	{"call remote 1", 1, "expected ',' after operand 1"},
 	{"exit %r0", 1, "wrong number of operands for exit"},
+	{".invalid 0x00000000000000ff # unknown opcode 0xff", 1, ".invalid marks a word the disassembler found malformed"},
 	{"mov %r0, 1\nja far\n" + strings.Repeat("exit\n", 40000) + "far: exit", 2, "does not fit in the 16-bit offset"},
 }
 

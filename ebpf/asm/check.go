@@ -34,16 +34,16 @@ func lookup(ins ebpf.Instruction) (*form, error) {
 		return nil, fmt.Errorf("lddw Imm %#x is not the low half of Imm64 %#x", ins.Imm, ins.Imm64)
 	}
 	for _, f := range cands {
-		if f.fixedMatch(ins) == "" {
+		if f.firstMismatch(ins) == "" {
 			return f, nil
 		}
 	}
 	return nil, mismatch(cands, ins)
 }
 
-// fixedMatch names the first field of ins that differs from the form's
+// firstMismatch names the first field of ins that differs from the form's
 // fixed value, or returns "".
-func (f *form) fixedMatch(ins ebpf.Instruction) string {
+func (f *form) firstMismatch(ins ebpf.Instruction) string {
 	switch {
 	case !f.uses(fDst) && ins.Dst != 0:
 		return "dst"
@@ -60,11 +60,11 @@ func (f *form) fixedMatch(ins ebpf.Instruction) string {
 // mismatch explains why no form of ins's opcode fits: the field of the
 // first candidate that is wrong, and the values the candidates allow.
 func mismatch(cands []*form, ins ebpf.Instruction) error {
-	name := cands[0].fixedMatch(ins)
+	name := cands[0].firstMismatch(ins)
 	var allowed []string
 	for _, f := range cands {
 		v := fmt.Sprint(f.fixed(name))
-		if f.fixedMatch(ins) == name && !slices.Contains(allowed, v) {
+		if f.firstMismatch(ins) == name && !slices.Contains(allowed, v) {
 			allowed = append(allowed, v)
 		}
 	}

@@ -58,8 +58,11 @@ func invalid(ins ebpf.Instruction, err error) string {
 	for _, w := range Words(ins) {
 		words = append(words, fmt.Sprintf("0x%016x", w))
 	}
-	return ".invalid " + strings.Join(words, " ") + " # " + err.Error()
+	return invalidMnemonic + " " + strings.Join(words, " ") + " # " + err.Error()
 }
+
+// invalidMnemonic starts the line of a malformed instruction.
+const invalidMnemonic = ".invalid"
 
 // Words is ins as the little-endian 64-bit words of its slots, the way the
 // "-- raw" sections of .data files write code.

@@ -4,10 +4,11 @@ package asm
 // both signed; the text may write them two ways, as bpf_conformance's
 // assembler accepts them:
 //
-//   - hexadecimal without a sign is a bit pattern: 0xffffffff is the
-//     immediate -1, 0xffff the offset -1; 0x100000000 does not fit;
-//   - decimal, or anything with a sign, is a signed value: 2147483648 does
-//     not fit an immediate, -2147483648 does; -0x8 is -8.
+//   - hexadecimal without a minus sign is a bit pattern: 0xffffffff is the
+//     immediate -1, 0xffff (or +0xffff, "[%r1+0xffff]") the offset -1;
+//     0x100000000 does not fit;
+//   - decimal, or with a minus sign, is a signed value: 2147483648 does not
+//     fit an immediate, -2147483648 does; -0x8 is -8.
 //
 // A number out of range is an error, never truncated: the negative tests
 // invalid_imm32_dec_range, invalid_imm32_hex_range and invalid_offset_range
