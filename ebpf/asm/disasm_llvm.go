@@ -47,7 +47,7 @@ func FormatLLVM(ins ebpf.Instruction) string {
 	case ebpf.ClassJMP, ebpf.ClassJMP32:
 		return llvmJump(f, ins)
 	}
-	return llvmMemory(f, ins)
+	return llvmMemory(ins)
 }
 
 // llvmReg names register r as the class uses it: wN for 32 bits.
@@ -103,7 +103,7 @@ func llvmAddr(r uint8, off int16) string {
 	return fmt.Sprintf("(r%d + %#x)", r, off)
 }
 
-func llvmMemory(f *form, ins ebpf.Instruction) string {
+func llvmMemory(ins ebpf.Instruction) string {
 	size := llvmSizes[ins.Size()]
 	wide := ins.Size() == ebpf.SizeDW
 	switch ins.Class() {
@@ -118,7 +118,7 @@ func llvmMemory(f *form, ins ebpf.Instruction) string {
 		return fmt.Sprintf("*(%s *)%s = %s", size, llvmAddr(ins.Dst, ins.Offset), llvmHex(int64(ins.Imm)))
 	}
 	if ins.Mode() == ebpf.ModeATOMIC {
-		return llvmAtomic(f, ins, size, wide)
+		return llvmAtomic(ins, size, wide)
 	}
 	return fmt.Sprintf("*(%s *)%s = %s", size, llvmAddr(ins.Dst, ins.Offset), llvmReg(ins.Src, wide))
 }
@@ -142,7 +142,7 @@ var llvmAtomicSyms = map[ebpf.AtomicOp]string{
 	ebpf.AtomicAdd: "+=", ebpf.AtomicOr: "|=", ebpf.AtomicAnd: "&=", ebpf.AtomicXor: "^=",
 }
 
-func llvmAtomic(f *form, ins ebpf.Instruction, size string, wide bool) string {
+func llvmAtomic(ins ebpf.Instruction, size string, wide bool) string {
 	src, addr := llvmReg(ins.Src, wide), llvmAddr(ins.Dst, ins.Offset)
 	bits, bare := "_64", addr[1:len(addr)-1]
 	if !wide {
@@ -157,7 +157,6 @@ func llvmAtomic(f *form, ins ebpf.Instruction, size string, wide bool) string {
 	case op&ebpf.AtomicFetch != 0:
 		return fmt.Sprintf("%s = atomic_fetch_%s((%s *)%s, %s)", src, llvmAtomicOps[op&^ebpf.AtomicFetch], size, addr, src)
 	}
-	_ = f
 	return fmt.Sprintf("lock *(%s *)%s %s %s", size, addr, llvmAtomicSyms[ebpf.AtomicOp(ins.Imm)], src)
 }
 
