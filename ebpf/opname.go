@@ -2,7 +2,7 @@ package ebpf
 
 import "fmt"
 
-// Symbolic names of opcodes for error messages: "alu64 mov x (0xbf)". They
+// Symbolic names of opcodes for error messages, "alu64 mov x (0xbf)": they
 // follow the RFC 9669 tables (class, code, source or mode and size), not an
 // assembler syntax; the disassembler lives in ebpf/asm.
 
@@ -18,8 +18,8 @@ var modeNames = [8]string{"imm", "abs", "ind", "mem", "memsx", "mode 5", "atomic
 
 var sizeNames = [4]string{"w", "h", "b", "dw"}
 
-// opName names an opcode byte.
-func opName(op uint8) string {
+// OpcodeName names an opcode byte for messages, e.g. "alu64 mov x (0xbf)".
+func OpcodeName(op uint8) string {
 	c := Class(op & classMask)
 	name := classNames[c]
 	switch {

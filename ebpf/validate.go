@@ -72,7 +72,7 @@ func Validate(insns []Instruction) error {
 	}
 	for i, ins := range insns {
 		if why := checkInstruction(ins); why != "" {
-			return p.invalid(i, "%s: %s", opName(ins.Opcode), why)
+			return p.invalid(i, "%s: %s", OpcodeName(ins.Opcode), why)
 		}
 	}
 	return checkControlFlow(p)
@@ -109,10 +109,10 @@ func checkControlFlow(p *Program) error {
 		}
 		t, err := p.Target(i)
 		if err != nil {
-			return p.invalid(i, "%s: %v", opName(ins.Opcode), err)
+			return p.invalid(i, "%s: %v", OpcodeName(ins.Opcode), err)
 		}
 		if t == i && ins.IsUnconditionalJump() {
-			return p.invalid(i, "%s: jumps to itself, an infinite loop", opName(ins.Opcode))
+			return p.invalid(i, "%s: jumps to itself, an infinite loop", OpcodeName(ins.Opcode))
 		}
 		if ins.IsLocalCall() {
 			starts = append(starts, t)
@@ -136,12 +136,12 @@ func checkFunctions(p *Program, starts []int, jumps [][2]int) error {
 			fn[i] = s
 		}
 		if last := p.Insns[end-1]; !last.IsExit() && !last.IsUnconditionalJump() {
-			return p.invalid(end-1, "%s: last instruction of the function at instruction %d is not exit or ja: execution would run off its end", opName(last.Opcode), s)
+			return p.invalid(end-1, "%s: last instruction of the function at instruction %d is not exit or ja: execution would run off its end", OpcodeName(last.Opcode), s)
 		}
 	}
 	for _, j := range jumps {
 		if i, t := j[0], j[1]; fn[t] != fn[i] {
-			return p.invalid(i, "%s: jumps from the function at instruction %d into the function at instruction %d", opName(p.Insns[i].Opcode), fn[i], fn[t])
+			return p.invalid(i, "%s: jumps from the function at instruction %d into the function at instruction %d", OpcodeName(p.Insns[i].Opcode), fn[i], fn[t])
 		}
 	}
 	return nil

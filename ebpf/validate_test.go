@@ -52,7 +52,7 @@ func TestValidateKnowsEveryOpcode(t *testing.T) {
 	for op := 0; op < 256; op++ {
 		want := slices.Contains(definedOpcodes, uint8(op))
 		if got := acceptsSomeFields(uint8(op)); got != want {
-			t.Errorf("opcode %#02x (%s): accepted %v, want %v", op, opName(uint8(op)), got, want)
+			t.Errorf("opcode %#02x (%s): accepted %v, want %v", op, OpcodeName(uint8(op)), got, want)
 		}
 	}
 }
