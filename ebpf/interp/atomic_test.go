@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/deepsys/deepsys/ebpf"
 )
@@ -111,5 +112,14 @@ func TestAtomicsAreAtomic(t *testing.T) {
 	wg.Wait()
 	if got := binary.LittleEndian.Uint64(counter); got != 8000 {
 		t.Errorf("counter = %d, want 8000", got)
+	}
+}
+
+// TestStackIsAligned: atomics on the stack are real atomics only if the
+// stack is 8-byte aligned in host memory.
+func TestStackIsAligned(t *testing.T) {
+	var m machine
+	if off := unsafe.Offsetof(m.stack); off%8 != 0 {
+		t.Errorf("machine.stack at offset %d, not 8-byte aligned", off)
 	}
 }

@@ -38,6 +38,20 @@ var stackLoop = prog(
 	jK(ebpf.ClassJMP, ebpf.JumpNE, 1, 0, -8),
 	exit())
 
+// BenchmarkRunOverhead is the cost of Run itself: pool, reset (zeroing the
+// stack), two instructions.
+func BenchmarkRunOverhead(b *testing.B) {
+	p, err := Compile(prog(mov(0, 0), exit()), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := p.Run(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkArithLoop(b *testing.B) { benchProgram(b, arithLoop, nil) }
 func BenchmarkStackLoop(b *testing.B) { benchProgram(b, stackLoop, nil) }
 

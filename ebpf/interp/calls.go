@@ -29,6 +29,7 @@ func (m *machine) push(ret int) {
 	f.ret = ret
 	copy(f.saved[:], m.regs[ebpf.R6:ebpf.R10])
 	m.depth++
+	m.deepest = max(m.deepest, m.depth)
 	m.enterFrame()
 }
 
@@ -67,8 +68,11 @@ func (e *Env) Load(addr uint64, n int) ([]byte, error) { return e.access(addr, n
 func (e *Env) Store(addr uint64, n int) ([]byte, error) { return e.access(addr, n, true) }
 
 func (e *Env) access(addr uint64, n int, write bool) ([]byte, error) {
-	if n < 0 {
+	switch {
+	case n < 0:
 		return nil, fmt.Errorf("%w: negative length %d", ErrMemory, n)
+	case n == 0:
+		return []byte{}, nil
 	}
 	mem := &e.m.mem
 	b := mem.slice(addr, uint64(n), write)

@@ -5,10 +5,12 @@ package interp
 // and concurrent Runs of one Program never share a stack.
 //
 //  1. machine() takes a machine from the pool (or makes one).
-//  2. reset zeroes the registers and the stack (a program must not see
-//     the last run's data), sets r1 = ContextAddr, r2 = len(ctx) (the
-//     bpf_conformance convention), r10 = the top of frame 0, and maps the
-//     stack, the context and Options.Regions.
+//  2. reset zeroes the registers and the stack frames the last run used (a
+//     program must not see the last run's data; only frames down to the
+//     deepest call can have been written), sets r1 = ContextAddr, r2 =
+//     len(ctx) (the bpf_conformance convention), r10 = the top of frame 0,
+//     and maps the context. The stack and Options.Regions were mapped when
+//     the machine was made.
 //  3. run executes (run.go).
 //  4. release unmaps the context, so the pool keeps no caller memory alive.
 
@@ -28,13 +30,14 @@ type frame struct {
 }
 
 type machine struct {
-	regs   [16]uint64 // r0-r10; 16 so that reg&15 needs no bounds check
-	mem    memory
-	frames [MaxFrames]frame
-	depth  int    // frames below the current one
-	budget uint64 // instructions left when run returned
-	prog   *Program
-	env    Env
+	regs    [16]uint64 // r0-r10; 16 so that reg&15 needs no bounds check
+	mem     memory
+	frames  [MaxFrames]frame
+	depth   int    // frames below the current one
+	deepest int    // the largest depth since reset
+	budget  uint64 // instructions left when run returned
+	prog    *Program
+	env     Env
 	// stack follows fields of 8-byte multiples, so it is 8-byte aligned
 	// and atomics on it can be real atomics.
 	stack [MaxFrames * ebpf.StackSize]byte
@@ -48,6 +51,10 @@ func (p *Program) machine() *machine {
 	}
 	m := &machine{prog: p}
 	m.env.m = m
+	m.mem.regions[1] = newRegion(m.stack[:], false)
+	for i, r := range p.regions {
+		m.mem.regions[firstUserIndex+i] = newRegion(r.Data, r.ReadOnly)
+	}
 	return m
 }
 
@@ -56,14 +63,10 @@ func (m *machine) reset(ctx []byte) {
 	m.regs[ebpf.R1] = ContextAddr
 	m.regs[ebpf.R2] = uint64(len(ctx))
 	m.regs[ebpf.R10] = stackTop
-	m.depth = 0
-	clear(m.stack[:])
-	m.mem.regions[1] = newRegion(m.stack[:], false)
+	clear(m.stack[frameBottom(m.deepest):])
+	m.depth, m.deepest = 0, 0
 	m.mem.regions[1].lo = frameBottom(0)
 	m.mem.regions[2] = newRegion(ctx, false)
-	for i, r := range m.prog.regions {
-		m.mem.regions[firstUserIndex+i] = newRegion(r.Data, r.ReadOnly)
-	}
 }
 
 func (m *machine) release() {

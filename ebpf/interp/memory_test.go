@@ -29,13 +29,19 @@ func TestStackLoadStore(t *testing.T) {
 }
 
 func TestStackStartsZeroed(t *testing.T) {
-	p, err := Compile(prog(ldx(ebpf.SizeDW, 0, 10, -8), st(ebpf.SizeDW, 10, -8, 99), exit()), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 3 {
-		if r0, err := p.Run(nil); err != nil || r0 != 0 {
-			t.Fatalf("run %d: r0 = %d, %v; want 0: the stack must start zeroed", i, r0, err)
+	readThenDirty := prog(ldx(ebpf.SizeDW, 0, 10, -8), st(ebpf.SizeDW, 10, -8, 99), exit())
+	for name, insns := range map[string][]ebpf.Instruction{
+		"main frame":       readThenDirty,
+		"a callee's frame": append(prog(callLocal(1), exit()), readThenDirty...),
+	} {
+		p, err := Compile(insns, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if r0, err := p.Run(nil); err != nil || r0 != 0 {
+				t.Fatalf("%s, run %d: r0 = %d, %v; want 0: the stack must start zeroed", name, i, r0, err)
+			}
 		}
 	}
 }
