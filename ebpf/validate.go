@@ -30,10 +30,14 @@ package ebpf
 //     last instruction of each function is exit or an unconditional jump,
 //     so execution can never run off the end of a function or the program.
 //
-// Rejected on purpose although the kernel verifier accepts more: nothing.
-// Accepted on purpose although the kernel rejects it: shift immediates >= the
-// width or negative (RFC 9669 §4.1 defines them by masking; the conformance
-// suite expects that), division by a zero immediate (defined as 0).
+// Rejected here although the kernel accepts them: lddw with pseudo sources
+// 1-6 and calls by BTF id (step 5: they name objects outside the bytecode).
+// Accepted here although the kernel's verifier rejects them: shift
+// immediates >= the width or negative (RFC 9669 §4.1 defines them by
+// masking, and the conformance suite expects that), division by a zero
+// immediate (defined as 0), legacy packet loads in a program with local
+// calls. Everything the verifier proves about values is its business, not
+// this file's.
 
 import (
 	"fmt"

@@ -162,3 +162,20 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDoesNotAllocate: a Run of a program that calls, uses atomics and
+// touches memory allocates nothing (machines come from a pool).
+func TestRunDoesNotAllocate(t *testing.T) {
+	helpers := map[int32]Helper{1: func(_ *Env, r1, _, _, _, _ uint64) (uint64, error) { return r1, nil }}
+	p, err := Compile(prog(
+		mov(1, 3), call(1), stx(szDW, 10, 0, -8), mov(2, 1),
+		atomicOp(szDW, ebpf.AtomicAdd|ebpf.AtomicFetch, 10, 2, -8), atomicOp(szW, ebpf.AtomicCmpXchg, 10, 2, -8),
+		callLocal(1), exit(), ldx(szDW, 0, 10, -8), exit()), Options{Helpers: helpers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := make([]byte, 8)
+	if n := testing.AllocsPerRun(100, func() { p.Run(ctx) }); n != 0 {
+		t.Errorf("Run allocates %.1f times", n)
+	}
+}

@@ -19,12 +19,14 @@ package interp
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/deepsys/deepsys/ebpf"
 )
 
 // DefaultBudget is the number of instructions a Run executes before it
-// gives up with ErrBudget, when Options.Budget is zero: about 0.1 s.
+// gives up with ErrBudget, when Options.Budget is zero: about 0.2 s at
+// 3 ns per instruction.
 const DefaultBudget = 1 << 26
 
 // Helper is a function a program calls with "call imm" (src 0): arguments
@@ -64,6 +66,7 @@ func Compile(insns []ebpf.Instruction, opts Options) (*Program, error) {
 	if len(opts.Regions) > maxUserRegions {
 		return nil, fmt.Errorf("interp: %d regions, at most %d", len(opts.Regions), maxUserRegions)
 	}
+	insns = slices.Clone(insns) // messages must not change if the caller's slice does
 	p := &Program{layout: ebpf.NewProgram(insns), budget: opts.Budget, regions: opts.Regions}
 	if p.budget == 0 {
 		p.budget = DefaultBudget

@@ -8,9 +8,11 @@ package interp
 // source register; 32 forms truncate their operands and zero-extend the
 // result (RFC 9669 §4.1).
 //
-// Their order matters in one place only: each signed division or modulo
-// follows its unsigned form at distance 2 (sdivOffset), so Compile turns
-// offset 1 into a constant addition.
+// Their order matters where Compile computes an op instead of looking it
+// up: each signed division or modulo follows its unsigned form at distance
+// sdivOffset (offset 1 becomes an addition); movsx B, H, W and the byte
+// swaps 16, 32, 64 are consecutive (width / 16 or / 32 indexes them); and
+// the legacy loads go B, H, W for ABS, then for IND (legacySizes).
 
 import "github.com/deepsys/deepsys/ebpf"
 
