@@ -14,13 +14,19 @@ package interp
 //     instruction's index if the bytes are not all inside one region.
 //
 // Why a switch (BenchmarkDispatch, dispatch_test.go: the same two loops,
-// three schemes interleaved in one process, least CPU time over 30 rounds,
-// on this project's 2-core EPYC VM):
+// three schemes interleaved in one process, least CPU time over 30 rounds;
+// ranges over a dozen runs on this project's shared 2-core EPYC VM):
 //
-//	                         arith loop   stack loop   (ns per instruction)
-//	switch (this file)          2.3          3.0
-//	handler table [op]func      3.0          4.7
-//	closure per instruction     4.6          4.8
+//	ns per instruction        arith loop   stack loop
+//	switch (this file)        2.3 - 3.8    2.8 - 3.4
+//	handler table [op]func    2.9 - 4.4    4.5 - 5.0
+//	closure per instruction   4.0 - 4.8    4.5 - 4.9
+//
+// The switch won every run but one disturbed one. Its own figure moves by up to 1 ns with code
+// layout: removing the &15 register masks (a [256] register file instead)
+// made the arith loop 1 ns slower with otherwise identical code, so small
+// differences between variants of this loop are noise unless measured
+// side by side.
 //
 // An indirect call costs more than an indirect jump in Go: the call saves
 // and restores live registers and the callee checks the stack, and the
