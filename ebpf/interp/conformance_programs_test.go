@@ -223,6 +223,20 @@ var handEncoded = map[string][]ebpf.Instruction{
 		a64x(ebpf.ALUMul, 1, 2), a64(ebpf.ALUSub, 2, 1), jK(jmp, ebpf.JumpNE, 2, 0, -3), // exponential:
 		movx(0, 1), exit()),
 	"call_unwind_fail.data": prog(mov(1, -1), call(5), mov(0, 2), exit()),
+	"stack2.data": prog( // memfrob 4 stack bytes, gather them, undo the frob
+		st(szB, 10, -4, 1), st(szB, 10, -3, 2), st(szB, 10, -2, 3), st(szB, 10, -1, 4),
+		movx(1, 10), mov(2, 4), a64x(ebpf.ALUSub, 1, 2), call(1),
+		mov(1, 0), ldx(szB, 2, 10, -4), ldx(szB, 3, 10, -3), ldx(szB, 4, 10, -2), ldx(szB, 5, 10, -1),
+		call(0), a64(ebpf.ALUXor, 0, 0x2a2a2a2a), exit()),
+	"string-stack.data": prog( // strcmp_ext("abcx", "abcx") == 0, strcmp_ext("abcx", "abcy") != 0
+		mov(1, 0x78636261), stx(szW, 10, 1, -8), mov(6, 0), stx(szB, 10, 6, -4), stx(szB, 10, 6, -12),
+		mov(1, 0x79636261), stx(szW, 10, 1, -16),
+		movx(1, 10), a64(ebpf.ALUAdd, 1, -8), movx(2, 1), call(4),
+		movx(1, 0), mov(0, 1), a64(ebpf.ALULsh, 1, 32), a64(ebpf.ALURsh, 1, 32),
+		jK(jmp, ebpf.JumpNE, 1, 0, 11),
+		movx(1, 10), a64(ebpf.ALUAdd, 1, -8), movx(2, 10), a64(ebpf.ALUAdd, 2, -16), call(4),
+		movx(1, 0), a64(ebpf.ALULsh, 1, 32), a64(ebpf.ALURsh, 1, 32), mov(0, 1),
+		jX(jmp, ebpf.JumpEq, 1, 6, 1), mov(0, 0), exit()),
 
 	// uBPF's error suite: programs a loader must reject or a run must stop.
 	"err-address-overflow-offset.data": prog(mov(6, -16), st(szB, 6, 16, 0), exit()),

@@ -20,6 +20,7 @@ package interp
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,10 +136,45 @@ func parseResult(t *testing.T, path, body string) uint64 {
 	return v
 }
 
-// conformanceHelpers are the helpers corpus programs call: 5 returns r1
-// (call_unwind_fail.data only checks that the program goes on).
+// conformanceHelpers are the helpers corpus programs call, with uBPF's ids
+// and meanings (its test runner registers the same): bpf_conformance's only
+// call is call_unwind_fail.data's "call 5", which checks that the program
+// goes on when unwind's argument is not 0.
 var conformanceHelpers = map[int32]Helper{
-	5: func(_ *Env, r1, _, _, _, _ uint64) (uint64, error) { return r1, nil },
+	0: func(_ *Env, a, b, c, d, e uint64) (uint64, error) { // gather_bytes
+		return a<<32 | b<<24 | c<<16 | d<<8 | e, nil
+	},
+	1: func(env *Env, p, n, _, _, _ uint64) (uint64, error) { // memfrob
+		mem, err := env.Store(p, int(n&0xffff))
+		for i := range mem {
+			mem[i] ^= 42
+		}
+		return 0, err
+	},
+	2: func(*Env, uint64, uint64, uint64, uint64, uint64) (uint64, error) { return 0, nil }, // no_op
+	3: func(_ *Env, x, _, _, _, _ uint64) (uint64, error) { // sqrti
+		return uint64(math.Sqrt(float64(x))), nil
+	},
+	4: strcmpExt,
+	5: func(_ *Env, r1, _, _, _, _ uint64) (uint64, error) { return r1, nil }, // unwind
+}
+
+// strcmpExt is uBPF's strcmp_ext helper: strcmp of two NUL-terminated
+// strings in program memory.
+func strcmpExt(env *Env, a, b, _, _, _ uint64) (uint64, error) {
+	for i := uint64(0); ; i++ {
+		ca, err := env.Load(a+i, 1)
+		if err != nil {
+			return 0, err
+		}
+		cb, err := env.Load(b+i, 1)
+		if err != nil {
+			return 0, err
+		}
+		if ca[0] != cb[0] || ca[0] == 0 {
+			return uint64(int64(ca[0]) - int64(cb[0])), nil
+		}
+	}
 }
 
 // program returns the instructions of a corpus test and where they came
