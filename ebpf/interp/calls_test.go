@@ -131,9 +131,8 @@ func TestBudget(t *testing.T) {
 	if !errors.Is(err, ErrBudget) {
 		t.Errorf("endless loop: %v, want ErrBudget", err)
 	}
-	_, err = runErr(t, loop, nil, Options{})
-	if !errors.Is(err, ErrBudget) {
-		t.Errorf("endless loop, default budget: %v, want ErrBudget", err)
+	if p, _ := Compile(loop, Options{}); p.budget != DefaultBudget {
+		t.Errorf("budget without Options.Budget = %d, want DefaultBudget", p.budget)
 	}
 }
 
