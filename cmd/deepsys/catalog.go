@@ -7,7 +7,7 @@ var catalog = []system{
 	{1, "pmem", "Persistent Memory Programming: DAX Mappings, PMDK Libraries, Crash Consistency Without Write-Ahead Logging, and the Optane Legacy", nil},
 	{2, "nvme", "NVMe and the Storage Stack: The NVMe Command Set, Submission/Completion Queues, SPDK, and the Death of the SCSI/SATA Bottleneck", nil},
 	{3, "dataplane", "User-Space Networking: Snabb Switch, FD.io VPP (Vector Packet Processing), AF_XDP, and the Philosophy of Kernel Bypass", nil},
-	{4, "ebpf", "eBPF Internals: The In-Kernel Verifier, Safety Proofs, JIT Compilation to Native Code, Map Types, and XDP/TC Hooks", nil},
+	{4, "ebpf", "eBPF Internals: The In-Kernel Verifier, Safety Proofs, JIT Compilation to Native Code, Map Types, and XDP/TC Hooks", ebpfCLI},
 	{5, "syscalls", "System Calls: The Gateway Between User Space and Kernel", nil},
 	{6, "tee", "Trusted Execution: Intel SGX Enclaves, AMD SEV-SNP, Attestation Protocols, and the Confidential Computing Promise", nil},
 	{7, "cheri", "Capability-Based Security: CHERI Architecture, Hardware Capabilities, Spatial and Referential Safety, and Compartmentalization", nil},

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/deepsys/deepsys/ebpf"
+	"github.com/deepsys/deepsys/ebpf/asm"
 )
 
 // fuzzHelpers give random programs something to call: an identity and a
@@ -22,8 +23,8 @@ var fuzzHelpers = map[int32]Helper{
 // panic or a hang, and a failed run is a *RunError naming an instruction
 // of the program.
 func FuzzRun(f *testing.F) {
-	for _, p := range [][]ebpf.Instruction{arithLoop, stackLoop, ldxbAll(), stxbChain(), handEncoded["call_local.data"],
-		handEncoded["lock_cmpxchg.data"], chain(MaxFrames + 1), prog(ldAbs(szH, 1), call(2), exit())} {
+	for _, p := range [][]ebpf.Instruction{arithLoop, stackLoop, ldxbAll(), stxbChain(), mustAssemble(f, fuzzLocalCall),
+		mustAssemble(f, fuzzCmpXchg), chain(MaxFrames + 1), prog(ldAbs(szH, 1), call(2), exit())} {
 		f.Add(ebpf.Encode(nil, fixExits(p)), []byte{1, 2, 3, 4, 5, 6, 7, 8})
 	}
 	f.Fuzz(func(t *testing.T, code, ctx []byte) {
@@ -169,4 +170,19 @@ func FuzzRunShaped(f *testing.F) {
 			t.Fatalf("Run: %v is not a *RunError inside the program", err)
 		}
 	})
+}
+
+// Seeds in assembly: a local call, and compare-and-exchange on the stack.
+const (
+	fuzzLocalCall = "mov %r1, 3\ncall local f\nexit\nf:\nmov %r0, %r1\nadd %r0, 1\nexit\n"
+	fuzzCmpXchg   = "lddw %r0, 0x1234\nstxdw [%r10-8], %r0\nmov %r1, 7\nlock cmpxchg [%r10-8], %r1\nldxdw %r0, [%r10-8]\nexit\n"
+)
+
+func mustAssemble(tb testing.TB, src string) []ebpf.Instruction {
+	tb.Helper()
+	insns, err := asm.Assemble(src)
+	if err != nil {
+		tb.Fatalf("assembling a seed: %v", err)
+	}
+	return insns
 }

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/deepsys/deepsys/ebpf"
+	"github.com/deepsys/deepsys/ebpf/asm"
+	"github.com/deepsys/deepsys/ebpf/conformance"
+	"github.com/deepsys/deepsys/internal/corpora"
+	"github.com/spf13/cobra"
+)
+
+// ebpfCLI plugs article 4, eBPF, into the CLI.
+var ebpfCLI = &systemCLI{
+	verbs: func() []*cobra.Command {
+		return []*cobra.Command{newEBPFAsmCmd(), newEBPFDisasmCmd(), newEBPFRunCmd(), newEBPFConformanceCmd()}
+	},
+	showcase: ebpfShowcase,
+}
+
+// readInput reads a file, or standard input for "-".
+func readInput(cmd *cobra.Command, path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(cmd.InOrStdin())
+	}
+	return os.ReadFile(path)
+}
+
+func newEBPFAsmCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "asm FILE|-",
+		Short: "Assemble uBPF/bpf_conformance syntax; print 64-bit words, or write raw bytecode with -o",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := readInput(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			insns, err := asm.Assemble(string(src))
+			if err != nil {
+				return err
+			}
+			code := ebpf.Encode(nil, insns)
+			if out != "" {
+				return os.WriteFile(out, code, 0o644)
+			}
+			for i := 0; i < len(code); i += ebpf.SlotSize {
+				fmt.Fprintf(cmd.OutOrStdout(), "%#016x\n", binary.LittleEndian.Uint64(code[i:]))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write little-endian bytecode to `FILE`")
+	return cmd
+}
+
+func newEBPFDisasmCmd() *cobra.Command {
+	var llvm bool
+	cmd := &cobra.Command{
+		Use:   "disasm FILE|-",
+		Short: "Disassemble raw little-endian bytecode (uBPF syntax, or --llvm for the kernel/LLVM syntax)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			code, err := readInput(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			insns, err := ebpf.Decode(code)
+			if err != nil {
+				return err
+			}
+			text := asm.Disassemble(insns)
+			if llvm {
+				text = asm.DisassembleLLVM(insns)
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), text)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&llvm, "llvm", false, "print the kernel/LLVM syntax (r0 = *(u32 *)(r1 + 0x4))")
+	return cmd
+}
+
+func newEBPFRunCmd() *cobra.Command {
+	var mem string
+	cmd := &cobra.Command{
+		Use:   "run FILE.data|FILE",
+		Short: "Run a .data test file, or an assembly file with --mem, on the interpreter; print r0",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			insns, input, err := loadRunnable(args[0], mem)
+			if err != nil {
+				return err
+			}
+			r, err := conformance.Interpreter{}.Load(insns)
+			if err != nil {
+				return err
+			}
+			r0, err := r.Run(input)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "r0 = %#x (%d)\n", r0, int64(r0))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&mem, "mem", "", "input memory as hex bytes (r1 points to it, r2 is its length)")
+	return cmd
+}
+
+// loadRunnable reads a .data file's program and memory, or assembles a
+// source file and decodes --mem.
+func loadRunnable(path, mem string) ([]ebpf.Instruction, []byte, error) {
+	if filepath.Ext(path) == ".data" {
+		tf, err := asm.ReadTestFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		insns, err := tf.Program()
+		return insns, tf.Mem, err
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	input, err := hex.DecodeString(strings.Join(strings.Fields(mem), ""))
+	if err != nil {
+		return nil, nil, usagef("--mem: %v", err)
+	}
+	insns, err := asm.Assemble(string(src))
+	return insns, input, err
+}
+
+func newEBPFConformanceCmd() *cobra.Command {
+	var engine string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "conformance DIR",
+		Short: "Run every bpf_conformance-format .data file under DIR; end with `N passed, M failed`",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if engine != "interp" {
+				return usagef("--engine %q: only interp exists so far (the JIT is not done yet)", engine)
+			}
+			results, err := conformance.RunDir(conformance.Interpreter{}, args[0])
+			if err != nil {
+				return err
+			}
+			return reportConformance(cmd.OutOrStdout(), results, verbose)
+		},
+	}
+	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also list passes and skips")
+	return cmd
+}
+
+// reportConformance prints failures (and, verbose, everything), then the
+// closing line; it fails when any file failed.
+func reportConformance(w io.Writer, results []conformance.Result, verbose bool) error {
+	for _, r := range results {
+		if r.Status == conformance.Fail || verbose {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", strings.ToUpper(string(r.Status)), r.File, r.Detail)
+		}
+	}
+	pass, fail, skip := conformance.Count(results)
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", pass, fail, skip)
+	if fail > 0 {
+		return fmt.Errorf("%d conformance tests failed", fail)
+	}
+	return nil
+}
+
+// ebpfShowcase runs both conformance corpora on the interpreter.
+func ebpfShowcase(ctx context.Context) ([]row, error) {
+	var rows []row
+	for _, c := range []struct{ corpus, dir string }{
+		{"bpf_conformance", "tests"}, {"bpf_conformance", "negative"}, {"ubpf-tests", "tests"},
+	} {
+		root, err := corpora.Dir(c.corpus)
+		if err != nil {
+			return rows, err
+		}
+		results, err := conformance.RunDir(conformance.Interpreter{}, filepath.Join(root, c.dir))
+		if err != nil {
+			return rows, err
+		}
+		pass, fail, skip := conformance.Count(results)
+		rows = append(rows, row{c.corpus + "/" + c.dir + " (interpreter)", fmt.Sprintf("%d passed, %d failed, %d skipped", pass, fail, skip)})
+		if fail > 0 {
+			return rows, fmt.Errorf("%s/%s: %d failed", c.corpus, c.dir, fail)
+		}
+	}
+	return rows, nil
+}
