@@ -1,8 +1,8 @@
 package amd64
 
-// Control transfer through registers, padding and traps (SDM vol. 2A-2B,
-// "CALL", "JMP", "RET", "NOP", "INT n/INTO/INT3/INT1", "UD—Undefined
-// Instruction"). Jumps and calls to labels are in label.go.
+// Control transfer through registers, padding, traps and inline data (SDM
+// vol. 2A-2B, "CALL", "JMP", "RET", "NOP", "INT n/INTO/INT3/INT1", "UD—
+// Undefined Instruction"). Jumps and calls to labels are in label.go.
 //
 //	FF /2   call r64     FF /4   jmp r64  (64-bit by default: no REX.W)
 //	C3      ret          CC      int3     0F 0B  ud2
@@ -71,3 +71,8 @@ func (a *Assembler) Align(n int) {
 	}
 	a.Nop(-len(a.buf) & (n - 1))
 }
+
+// Data appends raw bytes that are not instructions: a constant for a
+// RIPLabel operand to load, a table. Place it where execution cannot fall
+// into it (after a RET or an unconditional jump).
+func (a *Assembler) Data(b ...byte) { a.buf = append(a.buf, b...) }
