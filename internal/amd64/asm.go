@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -32,8 +33,8 @@ func (a *Assembler) Err() error { return a.err }
 // Finish patches every label reference and returns the code. It fails if an
 // instruction was bad, if a referenced label was never bound, or if a short
 // jump cannot reach its label. Bytes are never moved (see label.go), so
-// offsets taken with Len stay valid. Finish may be called again after more
-// instructions.
+// offsets taken with Len stay valid. The code is the Assembler's own
+// buffer, not a copy; Finish may be called again after more instructions.
 func (a *Assembler) Finish() ([]byte, error) {
 	if a.err != nil {
 		return nil, a.err
@@ -62,7 +63,7 @@ func (a *Assembler) Finish() ([]byte, error) {
 			errs = append(errs, fmt.Errorf("amd64: label L%d is %+d bytes from offset %d, beyond a 32-bit displacement", f.label, rel, f.at))
 			continue
 		}
-		le32(a.buf[f.at:f.at], uint32(rel))
+		binary.LittleEndian.PutUint32(a.buf[f.at:], uint32(rel))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

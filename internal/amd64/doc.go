@@ -28,8 +28,10 @@
 //     and IMUL immediates use the sign-extended imm8 form when the value fits
 //     and the accumulator form for RAX otherwise; a shift by 1 uses D1;
 //     MovRI picks among mov r32, imm32 (zero-extending), mov r64, simm32 and
-//     movabs by the constant. The choices agree with GNU as, except that as
-//     keeps movabs for constants in [2^31, 2^32) unless asked to optimise.
+//     movabs by the constant. The choices agree with GNU as, except where
+//     as, unless asked to optimise (-O), keeps the 64-bit form the text
+//     names: for "mov rax, 1" it writes 7 bytes and for "mov rax,
+//     0x80000000" 10, where the zero-extending mov eax is 5.
 //   - 32-bit operations zero the upper half of their 64-bit destination,
 //     as the processor does; the encoder relies on it (MovzxRR from 8 bits
 //     is movzx r32, r8) and documents it on each method where it matters.

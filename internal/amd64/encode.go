@@ -4,9 +4,9 @@ package amd64
 //
 // Every instruction here has the shape (SDM vol. 2A, 2.1 "Instruction
 // Format for Protected Mode, Real-Address Mode, and Virtual-8086 Mode",
-// Figure 2-1, and 2.2.1 "REX Prefixes", Figure 2-3):
+// Figure 2-1, and 2.2.1 "REX Prefixes"):
 //
-//	[F0] [66] [REX] opcode(1-3 bytes) [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64]
+//	[66] [F0] [REX] opcode(1-3 bytes) [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64]
 //
 //  1. Legacy prefixes (2.1.1 "Instruction Prefixes"): F0 is LOCK; 66 is the
 //     operand-size override, which makes an instruction that defaults to 32

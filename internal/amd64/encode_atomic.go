@@ -10,13 +10,15 @@ package amd64
 //	            methods emit it
 //	86/87 /r    xchg r/m, r: with memory it is atomic without LOCK
 //	90+r        xchg eax/rax, r (no ModRM; but 90 alone is NOP, which does
-//	            not zero-extend, so xchg eax, eax is written 87 C0)
+//	            not zero-extend, so xchg eax, eax is written 87 C0, and
+//	            any xchg of RAX with itself takes 87 too)
 //	0F C0/C1 /r xadd r/m, r:    tmp = r/m + r; r = r/m; r/m = tmp
 //	0F B0/B1 /r cmpxchg r/m, r: if RAX == r/m { r/m = r; ZF=1 } else { RAX = r/m; ZF=0 }
 //
 // A locked instruction is also a full memory barrier on x86-64 (SDM vol.
-// 3A, 9.2.2 "Memory Ordering in P6 and More Recent Processor Families"),
-// which is what eBPF and Wasm atomics need.
+// 3A, "Memory Ordering in P6 and More Recent Processor Families": locked
+// instructions have a total order and are not reordered with loads or
+// stores), the sequentially consistent atomics eBPF and Wasm ask for.
 
 // XchgRR swaps x and y.
 func (a *Assembler) XchgRR(w Width, x, y Reg) {

@@ -6,8 +6,9 @@ package amd64
 // refer to labels; when the label is not yet bound (a forward reference),
 // the instruction is written with a zero displacement and a fixup, and
 // Finish writes the displacement once every label is bound. Displacements
-// count from the end of the instruction (SDM vol. 2A, "JMP—Jump": "the
-// target is ... relative to the next instruction").
+// count from the end of the instruction: the processor adds them to the
+// address of the next instruction (SDM vol. 2A, "JMP—Jump", "Jcc—Jump if
+// Condition Is Met", "CALL—Call Procedure").
 //
 // Choosing the jump's size (JMP EB rel8 / E9 rel32; Jcc 70+cc rel8 / 0F
 // 80+cc rel32, SDM vol. 2A "Jcc—Jump if Condition Is Met"):
