@@ -20,7 +20,7 @@
 //	encode_shift.go    SHL SHR SAR ROL ROR (by imm and CL), BSWAP
 //	encode_atomic.go   XCHG, LOCK XADD, LOCK CMPXCHG, LOCK ADD/OR/AND/XOR/...
 //	encode_cond.go     SETcc, CMOVcc
-//	encode_control.go  CALL/JMP through a register, RET, NOP, INT3, UD2
+//	encode_control.go  CALL/JMP through a register, RET, NOP, INT3, UD2, inline data
 //
 // Choices:
 //
@@ -45,8 +45,10 @@
 //     a short jump that cannot reach.
 //
 // Deliberately not done: SSE, AVX and x87 (no floating point yet); 8-bit
-// MUL/DIV (AH:AL) and the AH-BH registers; segment overrides,
-// address-size prefixes and addressing without a base register; MOVBE,
+// MUL/DIV (AH:AL) and the AH-BH registers; memory operands for NEG, NOT,
+// MUL, DIV, the shifts, CALL and JMP (registers only), PUSH of an
+// immediate, BT*, INC/DEC; segment overrides, address-size prefixes and
+// addressing without a base register; MOVBE,
 // BMI and other extensions that need a CPUID check; register allocation,
 // instruction selection and scheduling, which belong to each generator;
 // and relaxation, as said. Tests check every encoding against bytes from
