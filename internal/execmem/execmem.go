@@ -19,7 +19,11 @@
 //
 //   - Entry: RDI holds the single argument (a pointer to a context the
 //     generator defines, allocated and kept alive by the caller); the return
-//     value comes back in RAX. Generated code must preserve RSP, RBP, R12-R15
+//     value comes back in RAX. If the generator also writes addresses of
+//     that context (or of anything it points to) into code or data as plain
+//     integers, the memory must be on the heap or mmapped: a goroutine
+//     stack moves, and an address Go does not know about is not updated
+//     (found the hard way by the encoder's tests). Generated code must preserve RSP, RBP, R12-R15
 //     and the direction flag, and may clobber every other register.
 //   - Generated code runs on the goroutine stack, which is small and may not
 //     grow under it: it may push at most MaxStackBytes (its data, such as an
