@@ -1,7 +1,6 @@
 // Package ebpfbench measures our eBPF engines side by side with the Linux
 // kernel's JIT on the same programs, for `deepsys ebpf bench`. It is
-// benchmark code: the kernel is reached through ebpf/kernel, which only
-// tests and benchmarks import.
+// benchmark code; the kernel is reached through ebpf/kernel.
 //
 // The workloads (programs/*.s, in our assembly syntax) run on one 64-byte
 // Ethernet/IPv4/UDP packet, r1 pointing at it and r2 holding its length:
@@ -28,8 +27,12 @@
 //     times by one BPF_PROG_TEST_RUN; the kernel reports the mean ns per
 //     run. An empty program behind the same prolog is measured in the same
 //     round and subtracted: what remains is the JIT-compiled program, not
-//     the test-run loop (about 20-40 ns a run). The kernel's figure is in
-//     whole nanoseconds, so short programs carry ±1 ns.
+//     the test-run loop (about 30-40 ns a run here). A round alternates 4
+//     (program, empty) pairs and keeps the fastest of each, since
+//     interference only adds time. The kernel's figure is in whole
+//     nanoseconds, and a ~15 ns difference of two ~40 ns figures moves by
+//     several ns from one invocation to the next on a shared VM: read the
+//     xdp row's ratio as an order of magnitude.
 //
 // Every engine's r0 is checked against the interpreter's when the
 // workloads are built, so no contestant is timed computing something else.
