@@ -13,6 +13,9 @@ import (
 	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/ebpf/asm"
 	"github.com/deepsys/deepsys/ebpf/conformance"
+	"github.com/deepsys/deepsys/ebpf/ebpfbench"
+	"github.com/deepsys/deepsys/ebpf/kernel"
+	"github.com/deepsys/deepsys/internal/bench"
 	"github.com/deepsys/deepsys/internal/corpora"
 	"github.com/spf13/cobra"
 )
@@ -23,6 +26,12 @@ var ebpfCLI = &systemCLI{
 		return []*cobra.Command{newEBPFAsmCmd(), newEBPFDisasmCmd(), newEBPFRunCmd(), newEBPFConformanceCmd()}
 	},
 	showcase: ebpfShowcase,
+	bench: func(cfg benchConfig) ([]bench.Workload, error) {
+		if cfg.Quick {
+			return ebpfbench.Workloads(ebpfbench.Quick)
+		}
+		return ebpfbench.Workloads(ebpfbench.Config{})
+	},
 }
 
 // readInput reads a file, or standard input for "-".
@@ -147,17 +156,19 @@ func newEBPFConformanceCmd() *cobra.Command {
 		Short: "Run every bpf_conformance-format .data file under DIR; end with `N passed, M failed`",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if engine != "interp" {
-				return usagef("--engine %q: only interp exists so far (the JIT is not done yet)", engine)
+			engines := map[string]conformance.Engine{"interp": conformance.Interpreter{}, "linux": kernel.Engine{}}
+			e, ok := engines[engine]
+			if !ok {
+				return usagef("--engine %q: interp or linux (the JIT is not done yet)", engine)
 			}
-			results, err := conformance.RunDir(conformance.Interpreter{}, args[0])
+			results, err := conformance.RunDir(e, args[0])
 			if err != nil {
 				return err
 			}
 			return reportConformance(cmd.OutOrStdout(), results, verbose)
 		},
 	}
-	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp")
+	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp, or linux (the kernel's verifier and JIT through BPF_PROG_TEST_RUN; needs root)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also list passes and skips")
 	return cmd
 }
