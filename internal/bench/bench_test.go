@@ -184,3 +184,20 @@ func TestNsPerOpAndPerSecond(t *testing.T) {
 		t.Fatalf("PerSecond(50 ns/op) = %v Mops/s, %v; want 20", rate, err)
 	}
 }
+
+func TestContestantNamedWhenNotDeepsys(t *testing.T) {
+	var log []string
+	w := Workload{Name: "run", Metric: "t", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("deepsys interp", &log, 30), scripted("linux jit", &log, 10)}}
+	r, err := Run("ebpf", []Workload{w}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if r.Results()[0].Contestant != "deepsys interp" || !strings.Contains(md.String(), "(deepsys interp)") {
+		t.Fatalf("contestant not named:\n%s", md.String())
+	}
+}

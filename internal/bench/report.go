@@ -26,6 +26,10 @@ type Result struct {
 	PeerValue float64 `json:"peer_value"`
 	Ratio     float64 `json:"ratio"`
 	Better    Better  `json:"better"`
+	// Contestant names which of deepsys's engines the deepsys figure is
+	// (an interpreter, a JIT) when a system has several; empty when the
+	// first contestant is simply "deepsys".
+	Contestant string `json:"contestant,omitempty"`
 	// Spread, beyond the schema's required keys.
 	DeepsysMin float64 `json:"deepsys_min"`
 	DeepsysMax float64 `json:"deepsys_max"`
@@ -49,6 +53,9 @@ func (r *Report) Results() []Result {
 		w, d := m.Workload, m.Stats[0]
 		base := Result{Workload: w.Name, Metric: w.Metric, Unit: w.Unit, Better: w.Better,
 			Deepsys: d.Median, DeepsysMin: d.Min, DeepsysMax: d.Max}
+		if name := w.Contestants[0].Name; name != DeepsysName {
+			base.Contestant = name
+		}
 		if len(m.Stats) == 1 {
 			out = append(out, base)
 		}
@@ -104,8 +111,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		if res.Peer != "" {
 			verdict = fmt.Sprintf("%s %s", res.Better, map[bool]string{true: "✓", false: "✗"}[res.Wins()])
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", res.Workload, res.Unit,
-			spread(res.Deepsys, res.DeepsysMin, res.DeepsysMax), orDash(res.Peer),
+		ours := spread(res.Deepsys, res.DeepsysMin, res.DeepsysMax)
+		if res.Contestant != "" {
+			ours += " (" + res.Contestant + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", res.Workload, res.Unit, ours, orDash(res.Peer),
 			peerCell(res), ratioCell(res), verdict)
 	}
 	_, err := io.WriteString(w, b.String())
