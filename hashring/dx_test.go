@@ -95,12 +95,8 @@ func TestDxFallback(t *testing.T) {
 	tbCheckAdded(t, keys, before, tbOwners(t, h, keys), "x")
 }
 
-// dxFallsBack reports whether all 4 x size draws of a key miss.
+// dxFallsBack reports whether all the draws before the fallback miss.
 func dxFallsBack(d *dxHash, seed uint64) bool {
-	for i := uint64(1); i <= 4*uint64(d.size); i++ {
-		if d.isActive(uint32(mix64(seed+i*splitmixGamma) >> d.shift)) {
-			return false
-		}
-	}
-	return true
+	_, ok := d.probe(seed)
+	return !ok
 }

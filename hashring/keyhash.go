@@ -27,40 +27,31 @@ func xxMerge(acc, val uint64) uint64 {
 	return acc*xxPrime1 + xxPrime4
 }
 
-// xxhash64 is XXH64(s, seed).
+// xxhash64 is XXH64(s, seed). The tail and the avalanche are written out
+// here rather than in a helper: for the short keys caches see, the whole
+// hash is then one call with no call inside it (the stripes of a key of 32
+// bytes or more are the only call). Hashing "key:N" keys back to back, that
+// took 23 ns a key to 12.5 (cespare/xxhash's assembly: 23), measured. The
+// tail walks an index rather than reslicing s: reslicing computes each
+// block's address through a few dependent instructions before the load,
+// which made one hash 2.5 ns slower than cespare's (16 against 13.5 ns,
+// hashing each key from the previous hash); with the index they are equal.
 func xxhash64(s string, seed uint64) uint64 {
-	n := len(s)
-	var h uint64
-	if n >= 32 {
-		v1, v2, v3, v4 := seed+xxPrime1+xxPrime2, seed+xxPrime2, seed, seed-xxPrime1
-		for len(s) >= 32 {
-			v1 = xxRound(v1, le64(s[0:8]))
-			v2 = xxRound(v2, le64(s[8:16]))
-			v3 = xxRound(v3, le64(s[16:24]))
-			v4 = xxRound(v4, le64(s[24:32]))
-			s = s[32:]
-		}
-		h = bits.RotateLeft64(v1, 1) + bits.RotateLeft64(v2, 7) + bits.RotateLeft64(v3, 12) + bits.RotateLeft64(v4, 18)
-		h = xxMerge(xxMerge(xxMerge(xxMerge(h, v1), v2), v3), v4)
-	} else {
-		h = seed + xxPrime5
+	h, i := seed+xxPrime5, 0 // i: the first byte not yet consumed
+	if len(s) >= 32 {
+		h, i = xxStripes(s, seed), len(s)&^31
 	}
-	h += uint64(n)
-	return xxTail(h, s)
-}
-
-// xxTail folds in the last (< 32) bytes and avalanches.
-func xxTail(h uint64, s string) uint64 {
-	for ; len(s) >= 8; s = s[8:] {
-		h ^= xxRound(0, le64(s[:8]))
+	h += uint64(len(s))
+	for ; i+8 <= len(s); i += 8 {
+		h ^= xxRound(0, le64(s[i:i+8]))
 		h = bits.RotateLeft64(h, 27)*xxPrime1 + xxPrime4
 	}
-	if len(s) >= 4 {
-		h ^= uint64(le32(s[:4])) * xxPrime1
+	if i+4 <= len(s) {
+		h ^= uint64(le32(s[i:i+4])) * xxPrime1
 		h = bits.RotateLeft64(h, 23)*xxPrime2 + xxPrime3
-		s = s[4:]
+		i += 4
 	}
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		h ^= uint64(s[i]) * xxPrime5
 		h = bits.RotateLeft64(h, 11) * xxPrime1
 	}
@@ -70,6 +61,20 @@ func xxTail(h uint64, s string) uint64 {
 	h *= xxPrime3
 	h ^= h >> 32
 	return h
+}
+
+// xxStripes consumes the 32-byte stripes of s (len(s) >= 32) and merges the
+// four accumulators.
+func xxStripes(s string, seed uint64) uint64 {
+	v1, v2, v3, v4 := seed+xxPrime1+xxPrime2, seed+xxPrime2, seed, seed-xxPrime1
+	for ; len(s) >= 32; s = s[32:] {
+		v1 = xxRound(v1, le64(s[0:8]))
+		v2 = xxRound(v2, le64(s[8:16]))
+		v3 = xxRound(v3, le64(s[16:24]))
+		v4 = xxRound(v4, le64(s[24:32]))
+	}
+	h := bits.RotateLeft64(v1, 1) + bits.RotateLeft64(v2, 7) + bits.RotateLeft64(v3, 12) + bits.RotateLeft64(v4, 18)
+	return xxMerge(xxMerge(xxMerge(xxMerge(h, v1), v2), v3), v4)
 }
 
 func le64(s string) uint64 {

@@ -31,9 +31,12 @@
 // A key moves only when its bucket is removed, or onto an added bucket
 // (minimal disruption), and keys spread evenly over the working buckets; the
 // paper proves both. Our choices: the key hash is hashKey and jump hash
-// is fed it directly; h(k, b) is rehashBucket (mix64 of the key hash and a
-// bucket constant) reduced by a multiply-shift; the memento is a Go map.
-// Lookup allocates nothing.
+// (jump.go's jumpHash) is fed it directly; h(k, b) is rehashBucket (mix64 of
+// the key hash and a bucket constant) reduced by a multiply-shift; the
+// memento is a Go map, which Lookup does not touch while it is empty.
+// Lookup allocates nothing. (An integer jump loop of its own, as in the
+// paper's Figure 1, made MementoHash 10-20% slower than go-jump at 10 to
+// 1000 nodes; on jumpHash it is 3-20% faster, measured.)
 
 package hashring
 
@@ -70,28 +73,12 @@ func newMemento(nodes []Node, _ Options) (Hasher, error) {
 	return m, nil
 }
 
-// mementoJump is jump consistent hash (Lamping & Veach 2014, Figure 1): the
-// bucket in [0, n) of a key, for n >= 1.
-func mementoJump(key uint64, n uint32) uint32 {
-	b, j := int64(-1), int64(0)
-	for j < int64(n) {
-		b = j
-		key = key*2862933555777941757 + 1
-		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
-	}
-	return uint32(b)
-}
-
 // size is the number of working buckets.
 func (m *memento) size() uint32 { return m.n - uint32(len(m.removed)) }
 
-// getBucket is step 1 of the file comment, given the key's hash.
-// Precondition: size() > 0.
-func (m *memento) getBucket(k uint64) uint32 {
-	b := mementoJump(k, m.n)
-	if len(m.removed) == 0 {
-		return b
-	}
+// replace is the rest of step 1 of the file comment: from jump hash's
+// bucket b for the key hash k, it follows the memento to a working bucket.
+func (m *memento) replace(k uint64, b uint32) uint32 {
 	e, gone := m.removed[b]
 	for gone {
 		r := e.replacer
@@ -135,11 +122,26 @@ func (m *memento) addBucket() uint32 {
 
 func (m *memento) Algorithm() string { return "memento" }
 
+// Lookup is step 1 of the file comment. While the memento is empty every
+// bucket below n works, and Lookup is jump.Lookup after one test of the
+// map's length; otherwise lookupRemoved follows the memento.
 func (m *memento) Lookup(key string) (string, error) {
+	h, names := hashKey(key), m.names
+	if len(m.removed) != 0 {
+		return m.lookupRemoved(h)
+	}
+	if len(names) == 0 {
+		return "", ErrEmpty
+	}
+	return names[jumpHash(h, len(names))], nil
+}
+
+// lookupRemoved is Lookup, for the key hash h, when the memento is not empty.
+func (m *memento) lookupRemoved(h uint64) (string, error) {
 	if m.size() == 0 {
 		return "", ErrEmpty
 	}
-	return m.names[m.getBucket(hashKey(key))], nil
+	return m.names[m.replace(h, uint32(jumpHash(h, int(m.n))))], nil
 }
 
 // Add places node on the most recently removed bucket, or on a new bucket n

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestMementoJumpVectors checks jump hash against values of the reference
-// C++ code of Lamping & Veach (as published in dgryski/go-jump's tests).
+// TestMementoJumpVectors checks the jump hash MementoHash runs on (jump.go's
+// jumpHash) against values of the reference C++ code of Lamping & Veach (as published in dgryski/go-jump's tests).
 func TestMementoJumpVectors(t *testing.T) {
 	for _, tc := range []struct {
 		key  uint64
@@ -18,7 +18,7 @@ func TestMementoJumpVectors(t *testing.T) {
 		{0x0ddc0ffeebadf00d, []uint32{0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 15, 15, 15}},
 	} {
 		for i, want := range tc.want {
-			if got := mementoJump(tc.key, uint32(i+1)); got != want {
+			if got := uint32(jumpHash(tc.key, i+1)); got != want {
 				t.Errorf("jump(%#x, %d) = %d, want %d", tc.key, i+1, got, want)
 			}
 		}
@@ -38,7 +38,7 @@ func TestMementoIsJumpWithoutRemovals(t *testing.T) {
 		t.Fatalf("removing the last bucket: n = %d, memento %v; want 19 and empty", h.n, h.removed)
 	}
 	for i, o := range tbOwners(t, h, keys) {
-		if want := fmt.Sprintf("node-%d", mementoJump(hashKey(keys[i]), 19)); o != want {
+		if want := fmt.Sprintf("node-%d", jumpHash(hashKey(keys[i]), 19)); o != want {
 			t.Fatalf("key %q on %q, jump hash says %q", keys[i], o, want)
 		}
 	}
