@@ -39,7 +39,6 @@ func bitsByte(r uint8, off int16, shift int32) []ebpf.Instruction {
 	return prog(ldx(szB, r, 0, off), a64(ebpf.ALULsh, r, shift))
 }
 
-
 // ldxbAll is ldxb-all.data: r9..r1 = byte k << 4k, r0 = byte 9 << 36, or.
 func ldxbAll() []ebpf.Instruction {
 	p := prog(movx(0, 1))
