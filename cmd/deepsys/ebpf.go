@@ -147,17 +147,30 @@ func newEBPFConformanceCmd() *cobra.Command {
 		Short: "Run every bpf_conformance-format .data file under DIR; end with `N passed, M failed`",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if engine != "interp" {
-				return usagef("--engine %q: only interp exists so far (the JIT is not done yet)", engine)
+			engines := map[string][]conformance.Engine{
+				"interp": {conformance.Interpreter{}}, "jit": {conformance.JIT{}},
+				"both": {conformance.Interpreter{}, conformance.JIT{}},
+			}[engine]
+			if engines == nil {
+				return usagef("--engine %q: want interp, jit or both", engine)
 			}
-			results, err := conformance.RunDir(conformance.Interpreter{}, args[0])
-			if err != nil {
-				return err
+			var failed error
+			for _, e := range engines {
+				results, err := conformance.RunDir(e, args[0])
+				if err != nil {
+					return err
+				}
+				if len(engines) > 1 {
+					fmt.Fprintf(cmd.OutOrStdout(), "== %s\n", e.Name())
+				}
+				if err := reportConformance(cmd.OutOrStdout(), results, verbose); err != nil {
+					failed = fmt.Errorf("%s: %w", e.Name(), err)
+				}
 			}
-			return reportConformance(cmd.OutOrStdout(), results, verbose)
+			return failed
 		},
 	}
-	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp")
+	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp, jit (x86-64), or both one after the other")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also list passes and skips")
 	return cmd
 }
