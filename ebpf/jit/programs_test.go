@@ -3,6 +3,8 @@ package jit
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/deepsys/deepsys/ebpf/interp"
@@ -306,5 +308,17 @@ func TestCompileErrors(t *testing.T) {
 	many := make([]interp.Region, interp.MaxRegions+1)
 	if _, err := Compile(mustAssemble(t, "exit"), Options{Regions: many}); err == nil {
 		t.Errorf("%d regions compiled", len(many))
+	}
+}
+
+// TestLongProgram: a segment longer than a fuel slice, and jumps across
+// 100000 instructions (gotol back, rel32 both ways).
+func TestLongProgram(t *testing.T) {
+	const n = 100_000
+	src := "mov %r0, 0\nmov %r2, 3\nloop:\n" + strings.Repeat("add %r0, 3\nxor %r0, 0x55\n", n/2) +
+		"sub %r2, 1\njeq %r2, 0, +1\nja32 loop\n" + strings.Repeat("add %r0, 1\n", 1000) + "exit"
+	insns := mustAssemble(t, src)
+	for _, budget := range []uint64{0, 2 * n, 3*n + 3, 3*n + 9} {
+		agree(t, fmt.Sprintf("budget %d", budget), insns, setup{budget: budget})
 	}
 }
