@@ -156,19 +156,30 @@ func newEBPFConformanceCmd() *cobra.Command {
 		Short: "Run every bpf_conformance-format .data file under DIR; end with `N passed, M failed`",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			engines := map[string]conformance.Engine{"interp": conformance.Interpreter{}, "linux": kernel.Engine{}}
-			e, ok := engines[engine]
-			if !ok {
-				return usagef("--engine %q: interp or linux (the JIT is not done yet)", engine)
+			engines := map[string][]conformance.Engine{
+				"interp": {conformance.Interpreter{}}, "jit": {conformance.JIT{}},
+				"both": {conformance.Interpreter{}, conformance.JIT{}}, "linux": {kernel.Engine{}},
+			}[engine]
+			if engines == nil {
+				return usagef("--engine %q: want interp, jit, both or linux", engine)
 			}
-			results, err := conformance.RunDir(e, args[0])
-			if err != nil {
-				return err
+			var failed error
+			for _, e := range engines {
+				results, err := conformance.RunDir(e, args[0])
+				if err != nil {
+					return err
+				}
+				if len(engines) > 1 {
+					fmt.Fprintf(cmd.OutOrStdout(), "== %s\n", e.Name())
+				}
+				if err := reportConformance(cmd.OutOrStdout(), results, verbose); err != nil {
+					failed = fmt.Errorf("%s: %w", e.Name(), err)
+				}
 			}
-			return reportConformance(cmd.OutOrStdout(), results, verbose)
+			return failed
 		},
 	}
-	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp, or linux (the kernel's verifier and JIT through BPF_PROG_TEST_RUN; needs root)")
+	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp, jit (x86-64), both one after the other, or linux (the kernel's verifier and JIT through BPF_PROG_TEST_RUN; needs root)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also list passes and skips")
 	return cmd
 }

@@ -61,10 +61,18 @@ func TestEBPFBadInput(t *testing.T) {
 
 func TestEBPFConformanceClosingLine(t *testing.T) {
 	dir := filepath.Join(testenv.Corpus(t, "bpf_conformance"), "tests")
-	code, out, errs := runCLI(t, "ebpf", "conformance", dir)
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	last := lines[len(lines)-1]
-	if code != 0 || !strings.HasSuffix(last, " passed, 0 failed, 1 skipped") {
-		t.Fatalf("exit %d (%s); last line %q", code, errs, last)
+	for _, engine := range []string{"interp", "jit", "both"} {
+		code, out, errs := runCLI(t, "ebpf", "conformance", "--engine", engine, dir)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		last := lines[len(lines)-1]
+		if code != 0 || !strings.HasSuffix(last, " passed, 0 failed, 1 skipped") {
+			t.Fatalf("--engine %s: exit %d (%s); last line %q", engine, code, errs, last)
+		}
+		if engine == "both" && (!strings.Contains(out, "== interp\n") || !strings.Contains(out, "== jit\n")) {
+			t.Errorf("--engine both does not head each engine's report:\n%s", out)
+		}
+	}
+	if code, _, _ := runCLI(t, "ebpf", "conformance", "--engine", "jitt", dir); code == 0 {
+		t.Error("--engine jitt accepted")
 	}
 }

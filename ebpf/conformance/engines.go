@@ -5,6 +5,7 @@ import (
 
 	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/ebpf/interp"
+	"github.com/deepsys/deepsys/ebpf/jit"
 )
 
 // Interpreter is the engine of package interp, with the uBPF test helpers.
@@ -16,6 +17,22 @@ func (Interpreter) Name() string { return "interp" }
 // Load implements Engine.
 func (Interpreter) Load(insns []ebpf.Instruction) (Runner, error) {
 	p, err := interp.Compile(insns, interp.Options{Helpers: UBPFHelpers})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// JIT is the engine of package jit (x86-64 code), with the same helpers.
+// A loaded program's code is freed when it is no longer referenced.
+type JIT struct{}
+
+// Name implements Engine.
+func (JIT) Name() string { return "jit" }
+
+// Load implements Engine.
+func (JIT) Load(insns []ebpf.Instruction) (Runner, error) {
+	p, err := jit.Compile(insns, jit.Options{Helpers: UBPFHelpers})
 	if err != nil {
 		return nil, err
 	}

@@ -58,8 +58,12 @@ func (m *machine) callHelper(in *inst) error {
 }
 
 // Env is what a helper sees of the running program. It is valid only
-// during the helper call, as are the slices its methods return.
-type Env struct{ m *machine }
+// during the helper call, as are the slices its methods return. The JIT's
+// helpers get one too, over the same address space (Space).
+type Env struct {
+	mem   *memory
+	names []Region // Options.Regions, for messages
+}
 
 // Load returns the n bytes of program memory at addr, for reading.
 func (e *Env) Load(addr uint64, n int) ([]byte, error) { return e.access(addr, n, false) }
@@ -74,13 +78,12 @@ func (e *Env) access(addr uint64, n int, write bool) ([]byte, error) {
 	case n == 0:
 		return []byte{}, nil
 	}
-	mem := &e.m.mem
-	b := mem.slice(addr, uint64(n), write)
+	b := e.mem.slice(addr, uint64(n), write)
 	if b == nil {
-		return nil, mem.accessError(addr, uint64(n), write, e.m.prog.regions)
+		return nil, e.mem.accessError(addr, uint64(n), write, e.names)
 	}
 	return b, nil
 }
 
 // Context is the context given to Run.
-func (e *Env) Context() []byte { return e.m.mem.regions[2].bytes() }
+func (e *Env) Context() []byte { return e.mem.regions[2].bytes() }

@@ -17,7 +17,8 @@ var (
 	ErrHelper     = errors.New("helper failed")
 )
 
-// RunError says which instruction stopped a program and why.
+// RunError says which instruction stopped a program and why; the JIT
+// (ebpf/jit) returns the same errors.
 type RunError struct {
 	Index int    // position in the []ebpf.Instruction
 	Slot  int    // position in the bytecode, in 8-byte slots
@@ -26,7 +27,7 @@ type RunError struct {
 }
 
 func (e *RunError) Error() string {
-	return fmt.Sprintf("interp: instruction %d (slot %d, %s): %v", e.Index, e.Slot, e.Op, e.Err)
+	return fmt.Sprintf("ebpf: instruction %d (slot %d, %s): %v", e.Index, e.Slot, e.Op, e.Err)
 }
 
 func (e *RunError) Unwrap() error { return e.Err }

@@ -50,7 +50,7 @@ func (p *Program) machine() *machine {
 		return m
 	}
 	m := &machine{prog: p}
-	m.env.m = m
+	m.env = Env{mem: &m.mem, names: p.regions}
 	m.mem.regions[1] = newRegion(m.stack[:], false)
 	for i, r := range p.regions {
 		m.mem.regions[firstUserIndex+i] = newRegion(r.Data, r.ReadOnly)

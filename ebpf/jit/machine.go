@@ -1,0 +1,185 @@
+package jit
+
+// The machine: the context the generated code gets in RDI, one per
+// concurrent Run (a Program keeps idle ones in a sync.Pool). Go allocates
+// it on the heap, which does not move, so the code may keep addresses into
+// it as plain integers (the stack's host address in RBP, in the region
+// table); a goroutine stack would move under them (internal/execmem).
+//
+// Layout, at offsets the code reads (off* below):
+//
+//	regs      r0-r10 while the code is out (at an exit); regs[10] is the
+//	          host address of the frame top, the code's form of r10
+//	fuel      instructions the code may still run before it must exit
+//	resume    the code address the entry jumps to
+//	exitPC    the instruction an exit is about (fault, helper, fuel)
+//	exitArg   the helper's slot, for a helper exit
+//	depth     local calls in progress (0: the main program)
+//	deepest   the largest depth since reset: the frames reset must clear
+//	tmp       a spill slot for the fuel register (division by a constant, CAS loops)
+//	bias      host address of the stack minus interp.StackAddr: r10 = RBP - bias
+//	table     the 16 windows of the address space (interp's map), 128 bytes each
+//	frames    what a local call saves: return address and r6-r9
+//	stack     MaxFrames frames of 512 bytes, frame 0 at the top
+
+import (
+	"unsafe"
+
+	"github.com/deepsys/deepsys/ebpf"
+	"github.com/deepsys/deepsys/ebpf/interp"
+)
+
+// window is one 4 GiB window of the address space as the code checks it:
+// an access of n bytes at offset o is allowed if lo <= o (unsigned) and
+// o <= lim[k] (signed; k picks load or store and the size), and then it is
+// at host address base+o. lim is size-n, or -1 where no such access is
+// allowed (an unmapped window, a store into a read-only region), so one
+// signed compare covers "o+n <= size" without the addition.
+type window struct {
+	base uintptr
+	lo   uint64
+	lim  [8]int64 // loads of 1, 2, 4, 8 bytes, then stores of 1, 2, 4, 8
+	_    [6]uint64
+}
+
+// frame is what a local call saves (interp's calls.go, steps 2-4).
+type frame struct {
+	ret   uintptr   // code address of the instruction after the call
+	saved [4]uint64 // the caller's r6-r9
+	_     [3]uint64
+}
+
+// numWindows is the windows of interp's map: 0 unmapped, 1 stack, 2
+// context, then interp.MaxRegions regions (TestLayout checks it against
+// interp.RegionAddr).
+const numWindows = 3 + interp.MaxRegions
+
+const stackBytes = interp.MaxFrames * ebpf.StackSize
+
+type machine struct {
+	regs    [ebpf.NumRegisters]uint64
+	fuel    uint64
+	resume  uintptr
+	exitPC  uint64
+	exitArg uint64
+	depth   uint64
+	deepest uint64
+	tmp     uint64
+	bias    uint64
+	table   [numWindows]window
+	frames  [interp.MaxFrames]frame
+	stack   [stackBytes]byte // 8-byte aligned: every field before it is
+
+	// Go's side, never read by the code.
+	prog    *Program
+	space   *interp.Space // the same memory, for helpers and messages
+	reserve uint64        // budget not yet handed out as fuel
+}
+
+// Offsets the code uses; the layout test checks the sizes they assume.
+const (
+	offRegs    = int32(unsafe.Offsetof(machine{}.regs))
+	offFuel    = int32(unsafe.Offsetof(machine{}.fuel))
+	offResume  = int32(unsafe.Offsetof(machine{}.resume))
+	offExitPC  = int32(unsafe.Offsetof(machine{}.exitPC))
+	offExitArg = int32(unsafe.Offsetof(machine{}.exitArg))
+	offDepth   = int32(unsafe.Offsetof(machine{}.depth))
+	offDeepest = int32(unsafe.Offsetof(machine{}.deepest))
+	offTmp     = int32(unsafe.Offsetof(machine{}.tmp))
+	offBias    = int32(unsafe.Offsetof(machine{}.bias))
+	offTable   = int32(unsafe.Offsetof(machine{}.table))
+	offFrames  = int32(unsafe.Offsetof(machine{}.frames))
+
+	windowShift = 7 // log2 of unsafe.Sizeof(window{})
+	frameShift  = 6 // log2 of unsafe.Sizeof(frame{})
+	offWinBase  = int32(unsafe.Offsetof(window{}.base))
+	offWinLo    = int32(unsafe.Offsetof(window{}.lo))
+	offWinLim   = int32(unsafe.Offsetof(window{}.lim))
+	offFrameRet = int32(unsafe.Offsetof(frame{}.ret))
+	offFrameR6  = int32(unsafe.Offsetof(frame{}.saved))
+)
+
+// limIndex is the index into window.lim of an access of n bytes.
+func limIndex(n int, store bool) int32 {
+	k := int32(0)
+	for 1<<k < n {
+		k++
+	}
+	if store {
+		k += 4
+	}
+	return k
+}
+
+func (p *Program) machine() *machine {
+	if m, ok := p.pool.Get().(*machine); ok {
+		return m
+	}
+	m := &machine{prog: p}
+	m.space = interp.NewSpace(m.stack[:], p.regions)
+	for i := range m.table {
+		m.mapWindow(i, nil, true)
+	}
+	m.mapWindow(1, m.stack[:], false)
+	for i, r := range p.regions {
+		m.mapWindow(int(interp.RegionAddr(i)>>32), r.Data, r.ReadOnly)
+	}
+	m.bias = uint64(uintptr(unsafe.Pointer(&m.stack[0]))) - interp.StackAddr
+	return m
+}
+
+// mapWindow points window i at mem. The address is kept as an integer: the
+// Space keeps the memory alive, and Go's heap does not move.
+func (m *machine) mapWindow(i int, mem []byte, readOnly bool) {
+	w := &m.table[i]
+	*w = window{base: uintptr(unsafe.Pointer(unsafe.SliceData(mem)))}
+	for k, n := range [4]int64{1, 2, 4, 8} {
+		w.lim[k] = int64(len(mem)) - n
+		w.lim[k+4] = w.lim[k]
+		if readOnly {
+			w.lim[k+4] = -1
+		}
+		w.lim[k] = max(w.lim[k], -1)
+		w.lim[k+4] = max(w.lim[k+4], -1)
+	}
+}
+
+// frameBottom is the stack offset of the lowest byte of frame depth.
+func frameBottom(depth uint64) uint64 {
+	return (interp.MaxFrames - 1 - depth) * ebpf.StackSize
+}
+
+// reset prepares a run over ctx: registers as interp sets them (r1 = the
+// context, r2 = its length, r10 = the top of frame 0), the frames the last
+// run used zeroed, the context mapped, the budget handed out.
+func (m *machine) reset(ctx []byte) {
+	m.regs = [ebpf.NumRegisters]uint64{}
+	m.regs[ebpf.R1] = interp.ContextAddr
+	m.regs[ebpf.R2] = uint64(len(ctx))
+	m.regs[ebpf.R10] = uint64(uintptr(unsafe.Pointer(&m.stack[0]))) + stackBytes
+	clear(m.stack[frameBottom(m.deepest):])
+	m.depth, m.deepest = 0, 0
+	m.table[1].lo = frameBottom(0)
+	m.mapWindow(2, ctx, false)
+	m.space.Enter(ctx)
+	m.space.SetDepth(0)
+	m.resume = m.prog.start
+	m.fuel = min(m.prog.budget, fuelSlice)
+	m.reserve = m.prog.budget - m.fuel
+}
+
+// release unmaps the context and returns m to the pool.
+func (m *machine) release() {
+	m.mapWindow(2, nil, true)
+	m.space.Leave()
+	m.prog.pool.Put(m)
+}
+
+// reg is eBPF register r as the program sees it (r10 as an address of
+// interp's map, not the host address the code keeps).
+func (m *machine) reg(r uint8) uint64 {
+	if r == ebpf.R10 {
+		return m.regs[r] - m.bias
+	}
+	return m.regs[r]
+}
