@@ -18,10 +18,14 @@
 // interleaved by internal/bench. Each contestant is calibrated once so
 // that a round lasts about Config.Round.
 //
-//  1. deepsys interp: interp.Program.Run on the packet, timed in-process
-//     over many runs (bench.NsPerOp). The time includes the per-run entry
-//     cost (a pooled machine, zeroed registers and stack), which every
-//     caller of the interpreter pays.
+//  1. deepsys jit (the figure the table calls deepsys) and deepsys interp:
+//     jit.Program.Run and interp.Program.Run on the packet, timed
+//     in-process over many runs (bench.NsPerOp). The time includes the
+//     per-run entry cost (the JIT's register save and restore, about 120
+//     ns; the interpreter's pooled machine and zeroed stack, about 60 ns),
+//     which every caller pays and which is not subtracted, unlike the
+//     kernel's test-run overhead below: on short programs (fnv, xdp) it
+//     dominates our figure.
 //  2. linux jit: the program loaded into the kernel as an XDP program
 //     (ebpf/kernel, Options.Retval32: no result wrapper) and run Repeat
 //     times by one BPF_PROG_TEST_RUN; the kernel reports the mean ns per

@@ -135,10 +135,15 @@ func TestQuickBench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, res := range r.Results() {
-		if res.Deepsys <= 0 || res.Peer != "linux jit" {
-			t.Errorf("%s: deepsys %v ns/run against %q", res.Workload, res.Deepsys, res.Peer)
+	results := r.Results()
+	if len(results) != 2*len(ws) {
+		t.Fatalf("%d results for %d workloads, want one per peer (interp, linux jit)", len(results), len(ws))
+	}
+	for i, res := range results {
+		want := []string{"deepsys interp", "linux jit"}[i%2]
+		if res.Deepsys <= 0 || res.PeerValue <= 0 || res.Contestant != "deepsys jit" || res.Peer != want {
+			t.Errorf("%s: %s %v ns/run against %q %v", res.Workload, res.Contestant, res.Deepsys, res.Peer, res.PeerValue)
 		}
-		t.Logf("%s: interp %.1f ns/run, linux jit %.1f ns/run (ratio %.1f)", res.Workload, res.Deepsys, res.PeerValue, res.Ratio)
+		t.Logf("%s: jit %.1f ns/run, %s %.1f ns/run (ratio %.2f)", res.Workload, res.Deepsys, res.Peer, res.PeerValue, res.Ratio)
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/ebpf/asm"
 	"github.com/deepsys/deepsys/ebpf/interp"
+	"github.com/deepsys/deepsys/ebpf/jit"
 	"github.com/deepsys/deepsys/ebpf/kernel"
 	"github.com/deepsys/deepsys/internal/bench"
 )
@@ -21,15 +23,27 @@ type engine struct {
 }
 
 // engines are the contestants in order. internal/bench takes the first as
-// deepsys and the rest as peers.
-//
-// Hook for the JIT: when ebpf/jit lands, put {"deepsys jit", jitRun}
-// first (a build function like interpRun that compiles p.Insns and times
-// its Run with bench.NsPerOp); the interpreter then stays as a peer, and
-// the table shows JIT vs interpreter and JIT vs Linux.
+// deepsys and the rest as peers: the table shows our JIT against our
+// interpreter and against the Linux JIT.
 var engines = []engine{
-	{"deepsys interp", interpRun},
+	{"deepsys jit", inProcess(compileJIT)},
+	{"deepsys interp", inProcess(compileInterp)},
 	{"linux jit", kernelRun},
+}
+
+// runner is a program loaded by one of our engines.
+type runner interface {
+	Run(ctx []byte) (uint64, error)
+}
+
+func compileInterp(insns []ebpf.Instruction) (runner, error) {
+	return interp.Compile(insns, interp.Options{})
+}
+
+// compileJIT compiles for the JIT; the generated code is freed when the
+// program is garbage collected (jit.Program's cleanup).
+func compileJIT(insns []ebpf.Instruction) (runner, error) {
+	return jit.Compile(insns, jit.Options{})
 }
 
 // interpR0 runs p once on the interpreter.
@@ -45,34 +59,36 @@ func interpR0(p Program) (uint64, error) {
 	return r0, nil
 }
 
-// interpRun times interp.Program.Run in-process.
-func interpRun(p Program, want uint64, cfg Config) (func() (float64, error), error) {
-	ip, err := interp.Compile(p.Insns, interp.Options{})
-	if err != nil {
-		return nil, err
+// inProcess times one of our engines' Run in this process.
+func inProcess(compile func([]ebpf.Instruction) (runner, error)) func(Program, uint64, Config) (func() (float64, error), error) {
+	return func(p Program, want uint64, cfg Config) (func() (float64, error), error) {
+		r, err := compile(p.Insns)
+		if err != nil {
+			return nil, err
+		}
+		mem := slices.Clone(p.Mem)
+		var runErr error
+		op := func(int) {
+			if r0, err := r.Run(mem); err != nil || r0 != want {
+				runErr = fmt.Errorf("r0 = %#x, %v; want %#x", r0, err, want)
+			}
+		}
+		ops := calibrate(cfg.Round, func(n int) time.Duration {
+			start := time.Now()
+			for i := range n {
+				op(i)
+			}
+			return time.Since(start)
+		})
+		timed := bench.NsPerOp(ops, op)
+		return func() (float64, error) {
+			ns, err := timed()
+			if runErr != nil {
+				return 0, runErr
+			}
+			return ns, err
+		}, runErr
 	}
-	mem := slices.Clone(p.Mem)
-	var runErr error
-	op := func(int) {
-		if r0, err := ip.Run(mem); err != nil || r0 != want {
-			runErr = fmt.Errorf("r0 = %#x, %v; want %#x", r0, err, want)
-		}
-	}
-	ops := calibrate(cfg.Round, func(n int) time.Duration {
-		start := time.Now()
-		for i := range n {
-			op(i)
-		}
-		return time.Since(start)
-	})
-	timed := bench.NsPerOp(ops, op)
-	return func() (float64, error) {
-		ns, err := timed()
-		if runErr != nil {
-			return 0, runErr
-		}
-		return ns, err
-	}, runErr
 }
 
 // emptySource is the baseline whose cost is subtracted from the kernel's
