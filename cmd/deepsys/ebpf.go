@@ -200,7 +200,7 @@ func reportConformance(w io.Writer, results []conformance.Result, verbose bool) 
 	return nil
 }
 
-// ebpfShowcase runs both conformance corpora on the interpreter.
+// ebpfShowcase runs both conformance corpora on the interpreter and the JIT.
 func ebpfShowcase(ctx context.Context) ([]row, error) {
 	var rows []row
 	for _, c := range []struct{ corpus, dir string }{
@@ -210,14 +210,20 @@ func ebpfShowcase(ctx context.Context) ([]row, error) {
 		if err != nil {
 			return rows, err
 		}
-		results, err := conformance.RunDir(conformance.Interpreter{}, filepath.Join(root, c.dir))
-		if err != nil {
-			return rows, err
-		}
-		pass, fail, skip := conformance.Count(results)
-		rows = append(rows, row{c.corpus + "/" + c.dir + " (interpreter)", fmt.Sprintf("%d passed, %d failed, %d skipped", pass, fail, skip)})
-		if fail > 0 {
-			return rows, fmt.Errorf("%s/%s: %d failed", c.corpus, c.dir, fail)
+		for _, e := range []conformance.Engine{conformance.Interpreter{}, conformance.JIT{}} {
+			if err := ctx.Err(); err != nil {
+				return rows, err
+			}
+			results, err := conformance.RunDir(e, filepath.Join(root, c.dir))
+			if err != nil {
+				return rows, err
+			}
+			pass, fail, skip := conformance.Count(results)
+			rows = append(rows, row{fmt.Sprintf("%s/%s (%s)", c.corpus, c.dir, e.Name()),
+				fmt.Sprintf("%d passed, %d failed, %d skipped", pass, fail, skip)})
+			if fail > 0 {
+				return rows, fmt.Errorf("%s/%s on %s: %d failed", c.corpus, c.dir, e.Name(), fail)
+			}
 		}
 	}
 	return rows, nil
