@@ -4,8 +4,7 @@ package jit
 //
 //   - ALU (32-bit) operations use the 32-bit x86 forms, whose results the
 //     processor zero-extends: the upper half is cleared as RFC 9669 says,
-//     with no extra instruction. A 32-bit shift by a zero count (CL & 31
-//     = 0) zero-extends too; the immediate form emits mov r32, r32.
+//     with no extra instruction (shifts by a register aside: shiftCL).
 //   - Shift counts: x86 masks them to 5 or 6 bits, exactly RFC 9669's &31
 //     and &63. A count in a register must be in CL; r2 lives in RCX, so a
 //     shift by another register parks RCX in RAX for the instruction.
@@ -107,7 +106,7 @@ func (g *gen) shift(ins ebpf.Instruction, w x86.Width, d x86.Reg) {
 	}
 	s := g.read(ins.Src, x86.RDX)
 	if s == x86.RCX {
-		a.ShiftRCL(op, w, d)
+		g.shiftCL(op, w, d)
 		return
 	}
 	// RAX keeps RCX; if dst is RCX, shift the copy and it comes back as
@@ -117,8 +116,19 @@ func (g *gen) shift(ins ebpf.Instruction, w x86.Width, d x86.Reg) {
 	if d == x86.RCX {
 		d = x86.RAX
 	}
-	a.ShiftRCL(op, w, d)
+	g.shiftCL(op, w, d)
 	a.MovRR(x86.W64, x86.RCX, x86.RAX)
+}
+
+// shiftCL shifts d by CL. At 32 bits a count of 0 still zero-extends on
+// the processors tried (TestALU), but the SDM does not say so outright for
+// a zero count, so a mov r32, r32 (free where the processor eliminates
+// moves) makes sure.
+func (g *gen) shiftCL(op x86.ShiftOp, w x86.Width, d x86.Reg) {
+	g.a.ShiftRCL(op, w, d)
+	if w == x86.W32 {
+		g.a.MovRR(x86.W32, d, d)
+	}
 }
 
 // byteSwap: END to little-endian truncates on this machine, to big-endian

@@ -59,6 +59,7 @@ func Compile(insns []ebpf.Instruction, opts Options) (*Program, error) {
 		p.budget = interp.DefaultBudget
 	}
 	g := &gen{insns: insns, layout: p.layout, stubs: map[stubKey]x86.Label{}}
+	g.calls = slices.ContainsFunc(insns, ebpf.Instruction.IsLocalCall)
 	if err := p.resolveHelpers(g, opts.Helpers); err != nil {
 		return nil, err
 	}
@@ -82,9 +83,6 @@ func (p *Program) resolveHelpers(g *gen, helpers map[int32]interp.Helper) error 
 	g.helpers = make([]int, len(g.insns))
 	slot := map[int32]int{}
 	for i, ins := range g.insns {
-		if ins.IsLocalCall() {
-			g.calls = true
-		}
 		if ins.Opcode != uint8(ebpf.ClassJMP)|uint8(ebpf.JumpCall) || ins.IsLocalCall() {
 			continue
 		}

@@ -129,7 +129,10 @@ func (p *Program) machine() *machine {
 }
 
 // mapWindow points window i at mem. The address is kept as an integer: the
-// Space keeps the memory alive, and Go's heap does not move.
+// Space keeps the memory alive, and Go's heap does not move. The context
+// is on the heap too: handing it to the Space makes Run's ctx escape, so
+// the compiler never leaves a caller's buffer on a goroutine stack, which
+// moves.
 func (m *machine) mapWindow(i int, mem []byte, readOnly bool) {
 	w := &m.table[i]
 	*w = window{base: uintptr(unsafe.Pointer(unsafe.SliceData(mem)))}

@@ -322,3 +322,46 @@ func TestLongProgram(t *testing.T) {
 		agree(t, fmt.Sprintf("budget %d", budget), insns, setup{budget: budget})
 	}
 }
+
+// TestStackStartsZeroed: a machine goes back to the pool after a Run; the
+// next Run must not see what the last one left on the stack, in the main
+// frame or a callee's.
+func TestStackStartsZeroed(t *testing.T) {
+	readThenDirty := "ldxdw %r0, [%r10-8]\nstdw [%r10-8], 99\nexit"
+	for name, src := range map[string]string{
+		"main frame":       readThenDirty,
+		"a callee's frame": "call local f\nexit\nf:\n" + readThenDirty,
+	} {
+		p, err := Compile(mustAssemble(t, src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if r0, err := p.Run(nil); err != nil || r0 != 0 {
+				t.Fatalf("%s, run %d: r0 = %d, %v; want 0: the stack must start zeroed", name, i, r0, err)
+			}
+		}
+		p.Close()
+	}
+}
+
+// TestRunAllocatesNothing: a Run, helper calls included, allocates nothing
+// once the pool holds a machine.
+func TestRunAllocatesNothing(t *testing.T) {
+	p, err := Compile(mustAssemble(t, programs[0].src), Options{Helpers: testHelpers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	q, err := Compile(mustAssemble(t, "mov %r6, 0\nloop:\nmov %r1, %r6\ncall 1\nadd %r6, 1\njlt %r6, 20, loop\nexit"), Options{Helpers: testHelpers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	ctx := make([]byte, 16)
+	for _, prog := range []*Program{p, q} {
+		if n := testing.AllocsPerRun(100, func() { prog.Run(ctx) }); n != 0 {
+			t.Errorf("Run allocates %v times", n)
+		}
+	}
+}
