@@ -171,11 +171,14 @@ func (h *anchor) addBucket() uint32 {
 
 func (h *anchor) Algorithm() string { return "anchor" }
 
+// Lookup reads the names before the walk, so that only the load of the
+// answer follows the walk's last branch (as in jump.Lookup).
 func (h *anchor) Lookup(key string) (string, error) {
+	k, names := hashKey(key), h.names
 	if h.n == 0 {
 		return "", ErrEmpty
 	}
-	return h.names[h.getBucket(hashKey(key))], nil
+	return names[h.getBucket(k)], nil
 }
 
 // Add places node on the most recently removed bucket, or ErrUnsupported when

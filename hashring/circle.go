@@ -1,8 +1,8 @@
 package hashring
 
 // circle.go: the sorted circle of points that ring.go, ketama.go and
-// multiprobe.go share,
-// and its successor search.
+// bounded.go share, and its successor search. (multiprobe.go, which searches
+// 21 times a lookup, has a search of its own.)
 //
 // A lookup on a ring is a lower-bound search: the first point >= the key's
 // hash, wrapping to the first point. With 160 points a node the circle holds
@@ -41,12 +41,6 @@ type circle[T uint32 | uint64] struct {
 	points []point[T]
 	index  []int32
 	shift  uint // x >> shift is x's top b bits
-	// dense, when set before set(), makes the index 8 times finer (2 to 4
-	// slots a point), so most arcs hold zero or one point and the search
-	// has no loop to mispredict: for multiprobe, which searches 21 times a
-	// lookup on a circle of one point a node (index memory is then
-	// 8 to 16 bytes a node).
-	dense bool
 }
 
 // set replaces the points, which must be sorted by value, and rebuilds the
@@ -54,9 +48,6 @@ type circle[T uint32 | uint64] struct {
 func (c *circle[T]) set(points []point[T]) {
 	c.points = points
 	b := max(0, bits.Len(uint(len(points)))-2)
-	if c.dense {
-		b += 3
-	}
 	var ones T = ^T(0)
 	c.shift = uint(bits.Len64(uint64(ones)) - b)
 	c.index = make([]int32, 1<<b+1)

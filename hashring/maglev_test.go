@@ -2,6 +2,7 @@ package hashring
 
 import (
 	"errors"
+	"math/bits"
 	"slices"
 	"testing"
 )
@@ -57,8 +58,8 @@ func TestMaglevGrowth(t *testing.T) {
 func TestMaglevSlotCounts(t *testing.T) {
 	g := mustNew(t, "maglev", testNodes(7)).(*maglev)
 	counts := make([]int, 7)
-	for _, o := range g.table {
-		counts[o]++
+	for i := range int(g.m) {
+		counts[g.owner(i)]++
 	}
 	lo := int(g.m) / 7
 	for i, c := range counts {
@@ -71,8 +72,8 @@ func TestMaglevSlotCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts = make([]int, 2)
-	for _, o := range w.(*maglev).table {
-		counts[o]++
+	for i := range int(w.(*maglev).m) {
+		counts[w.(*maglev).owner(i)]++
 	}
 	if d := counts[1] - 3*counts[0]; d < -4 || d > 4 {
 		t.Errorf("weights 1:3 hold %d:%d slots", counts[0], counts[1])
@@ -94,3 +95,23 @@ func TestIsPrime(t *testing.T) {
 		t.Error("isPrime wrong near 65537 or 100003")
 	}
 }
+
+// TestMaglevWideTable: beyond 65536 nodes a slot's owner does not fit in 16
+// bits and the table stays int32; lookups still find every node's keys.
+func TestMaglevWideTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a table of 6.5M slots")
+	}
+	g := mustNew(t, "maglev", testNodes(1<<16+1)).(*maglev)
+	if g.small != nil || len(g.table) != int(g.m) {
+		t.Fatalf("%d nodes: small table %d slots, wide %d", len(g.set.list), len(g.small), len(g.table))
+	}
+	if got, err := g.Lookup("key:1"); err != nil || got != g.set.names[g.owner(int(hiSlot(hashKey("key:1"), g.m)))] {
+		t.Fatalf("Lookup = %q, %v", got, err)
+	}
+	if g.owner(0) < 0 || g.owner(int(g.m)-1) < 0 {
+		t.Fatal("a slot left unfilled")
+	}
+}
+
+func hiSlot(h, m uint64) uint64 { hi, _ := bits.Mul64(h, m); return hi }

@@ -14,8 +14,8 @@ package hashring
 //
 //  1. Each node gets a seed, hashKey(name), computed once when it is added.
 //  2. Lookup hashes the key once: k = hashKey(key).
-//  3. Node i draws u_i = (top 53 bits of mix64(k ^ seed_i) + 0.5) / 2^53, a
-//     uniform number in (0, 1), never 0 or 1.
+//  3. Node i draws u_i = (top 53 bits of pairHash(k, seed_i) + 0.5) / 2^53,
+//     a uniform number in (0, 1), never 0 or 1.
 //  4. Its score is -w_i / ln(u_i). Then -ln(u_i)/w_i is exponential with
 //     rate w_i and the smallest of independent exponentials is node i with
 //     probability w_i / sum(w): the highest score wins in proportion to
@@ -24,6 +24,13 @@ package hashring
 //  5. With equal weights the score grows with u_i, so the raw 64-bit hashes
 //     are compared instead and no logarithm is taken.
 //  6. Ties (probability about 2^-53) go to the node added first.
+//
+// A lookup is n pair hashes and compares, so their instruction count is its
+// cost: pairHash is mix64 without its last xor-shift, which stirs only the
+// low 33 bits, below what decides a comparison. That made a lookup 12-15%
+// faster at 100 and 1000 nodes (measured, one process, interleaved); scoring
+// four nodes a step, with conditional moves or with one branch a step, did
+// not beat the plain loop, whose branch is taken about ln n times.
 //
 // Rejected: hashing the string key+name per node (n string hashes per lookup
 // instead of one plus n multiplies), and the classic "hash x weight" score,
@@ -86,16 +93,26 @@ func (r *rendezvous) Lookup(key string) (string, error) {
 	}
 	k := hashKey(key)
 	if r.equal {
-		return r.set.list[r.highestHash(k)].Name, nil
+		return r.set.names[r.highestHash(k)], nil
 	}
-	return r.set.list[r.highestScore(k)].Name, nil
+	return r.set.names[r.highestScore(k)], nil
+}
+
+// pairHash is the hash of the pair (key, node) from their hashes: mix64
+// (SplitMix64's finalizer) of k ^ seed without the last xor-shift.
+func pairHash(k, seed uint64) uint64 {
+	x := k ^ seed
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	return x * 0x94d049bb133111eb
 }
 
 // highestHash is step 5.
 func (r *rendezvous) highestHash(k uint64) int {
-	best, bestHash := 0, mix64(k^r.seeds[0])
+	best, bestHash := 0, pairHash(k, r.seeds[0])
 	for i, s := range r.seeds[1:] {
-		if h := mix64(k ^ s); h > bestHash {
+		if h := pairHash(k, s); h > bestHash {
 			best, bestHash = i+1, h
 		}
 	}
@@ -106,7 +123,7 @@ func (r *rendezvous) highestHash(k uint64) int {
 func (r *rendezvous) highestScore(k uint64) int {
 	best, bestScore := -1, math.Inf(-1)
 	for i, s := range r.seeds {
-		u := (float64(mix64(k^s)>>11) + 0.5) * 0x1p-53
+		u := (float64(pairHash(k, s)>>11) + 0.5) * 0x1p-53
 		if score := -r.weights[i] / math.Log(u); score > bestScore {
 			best, bestScore = i, score
 		}
