@@ -11,9 +11,10 @@
 // Vimeo and HAProxy use it to balance connections: the "keys" are requests,
 // and a load is a count of them, so the same key acquired twice counts twice.
 //
-//  1. The ring: each node has VirtualNodes points hash2(name, i), i = 0..V-1,
-//     kept sorted with their owners (ties broken by name) on an indexed
-//     circle (circle.go).
+//  1. The ring: each node has VirtualNodes points, the top 32 bits of
+//     hash2(name, i), i = 0..V-1, kept sorted with their owners (ties broken
+//     by name) on an indexed circle (circle.go), as in ring.go; a key's
+//     position is the top 32 bits of its hashKey.
 //  2. The bound: with m keys assigned over n nodes, placing one more key allows
 //     each node c = ceil((1+eps) x (m+1)/n) keys, where (m+1)/n is the average
 //     load once the key is placed. Since n x c >= m+1 > m, some node has room.
@@ -72,7 +73,7 @@ type Bounded struct {
 	set      *nodeSet
 	eps      float64
 	vnodes   int
-	circle   circle[uint64] // the ring; a point's owner is its node's slot
+	circle   circle // the ring; a point's owner is its node's slot
 	slots    []boundedSlot
 	slotOf   map[string]int32
 	free     []int32 // slots of removed nodes, for reuse
@@ -121,7 +122,7 @@ func (b *Bounded) capacity() int {
 
 // place is step 3: the slot a key with hash h goes to. Precondition: the
 // ring is not empty.
-func (b *Bounded) place(h uint64) int32 {
+func (b *Bounded) place(h uint32) int32 {
 	limit, points := b.capacity(), b.circle.points
 	i := b.circle.successor(h)
 	for range points {
@@ -143,7 +144,7 @@ func (b *Bounded) Lookup(key string) (string, error) {
 	if len(b.circle.points) == 0 {
 		return "", ErrEmpty
 	}
-	return b.slots[b.place(hashKey(key))].name, nil
+	return b.slots[b.place(uint32(hashKey(key)>>32))].name, nil
 }
 
 // Acquire places key on the first node clockwise with room and counts it
@@ -152,7 +153,7 @@ func (b *Bounded) Acquire(key string) (string, error) {
 	if len(b.circle.points) == 0 {
 		return "", ErrEmpty
 	}
-	s := b.place(hashKey(key))
+	s := b.place(uint32(hashKey(key) >> 32))
 	b.slots[s].load++
 	b.assigned++
 	return b.slots[s].name, nil
@@ -188,9 +189,9 @@ func (b *Bounded) Add(node Node) error {
 		return err
 	}
 	s := b.newSlot(node.Name)
-	pts := make([]uint64, b.vnodes)
+	pts := make([]uint32, b.vnodes)
 	for i := range pts {
-		pts[i] = hash2(node.Name, uint64(i))
+		pts[i] = uint32(hash2(node.Name, uint64(i)) >> 32)
 	}
 	slices.Sort(pts)
 	b.merge(pts, s)
@@ -212,23 +213,23 @@ func (b *Bounded) newSlot(name string) int32 {
 }
 
 // before orders ring points by position, then by owner name.
-func (b *Bounded) before(p uint64, s int32, q uint64, t int32) bool {
+func (b *Bounded) before(p uint32, s int32, q uint32, t int32) bool {
 	return p < q || p == q && b.slots[s].name < b.slots[t].name
 }
 
 // merge adds the sorted points pts, all owned by slot s, to the ring.
-func (b *Bounded) merge(pts []uint64, s int32) {
+func (b *Bounded) merge(pts []uint32, s int32) {
 	old := b.circle.points
-	points := make([]point[uint64], 0, len(old)+len(pts))
+	points := make([]point, 0, len(old)+len(pts))
 	i := 0
 	for _, p := range old {
 		for ; i < len(pts) && b.before(pts[i], s, p.value, p.owner); i++ {
-			points = append(points, point[uint64]{pts[i], s})
+			points = append(points, point{pts[i], s})
 		}
 		points = append(points, p)
 	}
 	for ; i < len(pts); i++ {
-		points = append(points, point[uint64]{pts[i], s})
+		points = append(points, point{pts[i], s})
 	}
 	b.circle.set(points)
 }
@@ -244,7 +245,7 @@ func (b *Bounded) Remove(name string) error {
 	b.slots[s] = boundedSlot{}
 	delete(b.slotOf, name)
 	b.free = append(b.free, s)
-	var points []point[uint64]
+	var points []point
 	for _, p := range b.circle.points {
 		if p.owner != s {
 			points = append(points, p)

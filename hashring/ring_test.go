@@ -36,11 +36,11 @@ func TestCircleSuccessor(t *testing.T) {
 			}
 		}
 		slices.Sort(points)
-		pts := make([]point[uint32], n)
+		pts := make([]point, n)
 		for i, v := range points {
-			pts[i] = point[uint32]{v, int32(i)}
+			pts[i] = point{v, int32(i)}
 		}
-		var c circle[uint32]
+		var c circle
 		c.set(pts)
 		probes := append([]uint32{0, 1, points[0], points[n-1], points[n-1] + 1, ^uint32(0)}, points...)
 		for range 2000 {
