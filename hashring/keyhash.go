@@ -106,9 +106,8 @@ func mix64(x uint64) uint64 {
 
 // mixHalf is the first half of mix64: one multiplication between two
 // xor-shifts, about half its latency. Its top bits, which decide a
-// comparison or a multiply-shift reduction, depend on every input bit; the
-// multi-probe and AnchorHash tests of balance against exact shares and
-// paper bounds hold with it (multiprobe.go, anchor.go measure the gain).
+// comparison, depend on every input bit; multi-probe's shares with it match
+// the exact shares of independent probes (multiprobe.go measures it).
 func mixHalf(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
