@@ -31,12 +31,12 @@
 // A key moves only when its bucket is removed, or onto an added bucket
 // (minimal disruption), and keys spread evenly over the working buckets; the
 // paper proves both. Our choices: the key hash is hashKey and jump hash
-// (jump.go's jumpHash) is fed it directly; h(k, b) is rehashBucket (mix64 of
-// the key hash and a bucket constant) reduced by a multiply-shift; the
-// memento is a Go map, which Lookup does not touch while it is empty.
-// Lookup allocates nothing. (An integer jump loop of its own, as in the
-// paper's Figure 1, made MementoHash 10-20% slower than go-jump at 10 to
-// 1000 nodes; on jumpHash it is 3-20% faster, measured.)
+// (jump.go's jumpHash) is fed it directly; h(k, b) is rehashBucket (mix64
+// of the key hash and a bucket constant, anchor.go) reduced by a
+// multiply-shift; the memento is a Go map, which Lookup does not touch while
+// it is empty. Lookup allocates nothing. (An integer jump loop of its own,
+// as in the paper's Figure 1, made MementoHash 10-20% slower than go-jump at
+// 10 to 1000 nodes; on jumpHash it is 3-20% faster, measured.)
 
 package hashring
 

@@ -13,7 +13,7 @@
 //
 //  1. Each node's point is hashKey(name); the points are kept sorted, with
 //     the owner of each beside it, and an index over their top bits.
-//  2. Lookup(k): for i = 1..Probes, probe p_i = probeMix(hashKey(k) + i x
+//  2. Lookup(k): for i = 1..Probes, probe p_i = mixHalf(hashKey(k) + i x
 //     splitmixGamma): a SplitMix64 sequence seeded with the key's hash,
 //     each step put through one multiplication between two xor-shifts. Find
 //     the first point at or after p_i on the ring (wrapping past the top),
@@ -32,12 +32,12 @@
 // benchmark at 10, 100 and 1000 nodes, with stathat/consistent's one ring
 // search at 165-240 ns: the generic circle search (a call a probe, a branch
 // on wrapping) and a full mix64 a probe, 250-275 ns; this search with a full
-// mix64, 140-210; with probeMix, 115-120. Rejected: double hashing,
+// mix64, 140-210; with mixHalf, 115-120. Rejected: double hashing,
 // p_i = h1 + i x h2 (Kirsch & Mitzenmacher 2006), one addition a probe and
 // 125-135 ns, but its probes, evenly spaced, are not independent: sampled
 // over 2M keys, shares departed from the exact independent-probe shares
 // (multiprobe_test.go) with chi2/df 357 at 10 nodes and 6.3 at 100, peak
-// 1.13 against 1.05; mix64 and probeMix give chi2/df 0.2-1.1, within
+// 1.13 against 1.05; mix64 and mixHalf give chi2/df 0.2-1.1, within
 // sampling noise.
 //
 // What probing does not even out is the trough: a node whose point sits just
@@ -119,7 +119,7 @@ func (m *multiProbe) Lookup(key string) (string, error) {
 	x := seed
 	for n := m.probes; n > 0; n-- {
 		x += splitmixGamma
-		p := probeMix(x) + turn
+		p := mixHalf(x) + turn
 		// p's arc holds two points at most but for one arc in 70 to
 		// 250 (skip takes those), and every point after the arc is
 		// > p. So the successor of p is one of the three points from
@@ -143,14 +143,6 @@ func (m *multiProbe) Lookup(key string) (string, error) {
 		bestDist ^= (bestDist ^ d) & mask
 	}
 	return m.names[best], nil
-}
-
-// probeMix is the first half of SplitMix64's finalizer (mix64): one
-// multiplication between two xor-shifts.
-func probeMix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	return x ^ x>>27
 }
 
 // skip returns the first point >= x from position j on.

@@ -16,7 +16,7 @@ func TestMultiProbeBruteForce(t *testing.T) {
 		var want string
 		var best uint64
 		for i := 1; i <= 5; i++ {
-			p := probeMix(hashKey(k) + uint64(i)*splitmixGamma)
+			p := mixHalf(hashKey(k) + uint64(i)*splitmixGamma)
 			for _, nd := range h.Nodes() {
 				if d := hashKey(nd.Name) - p; want == "" || d < best {
 					want, best = nd.Name, d
