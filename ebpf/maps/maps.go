@@ -1,0 +1,105 @@
+// Package maps holds the eBPF map types of article 4 — array, hash, LRU
+// hash, per-CPU array and hash, LPM trie, ring buffer, program array — with
+// the kernel's semantics: the same key and value layouts, the same update
+// flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST) and the same errno for each
+// refusal, so that a sequence of operations gives the same results here as
+// through bpf(2) on Linux.
+//
+// A map has two faces, as in the kernel. Map is the syscall face (what
+// bpf(BPF_MAP_*_ELEM) does for user space: values are copied in and out,
+// per-CPU maps read and write every CPU's copy). Elems is the program face
+// (what the helpers bpf_map_lookup_elem & co. see): a lookup returns where
+// the value lives, because a program gets a pointer to it and reads and
+// writes it in place. Every value therefore lives in one slab, Memory(),
+// allocated when the map is created and never moved, like the kernel's
+// preallocated maps; an engine maps the slab into the program's address
+// space and turns an offset in it into a pointer.
+//
+// Errors are syscall.Errno values (possibly wrapped), the ones the kernel
+// returns: ENOENT (no such key, or no next key), EEXIST (BPF_NOEXIST on a
+// present key), E2BIG (the map is full, or an index past max_entries),
+// EINVAL (bad flags, sizes or spec), ENOTSUPP/EOPNOTSUPP where the kernel
+// refuses an operation for a map type.
+package maps
+
+import "syscall"
+
+// Type is a map type, numbered as the kernel's enum bpf_map_type.
+type Type uint32
+
+// The map types this package implements (uapi/linux/bpf.h).
+const (
+	Hash        Type = 1
+	Array       Type = 2
+	ProgArray   Type = 3
+	PerCPUHash  Type = 5
+	PerCPUArray Type = 6
+	LRUHash     Type = 9
+	LPMTrie     Type = 11
+	RingBuf     Type = 27
+)
+
+// Update flags (uapi/linux/bpf.h).
+const (
+	UpdateAny     uint64 = 0 // BPF_ANY: create or replace
+	UpdateNoExist uint64 = 1 // BPF_NOEXIST: create only
+	UpdateExist   uint64 = 2 // BPF_EXIST: replace only
+)
+
+// Spec describes a map as bpf(BPF_MAP_CREATE) and an object file's map
+// definitions do.
+type Spec struct {
+	Name       string
+	Type       Type
+	KeySize    uint32
+	ValueSize  uint32
+	MaxEntries uint32
+	Flags      uint32 // map_flags (BPF_F_NO_PREALLOC, BPF_F_RDONLY_PROG, ...)
+}
+
+// Options are host facts a map needs.
+type Options struct {
+	// CPUs is the number of possible CPUs, the number of copies of a
+	// per-CPU value (the kernel's num_possible_cpus()); 0 means 1.
+	CPUs int
+}
+
+// Map is the syscall face of a map.
+type Map interface {
+	Spec() Spec
+	// Lookup returns a copy of key's value; for per-CPU maps, every CPU's
+	// value in turn, each padded to a multiple of 8 bytes, as bpf(2) does.
+	Lookup(key []byte) ([]byte, error)
+	// Update sets key's value under flags; per-CPU maps take every CPU's
+	// value, laid out as Lookup returns them.
+	Update(key, value []byte, flags uint64) error
+	Delete(key []byte) error
+	// NextKey returns the key after key in the map's iteration order, the
+	// first key if key is nil or absent (as the kernel does for hash maps),
+	// or ENOENT after the last.
+	NextKey(key []byte) ([]byte, error)
+}
+
+// Elems is the program face of a map with values in memory (all types but
+// the ring buffer and the program array).
+type Elems interface {
+	Map
+	// Memory is the slab every value lives in; it never moves or grows.
+	Memory() []byte
+	// LookupElem returns the offset in Memory() of key's value as CPU cpu
+	// sees it, or ok = false.
+	LookupElem(key []byte, cpu int) (off int, ok bool)
+	// UpdateElem is bpf_map_update_elem from a program running on cpu: a
+	// per-CPU map changes only that CPU's copy.
+	UpdateElem(key, value []byte, flags uint64, cpu int) error
+	// DeleteElem is bpf_map_delete_elem from a program.
+	DeleteElem(key []byte) error
+}
+
+// errno values the kernel returns, for use with errors.Is.
+var (
+	ErrNotFound = syscall.ENOENT
+	ErrExists   = syscall.EEXIST
+	ErrFull     = syscall.E2BIG
+	ErrInvalid  = syscall.EINVAL
+)
