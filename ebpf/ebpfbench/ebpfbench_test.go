@@ -123,7 +123,10 @@ func TestPacketChecksum(t *testing.T) {
 	}
 }
 
-// TestQuickBench runs the workloads through the harness, scaled down.
+// TestQuickBench runs the workloads through the harness, scaled down:
+// per workload, the JIT against the interpreter and the kernel (net
+// figures, with their gross and empty-program figures), then the
+// interpreter's ns per instruction against the goal.
 func TestQuickBench(t *testing.T) {
 	testenv.RequireRoot(t)
 	testenv.RequireBPF(t)
@@ -136,14 +139,26 @@ func TestQuickBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := r.Results()
-	if len(results) != 2*len(ws) {
-		t.Fatalf("%d results for %d workloads, want one per peer (interp, linux jit)", len(results), len(ws))
+	if len(results) != 3*len(ws) {
+		t.Fatalf("%d results for %d workloads, want 3 each (interp, linux jit, interp per instruction)", len(results), len(ws))
 	}
 	for i, res := range results {
-		want := []string{"deepsys interp", "linux jit"}[i%2]
-		if res.Deepsys <= 0 || res.PeerValue <= 0 || res.Contestant != "deepsys jit" || res.Peer != want {
-			t.Errorf("%s: %s %v ns/run against %q %v", res.Workload, res.Contestant, res.Deepsys, res.Peer, res.PeerValue)
+		if i%3 == 2 {
+			if res.Contestant != "deepsys interp" || res.Unit != "ns/insn" || res.Peer != bench.GoalName || res.PeerValue != InterpGoal || res.Deepsys <= 0 {
+				t.Errorf("%s: %+v", res.Workload, res)
+			}
+			t.Logf("%s: %.2f ns/insn (goal %v)", res.Workload, res.Deepsys, res.PeerValue)
+			continue
 		}
-		t.Logf("%s: jit %.1f ns/run, %s %.1f ns/run (ratio %.2f)", res.Workload, res.Deepsys, res.Peer, res.PeerValue, res.Ratio)
+		want := []string{"deepsys interp", "linux jit"}[i%3]
+		if res.Contestant != "deepsys jit" || res.Peer != want || res.DeepsysGross == nil || res.PeerOverhead == nil {
+			t.Errorf("%s: %+v", res.Workload, res)
+			continue
+		}
+		if *res.DeepsysGross <= 0 || *res.PeerGross <= 0 || *res.DeepsysOverhead <= 0 || *res.PeerOverhead <= 0 {
+			t.Errorf("%s: a gross or empty-program figure is not positive: %+v", res.Workload, res)
+		}
+		t.Logf("%s: jit %.1f ns/run (gross %.1f), %s %.1f ns/run (gross %.1f), ratio %.2f", res.Workload,
+			res.Deepsys, *res.DeepsysGross, res.Peer, res.PeerValue, *res.PeerGross, res.Ratio)
 	}
 }

@@ -14,12 +14,16 @@ import (
 	"github.com/deepsys/deepsys/internal/bench"
 )
 
-// engine builds one contestant's Run for a program; want is the r0 the
-// interpreter computes, which the engine must reproduce (in the width it
-// reports) before it is timed.
+// batch runs a loaded program n times and returns the wall time the n runs
+// took.
+type batch func(n int) (time.Duration, error)
+
+// engine is one contestant. load prepares a program to be run on mem in
+// batches; it first checks that the program computes want (in the width the
+// engine reports), so that nothing is timed computing something else.
 type engine struct {
-	name  string
-	build func(p Program, want uint64, cfg Config) (func() (float64, error), error)
+	name string
+	load func(insns []ebpf.Instruction, mem []byte, want uint64) (batch, error)
 }
 
 // engines are the contestants in order. internal/bench takes the first as
@@ -28,7 +32,60 @@ type engine struct {
 var engines = []engine{
 	{"deepsys jit", inProcess(compileJIT)},
 	{"deepsys interp", inProcess(compileInterp)},
-	{"linux jit", kernelRun},
+	{"linux jit", loadKernel},
+}
+
+// emptySource is every engine's overhead program: what a run of it costs
+// is the engine's per-run cost (entry, exit, the batch loop), which the
+// harness subtracts. On the kernel it runs behind the same XDP prolog as
+// the workloads, so the prolog is subtracted too.
+const emptySource = "mov %r0, 0\nexit"
+
+// emptyExecuted is the instructions the empty program executes on the
+// interpreter.
+const emptyExecuted = 2
+
+// batches is how many batches a round (Run or Overhead) takes; the
+// fastest counts. Interference (interrupts, another tenant's vCPU) only
+// ever adds time, and the figure is a difference of two such minimums.
+const batches = 4
+
+// contestant builds engine e's contestant for p: Run times p, Overhead the
+// empty program on the same memory, the same number of runs per batch.
+func contestant(e engine, p Program, want uint64, cfg Config) (bench.Contestant, error) {
+	run, err := e.load(p.Insns, p.Mem, want)
+	if err != nil {
+		return bench.Contestant{}, err
+	}
+	empty, err := asm.Assemble(emptySource)
+	if err != nil {
+		return bench.Contestant{}, err
+	}
+	base, err := e.load(empty, p.Mem, 0)
+	if err != nil {
+		return bench.Contestant{}, fmt.Errorf("the empty program: %w", err)
+	}
+	n, err := calibrate(cfg.Round/batches, run)
+	if err != nil {
+		return bench.Contestant{}, err
+	}
+	return bench.Contestant{Name: e.name, Run: bestOf(run, n), Overhead: bestOf(base, n)}, nil
+}
+
+// bestOf times batches batches of n runs and returns the fastest, in ns
+// per run.
+func bestOf(b batch, n int) func() (float64, error) {
+	return func() (float64, error) {
+		best := time.Duration(math.MaxInt64)
+		for range batches {
+			d, err := b(n)
+			if err != nil {
+				return 0, err
+			}
+			best = min(best, d)
+		}
+		return float64(best.Nanoseconds()) / float64(n), nil
+	}
 }
 
 // runner is a program loaded by one of our engines.
@@ -46,125 +103,81 @@ func compileJIT(insns []ebpf.Instruction) (runner, error) {
 	return jit.Compile(insns, jit.Options{})
 }
 
-// interpR0 runs p once on the interpreter.
-func interpR0(p Program) (uint64, error) {
+// interpCount runs p once on the interpreter: r0 and the instructions
+// executed.
+func interpCount(p Program) (r0, executed uint64, err error) {
 	ip, err := interp.Compile(p.Insns, interp.Options{})
 	if err != nil {
-		return 0, fmt.Errorf("ebpfbench: %s: %w", p.File, err)
+		return 0, 0, fmt.Errorf("ebpfbench: %s: %w", p.File, err)
 	}
-	r0, err := ip.Run(slices.Clone(p.Mem))
+	r0, executed, err = ip.RunCount(slices.Clone(p.Mem))
 	if err != nil {
-		return 0, fmt.Errorf("ebpfbench: %s: %w", p.File, err)
+		return 0, 0, fmt.Errorf("ebpfbench: %s: %w", p.File, err)
 	}
-	return r0, nil
+	return r0, executed, nil
 }
 
-// inProcess times one of our engines' Run in this process.
-func inProcess(compile func([]ebpf.Instruction) (runner, error)) func(Program, uint64, Config) (func() (float64, error), error) {
-	return func(p Program, want uint64, cfg Config) (func() (float64, error), error) {
-		r, err := compile(p.Insns)
+// interpR0 runs p once on the interpreter.
+func interpR0(p Program) (uint64, error) {
+	r0, _, err := interpCount(p)
+	return r0, err
+}
+
+// inProcess times one of our engines' Run in this process: a loop of n
+// Runs on one copy of the memory, each r0 checked.
+func inProcess(compile func([]ebpf.Instruction) (runner, error)) func([]ebpf.Instruction, []byte, uint64) (batch, error) {
+	return func(insns []ebpf.Instruction, mem []byte, want uint64) (batch, error) {
+		r, err := compile(insns)
 		if err != nil {
 			return nil, err
 		}
-		mem := slices.Clone(p.Mem)
-		var runErr error
-		op := func(int) {
-			if r0, err := r.Run(mem); err != nil || r0 != want {
-				runErr = fmt.Errorf("r0 = %#x, %v; want %#x", r0, err, want)
-			}
-		}
-		ops := calibrate(cfg.Round, func(n int) time.Duration {
+		mem = slices.Clone(mem)
+		return func(n int) (time.Duration, error) {
 			start := time.Now()
-			for i := range n {
-				op(i)
+			for range n {
+				if r0, err := r.Run(mem); err != nil || r0 != want {
+					return 0, fmt.Errorf("r0 = %#x, %v; want %#x", r0, err, want)
+				}
 			}
-			return time.Since(start)
-		})
-		timed := bench.NsPerOp(ops, op)
-		return func() (float64, error) {
-			ns, err := timed()
-			if runErr != nil {
-				return 0, runErr
-			}
-			return ns, err
-		}, runErr
+			return time.Since(start), nil
+		}, nil
 	}
 }
 
-// emptySource is the baseline whose cost is subtracted from the kernel's
-// figures: the same prolog, then nothing.
-const emptySource = "mov %r0, 0\nexit"
-
-// kernelRun loads p and the empty program into the kernel and times both
-// in each round with BPF_PROG_TEST_RUN; the figure is their difference.
-func kernelRun(p Program, want uint64, cfg Config) (func() (float64, error), error) {
-	opts := kernel.Options{MemLen: len(p.Mem), Retval32: true}
-	prog, err := kernel.Load(p.Insns, opts)
+// loadKernel loads the program into the kernel as an XDP program
+// (Options.Retval32: no result wrapper, r0's low 32 bits are the retval); a
+// batch is one BPF_PROG_TEST_RUN with repeat n, and its time is the one the
+// kernel measures around its loop of n runs (its mean, in whole ns, times
+// n). Timing the syscall instead would add the ~16-30 ms the kernel spends
+// attaching the program to the XDP dispatcher whenever repeat > 1
+// (bpf_prog_change_xdp, measured here): more than a whole batch.
+func loadKernel(insns []ebpf.Instruction, mem []byte, want uint64) (batch, error) {
+	prog, err := kernel.Load(insns, kernel.Options{MemLen: len(mem), Retval32: true})
 	if err != nil {
 		return nil, err
 	}
-	mem := slices.Clone(p.Mem)
+	mem = slices.Clone(mem)
 	if r0, err := prog.Run(mem); err != nil || r0 != uint64(uint32(want)) {
 		return nil, fmt.Errorf("r0 = %#x, %v; the interpreter's low 32 bits are %#x", r0, err, uint32(want))
 	}
-	emptyInsns, err := asm.Assemble(emptySource)
-	if err != nil {
-		return nil, err
-	}
-	empty, err := kernel.Load(emptyInsns, opts)
-	if err != nil {
-		return nil, err
-	}
-	var benchErr error
-	repeat := calibrate(cfg.Round/kernelPairs, func(n int) time.Duration {
+	return func(n int) (time.Duration, error) {
 		d, err := prog.Bench(mem, n)
-		if err != nil {
-			benchErr = err
-		}
-		return d * time.Duration(n)
-	})
-	if benchErr != nil {
-		return nil, benchErr
-	}
-	return func() (float64, error) { return kernelRound(prog, empty, mem, repeat) }, nil
+		return d * time.Duration(n), err
+	}, nil
 }
 
-// kernelPairs is how many (program, empty program) measurements a kernel
-// round alternates; the fastest of each is kept. Interference (interrupts,
-// another tenant's vCPU) only ever adds time, and the figure is a small
-// difference of two larger ones, so the minimum is the estimate least
-// disturbed by it.
-const kernelPairs = 4
-
-// kernelRound is one round of the kernel contestant: min over
-// kernelPairs of the program's mean ns per run, less the same for the
-// empty program.
-func kernelRound(prog, empty *kernel.Program, mem []byte, repeat int) (float64, error) {
-	best, bestEmpty := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
-	for range kernelPairs {
-		d, err := prog.Bench(mem, repeat)
-		if err != nil {
-			return 0, err
-		}
-		d0, err := empty.Bench(mem, repeat)
-		if err != nil {
-			return 0, err
-		}
-		best, bestEmpty = min(best, d), min(bestEmpty, d0)
-	}
-	return float64(best - bestEmpty), nil
-}
-
-// calibrate returns how many runs fill about round, given run(n), which
-// performs n runs and says how long they took: it doubles n until the
+// calibrate returns how many runs fill about round: it doubles n until n
 // runs take a millisecond, then scales.
-func calibrate(round time.Duration, run func(n int) time.Duration) int {
+func calibrate(round time.Duration, b batch) (int, error) {
 	const maxRuns = 1 << 30
 	n := 1
 	for {
-		d := run(n)
+		d, err := b(n)
+		if err != nil {
+			return 0, err
+		}
 		if d >= time.Millisecond || n >= maxRuns {
-			return max(1, min(maxRuns, int(float64(n)*float64(round)/float64(max(d, 1)))))
+			return max(1, min(maxRuns, int(float64(n)*float64(round)/float64(max(d, 1))))), nil
 		}
 		n *= 2
 	}

@@ -15,6 +15,22 @@
 //  5. Each peer gets a ratio deepsys/peer of medians, and Better says how to
 //     read it: with lower-is-better a ratio below 1 is a win, with
 //     higher-is-better a ratio above 1 is.
+//  6. A contestant whose figure includes a fixed cost that is not the
+//     workload (a call into an engine, a test-run loop) may give an
+//     Overhead: the same measurement of an empty operation. The harness
+//     runs it in every round right after the contestant's Run, and the
+//     round's figure is the difference; the gross and overhead figures are
+//     kept beside it (Stats.Gross, Stats.Overhead, the JSON, a second
+//     table), so nobody reads a net figure as a gross one. Every contestant
+//     of a workload should be given one, or none: a ratio of a net figure
+//     to a gross one compares different things.
+//  7. Before every timed call (Run or Overhead) the harness runs
+//     runtime.GC(), so that the garbage one contestant leaves behind is
+//     collected on nobody's time instead of on the next contestant's.
+//  8. A workload may carry a Goal for deepsys's figure (reported as a row
+//     against a peer named "goal") and Derived figures computed from a
+//     contestant's rounds without timing anything again (ns per run over
+//     instructions per run = ns per instruction), each with its own goal.
 //
 // A Report renders as a markdown table, as JSON in the schema of DESIGN.md
 // ({"system", "results": [{workload, metric, unit, deepsys, peer,
@@ -42,11 +58,19 @@ const DeepsysName = "deepsys"
 // MinRounds is the fewest measured rounds a median may come from.
 const MinRounds = 5
 
+// GoalName is the peer name of a goal's row.
+const GoalName = "goal"
+
 // A Contestant is one implementation of a workload. Run performs one round
 // and returns the measured value in the workload's unit.
 type Contestant struct {
 	Name string
 	Run  func() (float64, error)
+	// Overhead, if set, measures in the workload's unit what Run's figure
+	// includes that is not the workload: the same harness, batch size and
+	// input on an empty operation. The contestant's figure for a round is
+	// Run's value less Overhead's, measured right after it (method, step 6).
+	Overhead func() (float64, error)
 }
 
 // A Workload is one quantity measured for deepsys and its peers.
@@ -57,6 +81,23 @@ type Workload struct {
 	Unit        string // e.g. "ns/op", "Mops/s"
 	Better      Better
 	Contestants []Contestant
+	// Goal, if not 0, is a target for Contestants[0]'s figure, reported as
+	// one more row against a peer named GoalName.
+	Goal float64
+	// Derived are figures computed from this workload's rounds.
+	Derived []Derived
+}
+
+// Derived is a figure computed from one contestant's rounds of a workload
+// without timing anything more: each round's figure divided by Per (ns per
+// run over the instructions a run executes is ns per instruction). The
+// report shows it as a workload of its own, right after the one it comes
+// from, with that contestant alone and Goal as its goal.
+type Derived struct {
+	Name, Metric, Unit string
+	Contestant         int     // index into the workload's Contestants
+	Per                float64 // the divisor, > 0
+	Goal               float64 // 0: none
 }
 
 // Options control the rounds. The zero value means 1 warm-up and MinRounds.
@@ -87,6 +128,10 @@ func (o Options) withDefaults() (Options, error) {
 type Stats struct {
 	Median, Min, Max float64
 	Rounds           []float64 // in the order measured
+	// Gross and Overhead summarise Run's and Overhead's own values when
+	// the contestant has an Overhead (nil otherwise); the figures above
+	// are then their per-round differences.
+	Gross, Overhead *Stats
 }
 
 // summarize computes median, min and max; it does not reorder xs.
@@ -115,5 +160,19 @@ func (w Workload) validate() error {
 			return fmt.Errorf("bench: workload %q: contestant %q has no Run", w.Name, c.Name)
 		}
 	}
+	for _, d := range w.Derived {
+		if d.Name == "" || d.Contestant < 0 || d.Contestant >= len(w.Contestants) || !(d.Per > 0) {
+			return fmt.Errorf("bench: workload %q: derived figure %q needs a name, a contestant (0-%d) and Per > 0", w.Name, d.Name, len(w.Contestants)-1)
+		}
+	}
 	return nil
+}
+
+// derive is d's figures from s, a contestant's Stats.
+func (d Derived) derive(s Stats) Stats {
+	per := make([]float64, len(s.Rounds))
+	for i, v := range s.Rounds {
+		per[i] = v / d.Per
+	}
+	return summarize(per)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -199,5 +200,122 @@ func TestContestantNamedWhenNotDeepsys(t *testing.T) {
 	}
 	if r.Results()[0].Contestant != "deepsys interp" || !strings.Contains(md.String(), "(deepsys interp)") {
 		t.Fatalf("contestant not named:\n%s", md.String())
+	}
+}
+
+// TestOverheadSubtracted: a contestant's Overhead runs right after its Run
+// in every round; its figure is the per-round difference, and the gross
+// and overhead medians reach the JSON and a second markdown table.
+func TestOverheadSubtracted(t *testing.T) {
+	var log []string
+	a, b := scripted("A", &log, 100, 110, 120), scripted("B", &log, 50)
+	a.Overhead = scripted("a", &log, 30, 30, 40).Run
+	b.Overhead = scripted("b", &log, 10).Run
+	w := Workload{Name: "w", Metric: "t", Unit: "ns/op", Better: LowerIsBetter, Contestants: []Contestant{a, b}}
+	r, err := Run("sys", []Workload{w}, Options{Warmup: 1, Rounds: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(log, ""), strings.Repeat("AaBb", 6); got != want {
+		t.Fatalf("run order %s, want %s", got, want)
+	}
+	s := r.Measured[0].Stats[0] // rounds 2-6 of A: 110-30, 120-40, 100-30, 110-30, 120-40
+	if s.Median != 80 || s.Min != 70 || s.Max != 80 || s.Gross.Median != 110 || s.Overhead.Median != 30 {
+		t.Fatalf("A: net %v [%v-%v], gross %v, overhead %v", s.Median, s.Min, s.Max, s.Gross.Median, s.Overhead.Median)
+	}
+	res := r.Results()[0]
+	if res.Deepsys != 80 || res.PeerValue != 40 || res.Ratio != 2 || *res.DeepsysGross != 110 || *res.PeerOverhead != 10 {
+		t.Fatalf("result %+v", res)
+	}
+	var js, md bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"deepsys_gross": 110`, `"deepsys_overhead": 30`, `"peer_gross": 50`, `"peer_overhead": 10`} {
+		if !strings.Contains(js.String(), key) {
+			t.Errorf("JSON lacks %s:\n%s", key, js.String())
+		}
+	}
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| w | A | ns/op | 110.0 [100.0–120.0] | 30.00 [30.00–40.00] | 80.00 [70.00–80.00] |") {
+		t.Errorf("markdown lacks A's gross/overhead/net row:\n%s", md.String())
+	}
+}
+
+// TestNoOverheadNoExtras: without Overhead nothing new appears.
+func TestNoOverheadNoExtras(t *testing.T) {
+	var log []string
+	w := Workload{Name: "w", Metric: "t", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{scripted("deepsys", &log, 10), scripted("peer", &log, 20)}}
+	r, err := Run("sys", []Workload{w}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js, md bytes.Buffer
+	if err := r.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js.String(), "gross") || strings.Contains(md.String(), "gross") {
+		t.Errorf("gross figures without an Overhead:\n%s\n%s", js.String(), md.String())
+	}
+}
+
+// TestGoalAndDerived: a goal is a row against "goal"; a derived figure is
+// a workload of its own, right after its source, from the same rounds.
+func TestGoalAndDerived(t *testing.T) {
+	var log []string
+	w := Workload{Name: "loop", Metric: "run", Unit: "ns/run", Better: LowerIsBetter, Goal: 100,
+		Contestants: []Contestant{scripted("deepsys jit", &log, 90), scripted("deepsys interp", &log, 2000)},
+		Derived:     []Derived{{Name: "loop per insn", Metric: "insn", Unit: "ns/insn", Contestant: 1, Per: 1000, Goal: 3}}}
+	r, err := Run("sys", []Workload{w}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(log, ""); got != strings.Repeat("deepsys jitdeepsys interp", 6) {
+		t.Fatalf("the derived figure was timed again: %s", got)
+	}
+	res := r.Results()
+	if len(res) != 3 {
+		t.Fatalf("%d results, want 3: %+v", len(res), res)
+	}
+	if g := res[1]; g.Peer != GoalName || g.PeerValue != 100 || g.Ratio != 0.9 || !g.Wins() {
+		t.Errorf("goal row %+v", g)
+	}
+	if d := res[2]; d.Workload != "loop per insn" || d.Unit != "ns/insn" || d.Deepsys != 2 || d.Contestant != "deepsys interp" ||
+		d.Peer != GoalName || d.PeerValue != 3 || !d.Wins() {
+		t.Errorf("derived row %+v", d)
+	}
+	bad := w
+	bad.Derived = []Derived{{Name: "x", Contestant: 2, Per: 1}}
+	if _, err := Run("sys", []Workload{bad}, Options{}); err == nil {
+		t.Error("a derived figure of a missing contestant was accepted")
+	}
+}
+
+// TestGCBeforeEachTimedCall: the harness collects garbage before every
+// Run and Overhead, so one contestant's garbage is not on the next one's
+// time.
+func TestGCBeforeEachTimedCall(t *testing.T) {
+	var gcs []uint32
+	numGC := func() (float64, error) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		gcs = append(gcs, ms.NumGC)
+		return 1, nil
+	}
+	w := Workload{Name: "w", Metric: "t", Unit: "ns/op", Better: LowerIsBetter,
+		Contestants: []Contestant{{Name: "A", Run: numGC, Overhead: numGC}, {Name: "B", Run: numGC}}}
+	if _, err := Run("sys", []Workload{w}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(gcs); i++ {
+		if gcs[i] <= gcs[i-1] {
+			t.Fatalf("no GC between timed calls %d and %d: %v", i-1, i, gcs)
+		}
 	}
 }

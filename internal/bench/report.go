@@ -35,6 +35,13 @@ type Result struct {
 	DeepsysMax float64 `json:"deepsys_max"`
 	PeerMin    float64 `json:"peer_min"`
 	PeerMax    float64 `json:"peer_max"`
+	// For a contestant with an Overhead, Deepsys and PeerValue are net
+	// figures (median of per-round gross - overhead); these are the medians
+	// of the gross and overhead values themselves. Absent otherwise.
+	DeepsysGross    *float64 `json:"deepsys_gross,omitempty"`
+	DeepsysOverhead *float64 `json:"deepsys_overhead,omitempty"`
+	PeerGross       *float64 `json:"peer_gross,omitempty"`
+	PeerOverhead    *float64 `json:"peer_overhead,omitempty"`
 }
 
 // Wins reports whether deepsys beat (or tied) the peer in this result.
@@ -45,31 +52,49 @@ func (r Result) Wins() bool {
 	return r.Ratio <= 1
 }
 
-// Results flattens the report to one Result per (workload, peer). A
-// workload with no peer yields one row with an empty Peer and ratio 0.
+// Results flattens the report to one Result per (workload, peer), and one
+// against GoalName for a workload with a Goal. A workload with neither
+// yields one row with an empty Peer and ratio 0.
 func (r *Report) Results() []Result {
 	var out []Result
 	for _, m := range r.Measured {
 		w, d := m.Workload, m.Stats[0]
 		base := Result{Workload: w.Name, Metric: w.Metric, Unit: w.Unit, Better: w.Better,
 			Deepsys: d.Median, DeepsysMin: d.Min, DeepsysMax: d.Max}
+		base.DeepsysGross, base.DeepsysOverhead = medians(d)
 		if name := w.Contestants[0].Name; name != DeepsysName {
 			base.Contestant = name
 		}
-		if len(m.Stats) == 1 {
+		if len(m.Stats) == 1 && w.Goal == 0 {
 			out = append(out, base)
 		}
 		for i, p := range m.Stats[1:] {
 			res := base
 			res.Peer = w.Contestants[i+1].Name
 			res.PeerValue, res.PeerMin, res.PeerMax = p.Median, p.Min, p.Max
+			res.PeerGross, res.PeerOverhead = medians(p)
 			if p.Median != 0 {
 				res.Ratio = d.Median / p.Median
 			}
 			out = append(out, res)
 		}
+		if w.Goal != 0 {
+			res := base
+			res.Peer, res.PeerValue, res.PeerMin, res.PeerMax = GoalName, w.Goal, w.Goal, w.Goal
+			res.Ratio = d.Median / w.Goal
+			out = append(out, res)
+		}
 	}
 	return out
+}
+
+// medians are the gross and overhead medians of s, nil without overhead.
+func medians(s Stats) (gross, overhead *float64) {
+	if s.Gross == nil || s.Overhead == nil {
+		return nil, nil
+	}
+	g, o := s.Gross.Median, s.Overhead.Median
+	return &g, &o
 }
 
 // jsonReport is the file format of --json.
@@ -100,7 +125,8 @@ func (r *Report) WriteJSONFile(path string) error {
 }
 
 // WriteMarkdown writes one table: workload, deepsys median [min-max], peer,
-// peer median [min-max], ratio and how to read it.
+// peer median [min-max], ratio and how to read it; then, if any contestant
+// has an Overhead, a second table of its gross, overhead and net medians.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s (median of %d interleaved rounds; ratio = deepsys / peer)\n\n", r.System, r.Rounds)
@@ -118,8 +144,30 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", res.Workload, res.Unit, ours, orDash(res.Peer),
 			peerCell(res), ratioCell(res), verdict)
 	}
+	r.writeOverheads(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeOverheads writes the gross/overhead/net table, if there is one.
+func (r *Report) writeOverheads(b *strings.Builder) {
+	header := false
+	for _, m := range r.Measured {
+		for c, s := range m.Stats {
+			if s.Gross == nil || s.Overhead == nil {
+				continue
+			}
+			if !header {
+				b.WriteString("\nFigures above are net: per round, the contestant's gross figure less its overhead (the same\n")
+				b.WriteString("measurement of an empty operation, taken right after it); medians of each:\n\n")
+				b.WriteString("| workload | contestant | unit | gross | overhead | net |\n|---|---|---|---:|---:|---:|\n")
+				header = true
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", m.Workload.Name, m.Workload.Contestants[c].Name,
+				m.Workload.Unit, spread(s.Gross.Median, s.Gross.Min, s.Gross.Max),
+				spread(s.Overhead.Median, s.Overhead.Min, s.Overhead.Max), spread(s.Median, s.Min, s.Max))
+		}
+	}
 }
 
 func spread(med, lo, hi float64) string {
@@ -127,8 +175,11 @@ func spread(med, lo, hi float64) string {
 }
 
 func peerCell(r Result) string {
-	if r.Peer == "" {
+	switch r.Peer {
+	case "":
 		return "—"
+	case GoalName:
+		return num(r.PeerValue)
 	}
 	return spread(r.PeerValue, r.PeerMin, r.PeerMax)
 }

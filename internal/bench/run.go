@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 )
 
@@ -14,7 +15,7 @@ type Measured struct {
 }
 
 // Run measures every workload in turn with interleaved rounds and returns
-// the report for system.
+// the report for system. A workload's Derived figures follow it.
 func Run(system string, workloads []Workload, opt Options) (*Report, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
@@ -27,9 +28,22 @@ func Run(system string, workloads []Workload, opt Options) (*Report, error) {
 			return nil, err
 		}
 		r.Measured = append(r.Measured, m)
+		for _, d := range w.Derived {
+			r.Measured = append(r.Measured, d.measured(w, m.Stats[d.Contestant]))
+		}
 	}
 	return r, nil
 }
+
+// measured is d as a workload of its own, measured as s.
+func (d Derived) measured(w Workload, s Stats) Measured {
+	dw := Workload{Name: d.Name, Metric: d.Metric, Unit: d.Unit, Better: w.Better, Goal: d.Goal,
+		Contestants: []Contestant{w.Contestants[d.Contestant]}}
+	return Measured{Workload: dw, Stats: []Stats{d.derive(s)}}
+}
+
+// sample is one contestant's values in one round.
+type sample struct{ net, gross, overhead float64 }
 
 // measure runs warm-up rounds, then opt.Rounds interleaved rounds.
 func measure(w Workload, opt Options) (Measured, error) {
@@ -41,7 +55,7 @@ func measure(w Workload, opt Options) (Measured, error) {
 			return Measured{}, err
 		}
 	}
-	values := make([][]float64, len(w.Contestants))
+	values := make([][]sample, len(w.Contestants))
 	for i := 0; i < opt.Rounds; i++ {
 		round, err := roundOf(w)
 		if err != nil {
@@ -55,26 +69,60 @@ func measure(w Workload, opt Options) (Measured, error) {
 		}
 	}
 	m := Measured{Workload: w}
-	for _, v := range values {
-		m.Stats = append(m.Stats, summarize(v))
+	for c, v := range values {
+		m.Stats = append(m.Stats, summarizeSamples(v, w.Contestants[c].Overhead != nil))
 	}
 	return m, nil
 }
 
-// roundOf runs each contestant once, in order: one step of A B C A B C.
-func roundOf(w Workload) ([]float64, error) {
-	out := make([]float64, len(w.Contestants))
+// summarizeSamples is the Stats of one contestant's rounds; with an
+// overhead, also of the gross and overhead values.
+func summarizeSamples(v []sample, overhead bool) Stats {
+	net, gross, over := make([]float64, len(v)), make([]float64, len(v)), make([]float64, len(v))
+	for i, s := range v {
+		net[i], gross[i], over[i] = s.net, s.gross, s.overhead
+	}
+	st := summarize(net)
+	if overhead {
+		g, o := summarize(gross), summarize(over)
+		st.Gross, st.Overhead = &g, &o
+	}
+	return st
+}
+
+// roundOf runs each contestant once, in order: one step of A B C A B C,
+// each contestant's Overhead right after its Run (A A0 B B0 C C0).
+func roundOf(w Workload) ([]sample, error) {
+	out := make([]sample, len(w.Contestants))
 	for i, c := range w.Contestants {
-		v, err := c.Run()
+		v, err := timed(w, c.Name, c.Run)
 		if err != nil {
-			return nil, fmt.Errorf("bench: %s / %s: %w", w.Name, c.Name, err)
+			return nil, err
 		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("bench: %s / %s: measured %v", w.Name, c.Name, v)
+		out[i] = sample{net: v, gross: v}
+		if c.Overhead == nil {
+			continue
 		}
-		out[i] = v
+		o, err := timed(w, c.Name+" (overhead)", c.Overhead)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = sample{net: v - o, gross: v, overhead: o}
 	}
 	return out, nil
+}
+
+// timed collects garbage, then calls run (method, step 7).
+func timed(w Workload, name string, run func() (float64, error)) (float64, error) {
+	runtime.GC()
+	v, err := run()
+	if err != nil {
+		return 0, fmt.Errorf("bench: %s / %s: %w", w.Name, name, err)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("bench: %s / %s: measured %v", w.Name, name, v)
+	}
+	return v, nil
 }
 
 // NsPerOp returns a Contestant.Run that times ops calls of op and reports
