@@ -20,6 +20,7 @@ package interp
 import (
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"github.com/deepsys/deepsys/ebpf"
 )
@@ -55,7 +56,11 @@ type Program struct {
 	helperIDs []int32 // helperIDs[i] is the id of helpers[i]
 	budget    uint64
 	regions   []Region
-	pool      machinePool
+	// stackWrites: what a run can write of the stack (ebpf.StackWrites),
+	// the bytes below r10; -1 when unbounded. reset clears only that.
+	stackWrites int
+	idle        atomic.Pointer[machine] // one idle machine, in front of pool (machine.go)
+	pool        machinePool
 }
 
 // Compile validates insns and predecodes them.
@@ -70,6 +75,11 @@ func Compile(insns []ebpf.Instruction, opts Options) (*Program, error) {
 	p := &Program{layout: ebpf.NewProgram(insns), budget: opts.Budget, regions: opts.Regions}
 	if p.budget == 0 {
 		p.budget = DefaultBudget
+	}
+	if n, ok := ebpf.StackWrites(insns); ok {
+		p.stackWrites = n
+	} else {
+		p.stackWrites = -1
 	}
 	p.code = make([]inst, len(insns))
 	helperSlot := map[int32]uint64{}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/ebpf/interp"
@@ -42,7 +43,11 @@ type Program struct {
 	helperIDs []int32
 	budget    uint64
 	regions   []interp.Region
-	pool      sync.Pool // idle *machine
+	// stackWrites: what a run can write of the stack (ebpf.StackWrites),
+	// the bytes below r10; -1 when unbounded. reset clears only that.
+	stackWrites int
+	idle        atomic.Pointer[machine] // one idle machine, in front of pool (machine.go)
+	pool        sync.Pool               // more idle *machine
 }
 
 // Compile validates insns and translates them to x86-64 code (doc.go).
@@ -57,6 +62,11 @@ func Compile(insns []ebpf.Instruction, opts Options) (*Program, error) {
 	p := &Program{layout: ebpf.NewProgram(insns), budget: opts.Budget, regions: opts.Regions}
 	if p.budget == 0 {
 		p.budget = interp.DefaultBudget
+	}
+	if n, ok := ebpf.StackWrites(insns); ok {
+		p.stackWrites = n
+	} else {
+		p.stackWrites = -1
 	}
 	g := &gen{insns: insns, layout: p.layout, stubs: map[stubKey]x86.Label{}}
 	g.calls = slices.ContainsFunc(insns, ebpf.Instruction.IsLocalCall)

@@ -18,8 +18,9 @@
 //     jump.go, memory.go, atomic.go, legacy.go), after an entry and a
 //     common exit (gen.go); faults and exits to Go go to out-of-line stubs.
 //  5. Copy the code into W^X memory (internal/execmem).
-//  6. Run takes a machine (machine.go) from a pool: registers, the 8
-//     512-byte stack frames, the region table, the fuel. It calls the code
+//  6. Run takes an idle machine (machine.go): registers, the 8 512-byte
+//     stack frames (of which it zeroes what the last run can have written),
+//     the region table, the fuel. It calls the code
 //     with the machine in RDI; the code returns an exit reason and Go
 //     services it (run.go): fuel ran short (hand out more, or ErrBudget),
 //     a helper call (call it and re-enter), a fault (build interp's error

@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -49,9 +50,14 @@ const MaxStackBytes = 256
 
 // Segment is one block of executable code.
 type Segment struct {
-	mu   sync.Mutex // guards mem across Free and Call
+	mu   sync.Mutex // guards mem across Free, Addr and Code
 	mem  []byte     // the whole mapping, read+execute; nil once freed
 	size int        // bytes of code
+	// base is the address of mem, 0 once freed: what Call reads, with one
+	// atomic load instead of the mutex, which cost a JIT's every Run two
+	// atomic read-modify-writes (about 5 ns). It only detects a Call after
+	// Free; a Call during Free is the caller's bug either way (Free).
+	base atomic.Uintptr
 }
 
 // ErrFreed is Call on a freed segment.
@@ -73,7 +79,9 @@ func New(code []byte) (*Segment, error) {
 		_ = unix.Munmap(mem)
 		return nil, fmt.Errorf("execmem: mprotect read+exec: %w", err)
 	}
-	return &Segment{mem: mem, size: len(code)}, nil
+	s := &Segment{mem: mem, size: len(code)}
+	s.base.Store(uintptr(unsafe.Pointer(&mem[0])))
+	return s, nil
 }
 
 // Addr is the address of the first instruction, for generators that patch
@@ -98,16 +106,14 @@ func (s *Segment) Code() []byte {
 // Call runs the code at offset entry with arg in RDI and returns RAX (step
 // 4). arg must point to memory the caller keeps alive for the duration.
 func (s *Segment) Call(entry int, arg unsafe.Pointer) (uint64, error) {
-	s.mu.Lock()
-	mem := s.mem
-	s.mu.Unlock()
-	if mem == nil {
+	base := s.base.Load()
+	if base == 0 {
 		return 0, ErrFreed
 	}
 	if entry < 0 || entry >= s.size {
 		return 0, fmt.Errorf("execmem: entry %d outside the %d bytes of code", entry, s.size)
 	}
-	return callCode(uintptr(unsafe.Pointer(&mem[entry])), uintptr(arg)), nil
+	return callCode(base+uintptr(entry), uintptr(arg)), nil
 }
 
 // Free unmaps the segment (step 5). It must not run while a Call does.
@@ -117,6 +123,7 @@ func (s *Segment) Free() error {
 	if s.mem == nil {
 		return nil
 	}
+	s.base.Store(0)
 	err := unix.Munmap(s.mem)
 	s.mem = nil
 	return err
