@@ -2,9 +2,10 @@ package jit
 
 // The machine: the context the generated code gets in RDI, one per
 // concurrent Run (a Program keeps one idle in a slot, more in a
-// sync.Pool). Go allocates it on the heap, which does not move, so the code
-// may keep addresses into it as plain integers (the stack's host address in RBP, in the region
-// table); a goroutine stack would move under them (internal/execmem).
+// sync.Pool). Go allocates it on the heap, which does not move, so the
+// code may keep addresses into it as plain integers (the stack's host
+// address in RBP, in the region table); a goroutine stack would move under
+// them (internal/execmem).
 //
 // Layout, at offsets the code reads (off* below):
 //
