@@ -319,3 +319,26 @@ func TestGCBeforeEachTimedCall(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRatioOfNonPositiveNet: a net figure at or below 0 gives no ratio
+// and no verdict.
+func TestNoRatioOfNonPositiveNet(t *testing.T) {
+	var log []string
+	a, b := scripted("A", &log, 30), scripted("B", &log, 20)
+	a.Overhead, b.Overhead = scripted("a", &log, 10).Run, scripted("b", &log, 25).Run
+	w := Workload{Name: "w", Metric: "t", Unit: "ns/op", Better: LowerIsBetter, Contestants: []Contestant{a, b}}
+	r, err := Run("sys", []Workload{w}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Results()[0]; res.PeerValue != -5 || res.Ratio != 0 {
+		t.Fatalf("result %+v, want peer -5 and no ratio", res)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| B | -5.00 [-5.00–-5.00] | — | — |") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+}

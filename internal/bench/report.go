@@ -73,19 +73,28 @@ func (r *Report) Results() []Result {
 			res.Peer = w.Contestants[i+1].Name
 			res.PeerValue, res.PeerMin, res.PeerMax = p.Median, p.Min, p.Max
 			res.PeerGross, res.PeerOverhead = medians(p)
-			if p.Median != 0 {
-				res.Ratio = d.Median / p.Median
-			}
+			res.Ratio = ratio(d.Median, p.Median)
 			out = append(out, res)
 		}
 		if w.Goal != 0 {
 			res := base
 			res.Peer, res.PeerValue, res.PeerMin, res.PeerMax = GoalName, w.Goal, w.Goal, w.Goal
-			res.Ratio = d.Median / w.Goal
+			res.Ratio = ratio(d.Median, w.Goal)
 			out = append(out, res)
 		}
 	}
 	return out
+}
+
+// ratio is ours/peer, or 0 (no ratio) unless both are positive: a net
+// figure (Contestant.Overhead) at or below 0 is a program too short to
+// tell from the noise of the two figures it is the difference of, and
+// dividing by it would print a win or a loss that is neither.
+func ratio(ours, peer float64) float64 {
+	if ours <= 0 || peer <= 0 {
+		return 0
+	}
+	return ours / peer
 }
 
 // medians are the gross and overhead medians of s, nil without overhead.
@@ -134,7 +143,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("|---|---|---:|---|---:|---:|---|\n")
 	for _, res := range r.Results() {
 		verdict := "—"
-		if res.Peer != "" {
+		if res.Peer != "" && res.Ratio != 0 {
 			verdict = fmt.Sprintf("%s %s", res.Better, map[bool]string{true: "✓", false: "✗"}[res.Wins()])
 		}
 		ours := spread(res.Deepsys, res.DeepsysMin, res.DeepsysMax)
@@ -185,7 +194,7 @@ func peerCell(r Result) string {
 }
 
 func ratioCell(r Result) string {
-	if r.Peer == "" || r.PeerValue == 0 {
+	if r.Peer == "" || r.Ratio == 0 {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f", r.Ratio)
