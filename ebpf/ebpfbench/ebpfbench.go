@@ -19,13 +19,14 @@
 // interleaved by internal/bench. Every contestant is measured the same way:
 //
 //  1. A batch is n runs of the program on the packet, timed around the
-//     whole loop of n: for deepsys jit and deepsys interp a loop of
-//     jit.Program.Run or interp.Program.Run in this process (each r0
-//     checked), by the wall clock; for linux jit one BPF_PROG_TEST_RUN with
-//     repeat n of the program loaded as an XDP program through ebpf/kernel
-//     (behind its 9-instruction prolog, Options.Retval32), by the kernel's
-//     own clock around its loop (it reports the mean in whole ns and leaves
-//     out time it spent rescheduled; the syscall itself costs 16-30 ms
+//     whole loop of n, by a clock that stops while the CPU runs something
+//     else: for deepsys jit and deepsys interp a loop of jit.Program.Run or
+//     interp.Program.Run in this process (each r0 checked), by the CPU time
+//     of its thread; for linux jit one BPF_PROG_TEST_RUN with repeat n of
+//     the program loaded as an XDP program through ebpf/kernel (behind its
+//     9-instruction prolog, Options.Retval32), by the kernel's own clock
+//     around its loop, which leaves out the time the loop yielded the CPU
+//     (it reports the mean in whole ns; the syscall itself costs 16-30 ms
 //     here, engines.go).
 //  2. n is calibrated once per contestant so that a batch lasts about
 //     Config.Round/4; a round takes the fastest of 4 batches (interference
