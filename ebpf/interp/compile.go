@@ -95,7 +95,7 @@ func Compile(insns []ebpf.Instruction, opts Options) (*Program, error) {
 
 // predecode translates instruction i.
 func (p *Program) predecode(i int, ins ebpf.Instruction, helpers map[int32]Helper, slot map[int32]uint64) (inst, error) {
-	in := inst{op: refine(ins, opcodeOps[ins.Opcode]), dst: ins.Dst, src: ins.Src, off: int32(ins.Offset), imm: uint64(int64(ins.Imm))}
+	in := inst{op: inFrame(ins, refine(ins, opcodeOps[ins.Opcode])), dst: ins.Dst, src: ins.Src, off: int32(ins.Offset), imm: uint64(int64(ins.Imm))}
 	if in.op == opInvalid {
 		panic(fmt.Sprintf("BUG: interp: validated instruction %d, %s, has no operation", i, ebpf.OpcodeName(ins.Opcode)))
 	}

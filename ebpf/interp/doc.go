@@ -19,6 +19,8 @@
 //     (memory.go); a bad access stops the run with a *RunError naming the
 //     instruction. The checks are always on: there is no unchecked mode,
 //     and this is the checking mode the verifier's tests use as an oracle.
+//     Only accesses through r10 inside the current frame, which no check
+//     could refuse, index the stack directly (frame.go).
 //  5. Local calls push a frame with its own 512-byte stack and the caller's
 //     r6-r9, at most 8 deep; helper calls go through Options.Helpers
 //     (calls.go). Atomics (atomic.go) and legacy packet loads (legacy.go)

@@ -167,6 +167,20 @@ const (
 	opLdIndH
 	opLdIndW
 
+	// Through r10 inside the current frame (frame.go): no region lookup.
+	opLdxFrameB
+	opLdxFrameH
+	opLdxFrameW
+	opLdxFrameDW
+	opStFrameB
+	opStFrameH
+	opStFrameW
+	opStFrameDW
+	opStxFrameB
+	opStxFrameH
+	opStxFrameW
+	opStxFrameDW
+
 	numOps
 )
 

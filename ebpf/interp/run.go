@@ -498,6 +498,31 @@ func (m *machine) run() (uint64, error) {
 			b := (*[8]byte)(p)[:]
 			le.PutUint64(b, r[in.src&15])
 
+		case opLdxFrameB:
+			r[in.dst&15] = uint64(m.frame(in.off)[0])
+		case opLdxFrameH:
+			r[in.dst&15] = uint64(le.Uint16(m.frame(in.off)))
+		case opLdxFrameW:
+			r[in.dst&15] = uint64(le.Uint32(m.frame(in.off)))
+		case opLdxFrameDW:
+			r[in.dst&15] = le.Uint64(m.frame(in.off))
+		case opStFrameB:
+			m.frame(in.off)[0] = uint8(in.imm)
+		case opStFrameH:
+			le.PutUint16(m.frame(in.off), uint16(in.imm))
+		case opStFrameW:
+			le.PutUint32(m.frame(in.off), uint32(in.imm))
+		case opStFrameDW:
+			le.PutUint64(m.frame(in.off), in.imm)
+		case opStxFrameB:
+			m.frame(in.off)[0] = uint8(r[in.src&15])
+		case opStxFrameH:
+			le.PutUint16(m.frame(in.off), uint16(r[in.src&15]))
+		case opStxFrameW:
+			le.PutUint32(m.frame(in.off), uint32(r[in.src&15]))
+		case opStxFrameDW:
+			le.PutUint64(m.frame(in.off), r[in.src&15])
+
 		case opAtomic32, opAtomic64:
 			if err := m.atomic(in); err != nil {
 				return 0, m.fault(pc-1, err)
