@@ -153,4 +153,3 @@ type sliceWriter struct{ b *[]byte }
 func (w *sliceWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); return len(p), nil }
 
 var nativeEndian = binary.LittleEndian
-
