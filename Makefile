@@ -53,3 +53,4 @@ ebpf-testdata:
 	cd ebpf/testdata && for f in *.c; do $(EBPF_CLANG) $(EBPF_CFLAGS) -c $$f -o $${f%.c}.o || exit 1; done
 	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -c extern.c -o extern.o
 	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -target bpfeb -c ../../testdata/tc.c -o tc_bpfeb.o
+	cd ebpf/testdata && llvm-objdump-19 -d --mcpu=v3 calls.o > ../loader/testdata/calls.objdump

@@ -27,6 +27,15 @@ type Object struct {
 	Programs []*Program // in section order, then address order
 	Maps     []MapDef   // legacy "maps", then ".maps", then global data
 	License  string     // the "license" section, without its NUL
+	Sections []Section  // every ELF section, in file order, for listings
+}
+
+// Section is an ELF section header's summary.
+type Section struct {
+	Name  string
+	Type  elf.SectionType
+	Flags elf.SectionFlag
+	Size  uint64
 }
 
 // MapDef is a map definition of the object.
@@ -149,7 +158,14 @@ func newObjLoader(f *elf.File) (*objLoader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("symbol table: %w", err)
 	}
-	return &objLoader{f: f, syms: syms, obj: &Object{}, mapAt: map[symAt]int{},
+	obj := &Object{}
+	for i, s := range f.Sections {
+		if i == 0 {
+			continue // SHN_UNDEF
+		}
+		obj.Sections = append(obj.Sections, Section{s.Name, s.Type, s.Flags, s.Size})
+	}
+	return &objLoader{f: f, syms: syms, obj: obj, mapAt: map[symAt]int{},
 		dataOf: map[elf.SectionIndex]int{}, funcs: map[elf.SectionIndex][]*function{}}, nil
 }
 
