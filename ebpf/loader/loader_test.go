@@ -49,10 +49,10 @@ func TestLoadTestdata(t *testing.T) {
 		{"socket_filter.o", []string{"socket_udp socket socket_filter 12"}, nil},
 		{"tc.o", []string{"tc_mark tc sched_cls 18"}, nil},
 		{"tailcall.o", []string{"xdp_dispatch xdp xdp 8", "xdp_drop_all xdp xdp 2"}, []string{"jump_table 3 k4 v4 n4 f0x0 init0"}},
-		{"helpers.o", []string{"xdp_time_rand xdp xdp 17", "xdp_adjust xdp xdp 15", "xdp_csum xdp xdp 20",
+		{"helpers.o", []string{"xdp_time_rand xdp xdp 28", "xdp_adjust xdp xdp 15", "xdp_csum xdp xdp 20",
 			"xdp_redirect xdp xdp 4", "xdp_route xdp xdp 30", "xdp_events xdp xdp 31"}, []string{
 			"routes 11 k8 v4 n64 f0x1 init0", "recent 9 k4 v8 n32 f0x0 init0", "events 27 k0 v0 n4096 f0x0 init0",
-			".rodata.str1.1 2 k4 v13 n1 f0x80 init13"}},
+			".rodata.str1.1 2 k4 v30 n1 f0x80 init30"}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			obj := mustLoad(t, c.file)
@@ -100,6 +100,16 @@ func TestRelocations(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("relocations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// String literals: the section symbol of .rodata.str1.1 plus the
+	// addend clang left in the lddw ("odd %u\n" at 13, "even %u\n" at 21).
+	h := mustLoad(t, "helpers.o")
+	got = nil
+	for _, r := range h.Programs[0].Relocs {
+		got = append(got, fmt.Sprintf("%d value %d+%d %s", r.Insn, r.Map, r.Offset, r.Symbol))
+	}
+	if want := "19 value 3+13 .rodata.str1.1\n22 value 3+21 .rodata.str1.1"; strings.Join(got, "\n") != want {
+		t.Errorf("helpers.o xdp_time_rand relocations:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
 	// The .data/.bss/.rodata offsets of calls.o: every variable at 0 of its section.
 	for _, r := range mustLoad(t, "calls.o").Programs[0].Relocs {

@@ -113,8 +113,12 @@ func (l *objLoader) relocateLDDW(fn *function, i int, sym elf.Symbol) error {
 		if off > sec.Size {
 			return fmt.Errorf("offset %d into %q is past its %d bytes", off, sec.Name, sec.Size)
 		}
+		name := sym.Name
+		if name == "" { // a section symbol: string literals, static data
+			name = sec.Name
+		}
 		*ins = mapInsn(*ins, ebpf.PseudoMapValue, m, uint32(off))
-		fn.relocs = append(fn.relocs, Reloc{Insn: i, Kind: RelocMapValue, Map: m, Offset: uint32(off), Symbol: sym.Name})
+		fn.relocs = append(fn.relocs, Reloc{Insn: i, Kind: RelocMapValue, Map: m, Offset: uint32(off), Symbol: name})
 		return nil
 	}
 	if isCode(sec) {

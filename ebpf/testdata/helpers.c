@@ -41,6 +41,12 @@ int xdp_time_rand(struct xdp_md *ctx)
 	__u32 r = bpf_get_prandom_u32();
 	const char fmt[] = "t=%llu r=%u\n";
 	bpf_trace_printk(fmt, sizeof(fmt), t, r);
+	// String literals land in .rodata.str1.1 and are reached through
+	// the section symbol plus an addend in the lddw.
+	if (r & 1)
+		bpf_trace_printk("odd %u\n", 8, r);
+	else
+		bpf_trace_printk("even %u\n", 9, r);
 	return XDP_PASS;
 }
 
