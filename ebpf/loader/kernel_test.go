@@ -111,14 +111,55 @@ func kernelName(s string) string {
 	return s[:min(len(s), 15)]
 }
 
-// udpPacket is Ethernet + IPv4 (from src) + UDP to dport, padded to n bytes.
-func udpPacket(src [4]byte, dport uint16, n int) []byte {
-	p := make([]byte, max(n, 42))
+// packet is Ethernet + IPv4 (protocol proto, from src, TTL ttl) + a UDP
+// or TCP header to dport, padded to n bytes.
+func packet(proto uint8, src [4]byte, dport uint16, ttl uint8, n int) []byte {
+	p := make([]byte, max(n, 54))
 	binary.BigEndian.PutUint16(p[12:], 0x0800)
-	p[14], p[14+9] = 0x45, 17
+	p[14], p[14+8], p[14+9] = 0x45, ttl, proto
 	copy(p[14+12:], src[:])
 	binary.BigEndian.PutUint16(p[34+2:], dport)
 	return p
+}
+
+func udpPacket(src [4]byte, dport uint16, n int) []byte { return packet(17, src, dport, 64, n) }
+
+// TestKernelRuns runs the test programs, as our loader links them, on
+// packets through BPF_PROG_TEST_RUN: the results other engines must
+// reproduce.
+func TestKernelRuns(t *testing.T) {
+	testenv.RequireBPF(t)
+	src := [4]byte{192, 0, 2, 1}
+	for _, c := range []struct {
+		file, prog string
+		data       []byte
+		want       uint32
+	}{
+		{"socket_filter.o", "socket_udp", udpPacket(src, 53, 60), 46},    // kept whole: 60 bytes less the Ethernet header
+		{"socket_filter.o", "socket_udp", packet(6, src, 80, 64, 60), 0}, // TCP: drop
+		{"tc.o", "tc_mark", packet(6, src, 80, 64, 60), 0},               // TC_ACT_OK
+		{"tc.o", "tc_mark", packet(6, src, 80, 1, 60), 2},                // TTL 1: TC_ACT_SHOT
+		{"tailcall.o", "xdp_dispatch", make([]byte, 64), 1},              // slot 0 holds xdp_drop_all
+		{"tailcall.o", "xdp_dispatch", make([]byte, 65), 2},              // slot 1 is empty: XDP_PASS
+		{"legacy_maps.o", "xdp_legacy", make([]byte, 64), 2},             // counts, passes
+		{"helpers.o", "xdp_adjust", make([]byte, 64), 2},                 // head and tail adjusted
+		{"helpers.o", "xdp_csum", make([]byte, 64), 2},                   // csum_diff >= 0
+		{"helpers.o", "xdp_route", udpPacket(src, 53, 64), 2},            // no route: XDP_PASS
+		{"helpers.o", "xdp_events", make([]byte, 64), 2},                 // ring buffer written
+	} {
+		t.Run(c.prog, func(t *testing.T) {
+			k := loadIntoKernel(t, mustLoad(t, c.file))
+			if c.file == "tailcall.o" {
+				if err := k.maps[0].Update(uint32(0), uint32(k.progs["xdp_drop_all"].FD()), cebpf.UpdateAny); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ret, err := k.progs[c.prog].Run(&cebpf.RunOptions{Data: c.data})
+			if err != nil || ret != c.want {
+				t.Errorf("%s on %d bytes: returned %d (%v), want %d", c.prog, len(c.data), ret, err, c.want)
+			}
+		})
+	}
 }
 
 // TestKernelRunsXDPCounter runs xdp_counter as our loader links it: the

@@ -46,7 +46,7 @@ func TestLoadTestdata(t *testing.T) {
 			"packets 2 k4 v8 n4 f0x0 init0", "flows 1 k4 v8 n128 f0x1 init0"}},
 		{"calls.o", []string{"xdp_calls xdp xdp 37", "xdp_clamp_only xdp xdp 14"}, []string{
 			".data 2 k4 v8 n1 f0x0 init8", ".rodata 2 k4 v4 n1 f0x80 init4", ".bss 2 k4 v4 n1 f0x0 init0"}},
-		{"socket_filter.o", []string{"socket_udp socket socket_filter 12"}, nil},
+		{"socket_filter.o", []string{"socket_udp socket socket_filter 11"}, nil},
 		{"tc.o", []string{"tc_mark tc sched_cls 18"}, nil},
 		{"tailcall.o", []string{"xdp_dispatch xdp xdp 8", "xdp_drop_all xdp xdp 2"}, []string{"jump_table 3 k4 v4 n4 f0x0 init0"}},
 		{"helpers.o", []string{"xdp_time_rand xdp xdp 28", "xdp_adjust xdp xdp 15", "xdp_csum xdp xdp 20",
