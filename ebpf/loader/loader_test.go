@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/deepsys/deepsys/ebpf"
-	"github.com/deepsys/deepsys/ebpf/maps"
 )
 
 // testdata is the shared directory of C test programs and their objects.
@@ -189,5 +188,4 @@ func TestProgTypeOf(t *testing.T) {
 	if XDP.String() != "xdp" || ProgType(99).String() != "prog_type(99)" {
 		t.Errorf("String: %v %v", XDP, ProgType(99))
 	}
-	_ = maps.Array
 }
