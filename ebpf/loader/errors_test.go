@@ -104,6 +104,10 @@ func TestLoadErrors(t *testing.T) {
 			le.PutUint32(p.contents(".relxdp")[12:], 0xffff)
 			return p.data
 		}, "symbol index 65535 outside the symbol table", false},
+		{"relocation type", calls, func(p *elfPatch) []byte {
+			le.PutUint32(p.contents(".relxdp")[8:], 3) // R_BPF_64_ABS32
+			return p.data
+		}, "entry 0 (offset 0x0): relocation type 3 in code", false},
 		{"relocation on an ALU instruction", calls, func(p *elfPatch) []byte {
 			le.PutUint64(p.contents(".relxdp"), 8)
 			return p.data

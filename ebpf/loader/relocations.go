@@ -25,6 +25,15 @@ import (
 
 const relEntryLen = 16 // Elf64_Rel
 
+// Relocation types of code (LLVM's BPF ELF relocation types,
+// Documentation/bpf/llvm_reloc.rst). R_BPF_64_ABS64, ABS32 and NODYLD32
+// only patch data (.BTF, .BTF.ext, DWARF), which the loader does not read.
+const (
+	relNone  = 0  // R_BPF_NONE
+	rel64_64 = 1  // R_BPF_64_64: lddw
+	rel64_32 = 10 // R_BPF_64_32: call
+)
+
 // rel is one Elf64_Rel entry.
 type rel struct {
 	off uint64
@@ -60,6 +69,9 @@ func (l *objLoader) applySection(sec *elf.Section, idx elf.SectionIndex, target 
 	for i := 0; i < len(data); i += relEntryLen {
 		info := binary.LittleEndian.Uint64(data[i+8:])
 		r := rel{off: binary.LittleEndian.Uint64(data[i:]), sym: uint32(info >> 32), typ: uint32(info)}
+		if r.typ == relNone {
+			continue
+		}
 		if err := l.applyOne(r, idx, target); err != nil {
 			return fmt.Errorf("entry %d (offset %#x): %w", i/relEntryLen, r.off, err)
 		}
@@ -69,6 +81,9 @@ func (l *objLoader) applySection(sec *elf.Section, idx elf.SectionIndex, target 
 
 // applyOne applies one relocation to the instruction at r.off of target.
 func (l *objLoader) applyOne(r rel, idx elf.SectionIndex, target *elf.Section) error {
+	if r.typ != rel64_64 && r.typ != rel64_32 {
+		return fmt.Errorf("relocation type %d in code (want R_BPF_64_64 = 1 or R_BPF_64_32 = 10)", r.typ)
+	}
 	if r.off%ebpf.SlotSize != 0 || r.off >= target.Size {
 		return fmt.Errorf("offset is not an instruction of %q (%d bytes)", target.Name, target.Size)
 	}
