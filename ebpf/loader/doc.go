@@ -38,9 +38,13 @@
 // maps replaces them with file descriptors (the kernel) or handles (our
 // engines), at the instructions Program.Relocs lists.
 //
-// Not done: CO-RE relocations (.BTF.ext field relocations), extern
-// variables and kfuncs (refused with ErrUnsupported), function pointers
-// (lddw of a function, for bpf_loop callbacks), initial values of
-// program arrays and map-in-map (the "values" member), struct_ops. Sections
-// the loader does not need (.BTF.ext, DWARF, .llvm_addrsig) are ignored.
+// Not done, and why: CO-RE relocations (.BTF.ext field relocations) need
+// the target kernel's BTF (vmlinux) to rewrite field offsets, and our
+// engines have no kernel types to relocate against; extern variables
+// (.kconfig, ksyms) and kfuncs name kernel objects, so they are refused
+// with ErrUnsupported rather than guessed; function pointers (lddw of a
+// function, for bpf_loop callbacks), initial values of program arrays and
+// map-in-map (the "values" member) and struct_ops are not used by any
+// program here yet. Sections the loader does not need (.BTF.ext, DWARF,
+// .llvm_addrsig) are ignored.
 package loader

@@ -148,9 +148,10 @@ func TestKernelRuns(t *testing.T) {
 		{"helpers.o", "xdp_events", make([]byte, 64), 2},                 // ring buffer written
 	} {
 		t.Run(c.prog, func(t *testing.T) {
-			k := loadIntoKernel(t, mustLoad(t, c.file))
+			obj := mustLoad(t, c.file)
+			k := loadIntoKernel(t, obj)
 			if c.file == "tailcall.o" {
-				if err := k.maps[0].Update(uint32(0), uint32(k.progs["xdp_drop_all"].FD()), cebpf.UpdateAny); err != nil {
+				if err := k.maps[obj.MapIndex("jump_table")].Update(uint32(0), uint32(k.progs["xdp_drop_all"].FD()), cebpf.UpdateAny); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -179,7 +180,7 @@ func TestKernelRunsXDPCounter(t *testing.T) {
 		}
 	}
 	var perCPU []uint64
-	if err := k.maps[0].Lookup(uint32(17), &perCPU); err != nil {
+	if err := k.maps[obj.MapIndex("proto_count")].Lookup(uint32(17), &perCPU); err != nil {
 		t.Fatal(err)
 	}
 	var total uint64
@@ -187,7 +188,7 @@ func TestKernelRunsXDPCounter(t *testing.T) {
 		total += n
 	}
 	var bySrc uint64
-	if err := k.maps[1].Lookup(binary.LittleEndian.Uint32(src[:]), &bySrc); err != nil {
+	if err := k.maps[obj.MapIndex("src_count")].Lookup(binary.LittleEndian.Uint32(src[:]), &bySrc); err != nil {
 		t.Fatal(err)
 	}
 	if total != 3 || bySrc != 3 {
@@ -201,16 +202,17 @@ func TestKernelRunsXDPCounter(t *testing.T) {
 // clamp(150)) = 450; calls_total was 7.
 func TestKernelRunsCalls(t *testing.T) {
 	testenv.RequireBPF(t)
-	k := loadIntoKernel(t, mustLoad(t, "calls.o"))
+	obj := mustLoad(t, "calls.o")
+	k := loadIntoKernel(t, obj)
 	ret, err := k.progs["xdp_calls"].Run(&cebpf.RunOptions{Data: make([]byte, 300)})
 	if err != nil || ret != 2 {
 		t.Fatalf("xdp_calls returned %d (%v), want XDP_PASS", ret, err)
 	}
 	var data, bss []byte
-	if err := k.maps[0].Lookup(uint32(0), &data); err != nil {
+	if err := k.maps[obj.MapIndex(".data")].Lookup(uint32(0), &data); err != nil {
 		t.Fatal(err)
 	}
-	if err := k.maps[2].Lookup(uint32(0), &bss); err != nil {
+	if err := k.maps[obj.MapIndex(".bss")].Lookup(uint32(0), &bss); err != nil {
 		t.Fatal(err)
 	}
 	if total, last := binary.LittleEndian.Uint64(data), binary.LittleEndian.Uint32(bss); total != 457 || last != 450 {

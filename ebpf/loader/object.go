@@ -30,6 +30,26 @@ type Object struct {
 	Sections []Section  // every ELF section, in file order, for listings
 }
 
+// Program returns the program called name, or nil.
+func (o *Object) Program(name string) *Program {
+	for _, p := range o.Programs {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// MapIndex returns the index in o.Maps of the map called name, or -1.
+func (o *Object) MapIndex(name string) int {
+	for i, m := range o.Maps {
+		if m.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // Section is an ELF section header's summary.
 type Section struct {
 	Name  string
