@@ -52,6 +52,6 @@ EBPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -fdebug-compilation-dir=.
 ebpf-testdata:
 	@command -v $(EBPF_CLANG) >/dev/null && command -v llvm-objdump-19 >/dev/null || scripts/setup-deps scripts/debian-packages-ebpf-testdata.txt
 	cd ebpf/testdata && for f in *.c; do $(EBPF_CLANG) $(EBPF_CFLAGS) -c $$f -o $${f%.c}.o || exit 1; done
-	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -c extern.c -o extern.o
+	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -c extern.c -o extern.o && $(EBPF_CLANG) -target bpf -mcpu=v3 -c nofunc.s -o nofunc.o
 	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -target bpfeb -c ../../testdata/tc.c -o tc_bpfeb.o
 	cd ebpf/testdata && llvm-objdump-19 -d --mcpu=v3 calls.o > ../loader/testdata/calls.objdump

@@ -172,6 +172,18 @@ func checkCalls(t *testing.T, p *Program, start map[string]int) {
 	}
 }
 
+// TestSectionWithoutFunctions loads hand-written assembly that has no
+// function symbols: the section is one program named after it.
+func TestSectionWithoutFunctions(t *testing.T) {
+	obj, err := LoadFile("testdata/nofunc.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obj.Programs) != 1 || progSummary(obj.Programs[0]) != "xdp xdp xdp 4" || obj.License != "GPL" {
+		t.Fatalf("programs %v, license %q", obj.Programs, obj.License)
+	}
+}
+
 func TestProgTypeOf(t *testing.T) {
 	for _, c := range []struct {
 		sec  string
