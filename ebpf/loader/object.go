@@ -123,9 +123,12 @@ func LoadFile(path string) (*Object, error) {
 
 // Load reads an eBPF ELF object (steps 1-6 of the package comment).
 func Load(r io.ReaderAt) (*Object, error) {
+	if err := checkIdent(r); err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
 	f, err := elf.NewFile(r)
 	if err != nil {
-		return nil, fmt.Errorf("loader: %w", err)
+		return nil, fmt.Errorf("loader: malformed ELF: %w", err)
 	}
 	if err := checkHeader(&f.FileHeader); err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
@@ -136,6 +139,9 @@ func Load(r io.ReaderAt) (*Object, error) {
 	}
 	if err := l.load(); err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
+	}
+	if len(l.obj.Programs) == 0 {
+		return nil, fmt.Errorf("loader: no programs: no executable section holds instructions outside .text")
 	}
 	return l.obj, nil
 }
