@@ -44,10 +44,10 @@ type ubpfTemplate struct {
 }
 
 type ubpfShdr struct {
-	name, typ                 uint32
-	flags, addr, offset, size uint64
-	link, info                uint32
-	addralign, entsize        uint64
+	name, typ              uint32
+	flags, _, offset, size uint64 // _: sh_addr, 0 in relocatable objects
+	link, info             uint32
+	addralign, entsize     uint64
 }
 
 type ubpfSym struct {
