@@ -37,6 +37,24 @@ const (
 	LRUHash     Type = 9
 	LPMTrie     Type = 11
 	RingBuf     Type = 27
+	// LRUPerCPUHash is BPF_MAP_TYPE_LRU_PERCPU_HASH: the LRU hash with a
+	// value per CPU (the two mechanisms combine; see hash.go).
+	LRUPerCPUHash Type = 10
+)
+
+// Map flags (map_flags in uapi/linux/bpf.h). New accepts, per type, the
+// subset the kernel's map_alloc_check accepts (see spec.go).
+const (
+	FlagNoPrealloc  uint32 = 1 << 0  // BPF_F_NO_PREALLOC
+	FlagNoCommonLRU uint32 = 1 << 1  // BPF_F_NO_COMMON_LRU
+	FlagNUMANode    uint32 = 1 << 2  // BPF_F_NUMA_NODE (accepted, no effect)
+	FlagRdOnly      uint32 = 1 << 3  // BPF_F_RDONLY: the syscall face cannot write
+	FlagWrOnly      uint32 = 1 << 4  // BPF_F_WRONLY: the syscall face cannot read
+	FlagZeroSeed    uint32 = 1 << 6  // BPF_F_ZERO_SEED: hash seed 0, a reproducible order
+	FlagRdOnlyProg  uint32 = 1 << 7  // BPF_F_RDONLY_PROG: programs cannot write
+	FlagWrOnlyProg  uint32 = 1 << 8  // BPF_F_WRONLY_PROG: programs cannot read
+	FlagMmapable    uint32 = 1 << 10 // BPF_F_MMAPABLE (arrays; the slab is the mapping)
+	FlagInnerMap    uint32 = 1 << 12 // BPF_F_INNER_MAP (arrays; accepted, no effect)
 )
 
 // Update flags (uapi/linux/bpf.h).
@@ -102,4 +120,17 @@ var (
 	ErrExists   = syscall.EEXIST
 	ErrFull     = syscall.E2BIG
 	ErrInvalid  = syscall.EINVAL
+	// ErrNoSpace is what a full LPM trie answers (the kernel's ENOSPC,
+	// where hash maps say E2BIG).
+	ErrNoSpace = syscall.ENOSPC
+	// ErrNotSupported is the kernel-internal ENOTSUPP (524), which bpf(2)
+	// returns as is: LRU maps without preallocation, ring buffer lookups.
+	ErrNotSupported = syscall.Errno(524)
+	// ErrPermission is EPERM: a write through a BPF_F_RDONLY map or a read
+	// through a BPF_F_WRONLY one (and, here, a program writing a
+	// BPF_F_RDONLY_PROG map, which the kernel's verifier refuses).
+	ErrPermission = syscall.EPERM
+	// ErrWouldBlock is EAGAIN: bpf_ringbuf_output into a full ring buffer,
+	// or a ring buffer Reader with no committed record to read.
+	ErrWouldBlock = syscall.EAGAIN
 )
