@@ -31,6 +31,7 @@ var diffCases = []diffCase{
 	{"hash zero seed", Spec{Type: Hash, KeySize: 4, ValueSize: 8, MaxEntries: 8, Flags: FlagZeroSeed}, smallKey, true},
 	{"hash zero seed odd key", Spec{Type: Hash, KeySize: 7, ValueSize: 3, MaxEntries: 5, Flags: FlagZeroSeed}, smallKey, true},
 	{"hash zero seed long key", Spec{Type: Hash, KeySize: 20, ValueSize: 3, MaxEntries: 5, Flags: FlagZeroSeed}, smallKey, true},
+	{"hash zero seed 27-byte key", Spec{Type: Hash, KeySize: 27, ValueSize: 3, MaxEntries: 6, Flags: FlagZeroSeed}, wideKey, true},
 	{"hash no prealloc", Spec{Type: Hash, KeySize: 4, ValueSize: 8, MaxEntries: 8, Flags: FlagNoPrealloc | FlagZeroSeed}, smallKey, true},
 	{"percpu hash", Spec{Type: PerCPUHash, KeySize: 4, ValueSize: 4, MaxEntries: 8, Flags: FlagZeroSeed}, smallKey, true},
 	// LRU maps with room to spare: the kernel's per-CPU free lists take
@@ -53,6 +54,17 @@ func smallKey(r *rand.Rand, spec Spec) []byte {
 	var n [4]byte
 	binary.LittleEndian.PutUint32(n[:], uint32(r.IntN(16))*0x9e3779b1)
 	copy(k, n[:])
+	return k
+}
+
+// wideKey is one of 16 keys with bytes set all along (so every word of
+// jhash's loop and its tail matter).
+func wideKey(r *rand.Rand, spec Spec) []byte {
+	k := make([]byte, spec.KeySize)
+	n := byte(r.IntN(16))
+	for i := range k {
+		k[i] = n * byte(i+1)
+	}
 	return k
 }
 
