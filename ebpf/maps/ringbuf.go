@@ -38,10 +38,13 @@ import (
 // pages twice in a row, so a record that starts near the end continues into
 // the second mapping, which is the start again. Here Memory() is the data
 // area twice over, and a wrapped record is written contiguously into the
-// second half; when it is committed, the part past the end is copied to
-// the start of the first half, so the first half is always the ring as the
-// kernel's mapping shows it, and every access (the producer's sample, the
-// reader's record) is contiguous from p & (size-1), as libbpf's is.
+// second half: when it is reserved, the second half takes the bytes the
+// ring holds there (stale ones, which the kernel's second mapping shows
+// too), and when it is committed, the part past the end is copied back to
+// the start of the first half. So the first half is always the ring as the
+// kernel's mapping shows it, byte for byte (TestRingBytesAgainstKernel),
+// and every access (the producer's sample, the reader's record) is
+// contiguous from p & (size-1), as libbpf's is.
 //
 // Not done: wakeups (BPF_RB_NO_WAKEUP/FORCE_WAKEUP are accepted and do
 // nothing; a reader polls and gets EAGAIN), epoll, and BPF_F_RB_OVERWRITE.
@@ -160,6 +163,9 @@ func (r *ringBuf) reserve(size uint64) (int, error) {
 		return 0, syscall.EAGAIN
 	}
 	off := r.prod & (r.size - 1)
+	if end := off + n; end > r.size {
+		copy(r.data[r.size:end], r.data[:end-r.size]) // the mirror, as of now
+	}
 	hdr := r.data[off:]
 	binary.NativeEndian.PutUint32(hdr, uint32(size)|RingBusyBit)
 	binary.NativeEndian.PutUint32(hdr[4:], uint32(ringDataPage+off/uint64(os.Getpagesize())))
