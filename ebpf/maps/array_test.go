@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func mustNew(t *testing.T, spec Spec, cpus int) Map {
+func mustNew(t testing.TB, spec Spec, cpus int) Map {
 	t.Helper()
 	m, err := New(spec, Options{CPUs: cpus})
 	if err != nil {

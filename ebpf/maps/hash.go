@@ -55,6 +55,7 @@ type hashMap struct {
 const noSlot = -1
 
 func newHash(spec Spec, cpus int) (*hashMap, error) {
+	spec.MaxEntries = lruMaxEntries(spec, cpus)
 	h := &hashMap{base: base{spec: spec, cpus: cpus}}
 	n := int(spec.MaxEntries)
 	mem, err := newSlab(spec, uint64(n)*uint64(h.stride())+uint64(n)*uint64(spec.KeySize))

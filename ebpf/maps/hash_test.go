@@ -153,3 +153,21 @@ func TestLRUAgainstKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCommonLRURoundsMaxEntries: with one LRU list per CPU, the kernel
+// rounds max_entries up to a multiple of the CPU count.
+func TestNoCommonLRURoundsMaxEntries(t *testing.T) {
+	spec := Spec{Type: LRUHash, KeySize: 4, ValueSize: 4, MaxEntries: 7, Flags: FlagNoCommonLRU}
+	if got := mustNew(t, spec, 4).Spec().MaxEntries; got != 8 {
+		t.Errorf("7 entries on 4 CPUs: max_entries %d, want 8", got)
+	}
+	kern := newKernelMap(t, spec)
+	info, err := kern.m.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpus := possibleCPUs(t)
+	if got := mustNew(t, spec, cpus).Spec().MaxEntries; got != info.MaxEntries {
+		t.Errorf("max_entries %d, the kernel's %d (%d CPUs)", got, info.MaxEntries, cpus)
+	}
+}

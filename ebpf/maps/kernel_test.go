@@ -44,7 +44,7 @@ type createAttr struct {
 	_                                              [27]uint32
 }
 
-func newKernelMap(t *testing.T, spec Spec) *kernelMap {
+func newKernelMap(t testing.TB, spec Spec) *kernelMap {
 	t.Helper()
 	testenv.RequireRoot(t)
 	testenv.RequireBPF(t)

@@ -15,7 +15,8 @@ package maps
 // not (the kernel's htab_lru_map_lookup_elem_sys does not set the
 // reference bit either). A new key evicts the last entry only when every
 // slot is taken, and only when the update will succeed.
-// BPF_F_NO_COMMON_LRU is accepted and means the same single list.
+// BPF_F_NO_COMMON_LRU is accepted and means the same single list, but
+// max_entries is rounded as the kernel rounds it (lruMaxEntries).
 //
 // Rejected: replicating the kernel's lists. Their evictions depend on which
 // CPU ran each operation and on the 128-node batches, so they cannot be
@@ -70,4 +71,21 @@ func (h *hashMap) evict() {
 	b := h.bucket(h.key(victim))
 	_, prev := h.find(b, h.key(victim))
 	h.release(b, victim, prev)
+}
+
+// lruMaxEntries is htab_map_alloc's rounding for BPF_F_NO_COMMON_LRU: each
+// CPU's list gets the same number of entries, so max_entries is rounded up
+// to a multiple of the CPU count (down if that overflows). Spec() shows the
+// rounded figure, as the kernel's map info does.
+func lruMaxEntries(spec Spec, cpus int) uint32 {
+	lru := spec.Type == LRUHash || spec.Type == LRUPerCPUHash
+	if !lru || spec.Flags&FlagNoCommonLRU == 0 {
+		return spec.MaxEntries
+	}
+	n, c := uint64(spec.MaxEntries), uint64(cpus)
+	up := (n + c - 1) / c * c
+	if up > 1<<32-1 {
+		return uint32(n / c * c)
+	}
+	return uint32(up)
 }
