@@ -100,16 +100,33 @@ func extractBit(data []byte, i uint32) int {
 }
 
 // match is longest_prefix_match: the number of leading bits node's data
-// and the key's data share, at most min(node's, key's prefix length).
+// and the key's data share, at most min(node's, key's prefix length). Like
+// the kernel's, it compares 8 bytes at a time, then 4, then byte by byte.
 func match(n *trieNode, prefixlen uint32, data []byte) uint32 {
 	limit := min(n.prefixlen, prefixlen)
 	var same uint32
-	for i := range data {
-		x := n.data[i] ^ data[i]
-		same += uint32(bits.LeadingZeros8(x))
-		if x != 0 || same >= limit {
-			break
+	i := 0
+	for ; i+8 <= len(data) && same < limit; i += 8 {
+		x := binary.BigEndian.Uint64(n.data[i:]) ^ binary.BigEndian.Uint64(data[i:])
+		if x != 0 {
+			return min(same+uint32(bits.LeadingZeros64(x)), limit)
 		}
+		same += 64
+	}
+	if i+4 <= len(data) && same < limit {
+		x := binary.BigEndian.Uint32(n.data[i:]) ^ binary.BigEndian.Uint32(data[i:])
+		if x != 0 {
+			return min(same+uint32(bits.LeadingZeros32(x)), limit)
+		}
+		same += 32
+		i += 4
+	}
+	for ; i < len(data) && same < limit; i++ {
+		x := n.data[i] ^ data[i]
+		if x != 0 {
+			return min(same+uint32(bits.LeadingZeros8(x)), limit)
+		}
+		same += 8
 	}
 	return min(same, limit)
 }

@@ -1,9 +1,12 @@
 // Package maps holds the eBPF map types of article 4 — array, hash, LRU
 // hash, per-CPU array and hash, LPM trie, ring buffer, program array — with
 // the kernel's semantics: the same key and value layouts, the same update
-// flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST) and the same errno for each
-// refusal, so that a sequence of operations gives the same results here as
-// through bpf(2) on Linux.
+// flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST), the same create-time checks and
+// the same errno for each refusal, so that a sequence of operations gives
+// the same results here as through bpf(2) on Linux. The tests hold us to
+// that: they run random operation sequences on our maps and on the
+// kernel's, comparing every result, errno and (where we follow the
+// kernel's order) every next key.
 //
 // A map has two faces, as in the kernel. Map is the syscall face (what
 // bpf(BPF_MAP_*_ELEM) does for user space: values are copied in and out,
@@ -13,13 +16,33 @@
 // writes it in place. Every value therefore lives in one slab, Memory(),
 // allocated when the map is created and never moved, like the kernel's
 // preallocated maps; an engine maps the slab into the program's address
-// space and turns an offset in it into a pointer.
+// space and turns an offset in it into a pointer. The ring buffer
+// (RingBuffer) and the program array (ProgramArray) have program faces of
+// their own.
+//
+// One mechanism per file: spec.go (New and the kernel's map_alloc_check
+// for each type), slab.go and percpu.go (the slab, value padding, per-CPU
+// copies), array.go, hash.go with jhash.go (the preallocated hash table
+// and its bucket hash) and lru.go, lpm_trie.go, ringbuf.go with
+// ringbuf_reader.go, prog_array.go. Each file's comment lists its steps
+// and where it departs from the kernel.
+//
+// Concurrency: the program face may be used from several goroutines at
+// once, one per simulated CPU. Hash maps and LPM tries take a mutex per
+// map for their tables (the kernel has per-bucket and per-trie locks);
+// arrays need none; the ring buffer takes one to reserve and commit; the
+// program array's slots are atomic pointers. Values themselves are written
+// without locks by programs, as in the kernel, where programs use atomics
+// (8-byte aligned: the slab is).
 //
 // Errors are syscall.Errno values (possibly wrapped), the ones the kernel
 // returns: ENOENT (no such key, or no next key), EEXIST (BPF_NOEXIST on a
 // present key), E2BIG (the map is full, or an index past max_entries),
-// EINVAL (bad flags, sizes or spec), ENOTSUPP/EOPNOTSUPP where the kernel
-// refuses an operation for a map type.
+// ENOSPC (a full LPM trie), EINVAL (bad flags, sizes or spec; here also a
+// key or value of the wrong length, which bpf(2) cannot see), EPERM
+// (BPF_F_RDONLY/WRONLY), ENOTSUPP (524, the kernel-internal errno bpf(2)
+// leaks) where the kernel refuses an operation for a map type, and ENOMEM
+// for a slab over 1 GiB.
 package maps
 
 import "syscall"
@@ -37,10 +60,11 @@ const (
 	LRUHash     Type = 9
 	LPMTrie     Type = 11
 	RingBuf     Type = 27
-	// LRUPerCPUHash is BPF_MAP_TYPE_LRU_PERCPU_HASH: the LRU hash with a
-	// value per CPU (the two mechanisms combine; see hash.go).
-	LRUPerCPUHash Type = 10
 )
+
+// LRUPerCPUHash is BPF_MAP_TYPE_LRU_PERCPU_HASH: the LRU hash with a value
+// per CPU (the two mechanisms combine; see hash.go and lru.go).
+const LRUPerCPUHash Type = 10
 
 // Map flags (map_flags in uapi/linux/bpf.h). New accepts, per type, the
 // subset the kernel's map_alloc_check accepts (see spec.go).
