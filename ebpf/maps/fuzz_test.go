@@ -45,7 +45,7 @@ func FuzzOps(f *testing.F) {
 			fuzzRing(t, rb, in[1:])
 			return
 		}
-		fuzzMap(t, m, spec, in[1:])
+		fuzzMap(t, m, spec, in[1:], 2)
 	})
 }
 
@@ -90,10 +90,11 @@ func (in *fuzzInput) key(size int) []byte {
 	}
 }
 
-func fuzzMap(t *testing.T, m Map, spec Spec, in fuzzInput) {
-	b := base{spec: spec, cpus: 2}
+func fuzzMap(t *testing.T, m Map, spec Spec, in fuzzInput, cpus int) {
+	b := base{spec: spec, cpus: cpus}
 	model := map[string][]byte{} // for plain and per-CPU hash maps
-	modeled := spec.Type == Hash || spec.Type == PerCPUHash
+	modeled := (spec.Type == Hash || spec.Type == PerCPUHash) && spec.Flags&accessFlags == 0
+	readable := spec.Flags&FlagWrOnly == 0 // else Lookup and NextKey are EPERM
 	for len(in) > 0 {
 		op, key := in.byte()%6, in.key(int(spec.KeySize))
 		var err error
@@ -101,7 +102,7 @@ func fuzzMap(t *testing.T, m Map, spec Spec, in fuzzInput) {
 		case 0, 1:
 			value, flags := in.bytes(b.sysValueSize()), uint64(in.byte()%4)
 			err = m.Update(key, value, flags)
-			if err == nil && spec.Type != ProgArray {
+			if err == nil && spec.Type != ProgArray && readable {
 				checkReads(t, m, key, value)
 			}
 			if modeled {
@@ -123,13 +124,13 @@ func fuzzMap(t *testing.T, m Map, spec Spec, in fuzzInput) {
 		case 5:
 			value, flags, cpu := in.bytes(int(spec.ValueSize)), uint64(in.byte()%4), int(in.byte()%3)
 			err = fuzzProgramFace(t, m, key, value, flags, cpu)
-			if modeled && (cpu < 2 || !b.percpu()) {
+			if modeled && (cpu < cpus || !b.percpu()) {
 				checkModelUpdate(t, model, spec, key, value, flags, err)
 			}
 		}
 		checkErrno(t, err)
 		checkIteration(t, m, spec)
-		if modeled && len(walk(m.NextKey)) != len(model) {
+		if modeled && readable && len(walk(m.NextKey)) != len(model) {
 			t.Fatalf("%d keys, the model has %d", len(walk(m.NextKey)), len(model))
 		}
 	}
@@ -181,6 +182,9 @@ func fuzzProgramFace(t *testing.T, m Map, key, value []byte, flags uint64, cpu i
 		return err
 	}
 	off, ok := e.LookupElem(key, cpu)
+	if e.Spec().Flags&FlagWrOnlyProg != 0 {
+		return nil // the program cannot read the map
+	}
 	if !ok {
 		t.Fatalf("LookupElem %x on cpu %d after UpdateElem: not found", key, cpu)
 	}
@@ -276,4 +280,28 @@ func fuzzRing(t *testing.T, r RingBuffer, in fuzzInput) {
 			t.Fatalf("%d bytes in flight", r.Query(RingAvailData))
 		}
 	}
+}
+
+// FuzzNew creates maps from arbitrary specs (sizes kept small so that a run
+// allocates little): New never panics, refuses with an errno, and a map it
+// creates survives the operations FuzzOps runs.
+func FuzzNew(f *testing.F) {
+	f.Add(uint8(1), uint16(4), uint16(8), uint16(16), uint32(0), uint8(2), []byte{0, 1, 2, 3})
+	f.Add(uint8(11), uint16(8), uint16(4), uint16(16), FlagNoPrealloc, uint8(1), []byte{0, 40, 1, 2, 3})
+	f.Add(uint8(27), uint16(0), uint16(0), uint16(4096), uint32(0), uint8(1), []byte{3, 9, 4})
+	f.Add(uint8(9), uint16(3), uint16(5), uint16(7), FlagNoCommonLRU, uint8(3), []byte{0, 1, 1, 1})
+	f.Fuzz(func(t *testing.T, typ uint8, keySize, valueSize, maxEntries uint16, flags uint32, cpus uint8, ops []byte) {
+		spec := Spec{Type: Type(typ), KeySize: uint32(keySize % 300), ValueSize: uint32(valueSize % 5000),
+			MaxEntries: uint32(maxEntries % 8193), Flags: flags}
+		m, err := New(spec, Options{CPUs: int(cpus%8) + 1})
+		if err != nil {
+			checkErrno(t, err)
+			return
+		}
+		if rb, ok := m.(RingBuffer); ok {
+			fuzzRing(t, rb, ops)
+			return
+		}
+		fuzzMap(t, m, m.Spec(), ops, int(cpus%8)+1)
+	})
 }

@@ -58,6 +58,11 @@ func newHash(spec Spec, cpus int) (*hashMap, error) {
 	spec.MaxEntries = lruMaxEntries(spec, cpus)
 	h := &hashMap{base: base{spec: spec, cpus: cpus}}
 	n := int(spec.MaxEntries)
+	// Bookkeeping: next, free and the LRU list's prev and next per slot,
+	// a head per bucket, 4 bytes each.
+	if err := checkMemory(spec, uint64(n)*(uint64(h.stride())+uint64(spec.KeySize)+16)+4*uint64(roundPow2(n))); err != nil {
+		return nil, err
+	}
 	mem, err := newSlab(spec, uint64(n)*uint64(h.stride())+uint64(n)*uint64(spec.KeySize))
 	if err != nil {
 		return nil, err

@@ -65,6 +65,9 @@ func (n *trieNode) im() bool { return n.slot == noSlot }
 func newTrie(spec Spec) (*trie, error) {
 	t := &trie{base: base{spec: spec, cpus: 1}, dataSize: int(spec.KeySize) - lpmPrefixLenSize}
 	t.maxLen = uint32(8 * t.dataSize)
+	if err := checkMemory(spec, uint64(spec.MaxEntries)*uint64(t.stride()+4)); err != nil {
+		return nil, err
+	}
 	mem, err := newSlab(spec, uint64(spec.MaxEntries)*uint64(t.stride()))
 	if err != nil {
 		return nil, err

@@ -51,8 +51,11 @@ type ProgramArray interface {
 	SetResolver(r ProgramResolver)
 }
 
-func newProgArray(spec Spec) *progArray {
-	return &progArray{base: base{spec: spec, cpus: 1}, slots: make([]atomic.Pointer[progSlot], spec.MaxEntries)}
+func newProgArray(spec Spec) (*progArray, error) {
+	if err := checkMemory(spec, 8*uint64(spec.MaxEntries)); err != nil {
+		return nil, err
+	}
+	return &progArray{base: base{spec: spec, cpus: 1}, slots: make([]atomic.Pointer[progSlot], spec.MaxEntries)}, nil
 }
 
 func (p *progArray) SetResolver(r ProgramResolver) { p.resolver.Store(&r) }
@@ -127,6 +130,9 @@ func (p *progArray) Update(key, value []byte, flags uint64) error {
 	prog, id, err := (*r)(binary.NativeEndian.Uint32(value))
 	if err != nil {
 		return err
+	}
+	if prog == nil {
+		return syscall.EINVAL
 	}
 	p.slots[i].Store(&progSlot{prog: prog, id: id})
 	return nil

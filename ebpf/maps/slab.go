@@ -10,11 +10,21 @@ import (
 // an array, and of each CPU's copy of a per-CPU value.
 func roundUp8(n uint32) int { return (int(n) + 7) &^ 7 }
 
+// checkMemory refuses a map that would take more than maxSlabBytes, values
+// and bookkeeping together, with ENOMEM (the kernel's answer when its
+// allocation fails), before anything is allocated.
+func checkMemory(spec Spec, n uint64) error {
+	if n > maxSlabBytes {
+		return specError(spec, syscall.ENOMEM, "%d bytes (this package allocates at most %d per map)", n, uint64(maxSlabBytes))
+	}
+	return nil
+}
+
 // newSlab allocates n zeroed bytes aligned to 8, so that programs may use
 // 8-byte atomics on values, or ENOMEM past maxSlabBytes.
 func newSlab(spec Spec, n uint64) ([]byte, error) {
-	if n > maxSlabBytes {
-		return nil, specError(spec, syscall.ENOMEM, "%d bytes of values (this package allocates at most %d)", n, maxSlabBytes)
+	if err := checkMemory(spec, n); err != nil {
+		return nil, err
 	}
 	if n == 0 {
 		return []byte{}, nil

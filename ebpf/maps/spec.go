@@ -50,7 +50,7 @@ func New(spec Spec, opts Options) (Map, error) {
 	case RingBuf:
 		return newRingBuf(spec)
 	case ProgArray:
-		return newProgArray(spec), nil
+		return newProgArray(spec)
 	}
 	return nil, invalid(spec, "unknown map type %d", spec.Type)
 }

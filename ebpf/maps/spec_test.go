@@ -64,6 +64,17 @@ var specCases = []struct {
 	{"prog array key 8", Spec{Type: ProgArray, KeySize: 8, ValueSize: 4, MaxEntries: 4}, syscall.EINVAL},
 	{"prog array rdonly_prog", Spec{Type: ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 4, Flags: FlagRdOnlyProg}, syscall.EINVAL},
 	{"prog array mmapable", Spec{Type: ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 4, Flags: FlagMmapable}, syscall.EINVAL},
+	{"array numa", Spec{Type: Array, KeySize: 4, ValueSize: 4, MaxEntries: 1, Flags: FlagNUMANode}, 0},
+	{"percpu array numa", Spec{Type: PerCPUArray, KeySize: 4, ValueSize: 4, MaxEntries: 1, Flags: FlagNUMANode}, syscall.EINVAL},
+	{"hash numa", Spec{Type: Hash, KeySize: 4, ValueSize: 4, MaxEntries: 1, Flags: FlagNUMANode}, 0},
+	{"percpu hash numa", Spec{Type: PerCPUHash, KeySize: 4, ValueSize: 4, MaxEntries: 1, Flags: FlagNUMANode}, syscall.EINVAL},
+	{"lru numa no common lru", Spec{Type: LRUHash, KeySize: 4, ValueSize: 4, MaxEntries: 2, Flags: FlagNUMANode | FlagNoCommonLRU}, syscall.EINVAL},
+	{"ringbuf numa", Spec{Type: RingBuf, MaxEntries: 4096, Flags: FlagNUMANode}, 0},
+	{"ringbuf rdonly", Spec{Type: RingBuf, MaxEntries: 4096, Flags: FlagRdOnly}, syscall.EINVAL},
+	{"lpm rdonly", Spec{Type: LPMTrie, KeySize: 8, ValueSize: 4, MaxEntries: 8, Flags: FlagNoPrealloc | FlagRdOnly}, 0},
+	{"prog array rdonly", Spec{Type: ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 4, Flags: FlagRdOnly}, 0},
+	{"array huge value", Spec{Type: Array, KeySize: 4, ValueSize: 1 << 31, MaxEntries: 1}, syscall.E2BIG},
+	{"hash 2^31+1 entries", Spec{Type: Hash, KeySize: 4, ValueSize: 4, MaxEntries: 1<<31 + 1}, syscall.E2BIG},
 	{"unknown type", Spec{Type: 200, KeySize: 4, ValueSize: 4, MaxEntries: 4}, syscall.EINVAL},
 }
 
@@ -84,6 +95,25 @@ func TestSpecAgainstKernel(t *testing.T) {
 	for _, c := range specCases {
 		if got := kernelCreate(c.spec); got != c.want {
 			t.Errorf("%s: the kernel's BPF_MAP_CREATE says %v, the table %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestSpecMemoryLimit: maps the kernel might allocate (or refuse with
+// ENOMEM) but this package refuses with ENOMEM, before allocating anything.
+func TestSpecMemoryLimit(t *testing.T) {
+	for _, spec := range []Spec{
+		{Type: Array, KeySize: 4, ValueSize: 8, MaxEntries: 1 << 31},
+		{Type: PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1 << 24},
+		{Type: Hash, KeySize: 4, ValueSize: 8, MaxEntries: 1 << 31},
+		{Type: Hash, KeySize: 4, ValueSize: 4, MaxEntries: 1 << 26},
+		{Type: LRUPerCPUHash, KeySize: 4, ValueSize: 8, MaxEntries: 1 << 27},
+		{Type: LPMTrie, KeySize: 8, ValueSize: 8, MaxEntries: 1 << 31, Flags: FlagNoPrealloc},
+		{Type: ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 1 << 31},
+		{Type: RingBuf, MaxEntries: 1 << 31},
+	} {
+		if _, err := New(spec, Options{CPUs: 128}); errno(err) != syscall.ENOMEM {
+			t.Errorf("%v with %d entries: %v, want ENOMEM", spec.Type, spec.MaxEntries, err)
 		}
 	}
 }
