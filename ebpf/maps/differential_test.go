@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"syscall"
 	"testing"
 )
 
@@ -219,5 +218,3 @@ func joinTail(log []string, n int) string {
 	}
 	return b.String()
 }
-
-var _ = syscall.ENOENT
