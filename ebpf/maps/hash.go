@@ -67,7 +67,7 @@ func newHash(spec Spec, cpus int) (*hashMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.mem = mem[:n*h.stride()]
+	h.mem = mem[: n*h.stride() : n*h.stride()] // Memory() must not reach the keys
 	h.keys = mem[n*h.stride():]
 	h.heads = filled(roundPow2(n), noSlot)
 	h.next = filled(n, noSlot)

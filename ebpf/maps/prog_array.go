@@ -17,10 +17,12 @@ import (
 // a ProgramResolver turns into a program (without one, every fd is EBADF,
 // the kernel's answer for an fd that is not open); the only flag is
 // BPF_ANY (others EINVAL); an index past the end is E2BIG for updates and
-// deletes, ENOENT for lookups; a lookup returns the program's ID, as Linux
-// does since 4.x (prog_fd_array_sys_lookup_elem; older kernels said
-// ENOTSUPP), here from an ID() uint32 method of the program if it has one,
-// else 0; a delete of an empty slot is ENOENT. Next key is the array's.
+// deletes, ENOENT for lookups; a lookup returns the program's ID, as
+// current kernels do (prog_fd_array_sys_lookup_elem; checked on 6.18 by
+// TestProgramArrayLookupGivesIDAgainstKernel; kernels before the fd maps
+// had a sys_lookup answered ENOTSUPP), here the ID the resolver gave, or
+// for SetProgram an ID() uint32 method of the program if it has one, else
+// 0; a delete of an empty slot is ENOENT. Next key is the array's.
 //
 // Slots are atomic pointers: tail calls read them without a lock, as the
 // kernel's READ_ONCE does, while updates swap them.
