@@ -131,3 +131,26 @@ func timePerRun(b *testing.B, insns asm.Instructions) time.Duration {
 	}
 	return d
 }
+
+// BenchmarkUpdateElem is bpf_map_update_elem from a program, replacing
+// present keys (no allocation is expected on this path).
+func BenchmarkUpdateElem(b *testing.B) {
+	for _, c := range benchSpecs {
+		b.Run(c.name, func(b *testing.B) {
+			m := mustNew(b, c.spec, 1).(Elems)
+			fill(b, m, c.spec, c.key)
+			keys := make([][]byte, c.spec.MaxEntries)
+			for i := range keys {
+				keys[i] = c.key(uint32(i))
+			}
+			value := make([]byte, c.spec.ValueSize)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if err := m.UpdateElem(keys[i%len(keys)], value, UpdateAny, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
