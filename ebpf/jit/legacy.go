@@ -1,7 +1,8 @@
 package jit
 
 // Legacy packet loads, RFC 9669 §5.5, as interp's legacy.go: r0 = the
-// big-endian 1, 2 or 4 bytes of the context at offset imm (ABS) or src+imm
+// big-endian 1, 2 or 4 bytes of the packet (machine.legacy: RunPacket's
+// packet, else the context) at offset imm (ABS) or src+imm
 // (IND), the offset a signed 32-bit int; outside the packet the program
 // ends at once with r0 = 0, from any call depth.
 
@@ -10,10 +11,10 @@ import (
 	x86 "github.com/deepsys/deepsys/internal/amd64"
 )
 
-// context window fields, for the packet.
+// machine.legacy's fields: the packet (packet.go), or the context.
 var (
-	packetBase = ctx(offTable + 2<<windowShift + offWinBase)
-	packetLim  = func(n int) x86.Mem { return ctx(offTable + 2<<windowShift + offWinLim + 8*limIndex(n, false)) }
+	packetBase = ctx(offLegacy + offWinBase)
+	packetLim  = func(n int) x86.Mem { return ctx(offLegacy + offWinLim + 8*limIndex(n, false)) }
 )
 
 func (g *gen) legacyLoad(pc int, ins ebpf.Instruction) {
