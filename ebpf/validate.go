@@ -40,6 +40,7 @@ package ebpf
 // this file's.
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -147,6 +148,15 @@ func checkFunctions(p *Program, starts []int, jumps [][2]int) error {
 		if i, t := j[0], j[1]; fn[t] != fn[i] {
 			return p.invalid(i, "%s: jumps from the function at instruction %d into the function at instruction %d", OpcodeName(p.Insns[i].Opcode), fn[i], fn[t])
 		}
+	}
+	return nil
+}
+
+// CheckInstruction says why ins, on its own, is not an instruction RFC 9669
+// defines (steps 2-5), or returns nil. It does not look at control flow.
+func CheckInstruction(ins Instruction) error {
+	if r := checkInstruction(ins); r != "" {
+		return errors.New(r)
 	}
 	return nil
 }
