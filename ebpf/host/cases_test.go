@@ -20,6 +20,7 @@ type mapDef struct {
 
 type xdpCase struct {
 	name    string
+	kind    Kind // XDP if 0
 	src     string
 	maps    []mapDef
 	packets [][]byte
@@ -30,7 +31,7 @@ type xdpCase struct {
 type xdpOutcome struct {
 	retvals []uint64
 	packets [][]byte
-	dumps   [][]byte // each map: the values of keys 0-15 (or "absent")
+	dumps   [][]byte // each map: the values of keys 0-255 (or "absent")
 }
 
 func arraySpec(name string, valueSize, n uint32) maps.Spec {
@@ -110,11 +111,45 @@ var xdpCases = []xdpCase{
 		packets: [][]byte{eth(14, 23), eth(14, 23, 0, 0xfe, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 0x80), eth(14, 63), eth(14, 10), eth(14, 53), eth(14, 59), eth(14, 5)},
 	},
 	{
+		name: "socket filter: __sk_buff fields, legacy loads", kind: SocketFilter, src: sfSrc,
+		maps:    []mapDef{{spec: arraySpec("fields", 56, 1)}},
+		packets: [][]byte{ipv4(0, 80, 0), ipv4(0xff, 80, 0), ipv4(1, 61, 0), ipv4(0x33, 60, 0), eth(20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x10, 0xff, 0xff), eth(40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x10)},
+	},
+	{
+		name: "tc: direct packet access, l3 and l4 csum_replace", kind: SchedCLS, src: tcSrc,
+		maps:    []mapDef{{spec: arraySpec("fields", 64, 1)}},
+		packets: [][]byte{ipv4(0, 80, 0), ipv4(0xff, 42, 0x1234), ipv4(2, 100, 0xffff), eth(41), ipv4(0, 60, 0x5a5a)},
+	},
+	{
+		name: "tc: redirect", kind: SchedCLS, src: redirectTCSrc,
+		packets: [][]byte{eth(14, 5, 0), eth(14, 7, 1), eth(14, 7, 2), eth(14, 0, 0)},
+		want:    []uint64{TCActRedirect, TCActRedirect, TCActShot, TCActRedirect},
+	},
+	{
 		name: "tail call chain", src: tailSrc,
 		maps:    []mapDef{{spec: maps.Spec{Name: "jmp", Type: maps.ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 1}}, {spec: arraySpec("runs", 16, 1)}},
 		packets: [][]byte{eth(14), eth(14)},
 		want:    []uint64{2, 2},
 	},
+}
+
+func (tc xdpCase) progKind() Kind {
+	if tc.kind == 0 {
+		return XDP
+	}
+	return tc.kind
+}
+
+// ipv4 is an Ethernet frame to dst of n bytes carrying IPv4 with a right
+// header checksum, UDP checksum csum.
+func ipv4(dst byte, n int, csum uint16) []byte {
+	p := eth(n, dst, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, byte(n-14), 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2)
+	if dst == 0xff {
+		copy(p, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	}
+	setChecksum(p[14:34])
+	binary.BigEndian.PutUint16(p[40:], csum)
+	return p
 }
 
 // hostMaps makes the cases' maps with this package's test stand-ins.
@@ -147,7 +182,7 @@ func runHost(t testing.TB, tc xdpCase, e Engine) xdpOutcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.Load(tc.name, XDP, assemble(t, tc.src))
+	p, err := c.Load(tc.name, tc.progKind(), assemble(t, tc.src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +194,7 @@ func runHost(t testing.TB, tc xdpCase, e Engine) xdpOutcome {
 	}
 	var o xdpOutcome
 	for _, pkt := range tc.packets {
-		res, err := p.RunXDP(pkt, XDPMeta{IngressIfindex: 1})
+		res, err := p.TestRun(pkt, 1)
 		if err != nil {
 			t.Fatalf("%s on %v: %v", tc.name, e, err)
 		}
@@ -172,13 +207,18 @@ func runHost(t testing.TB, tc xdpCase, e Engine) xdpOutcome {
 	return o
 }
 
-// dump is the values of keys 0-15 of a map, through lookup.
+// dump is the values of keys 0-255 of a map (of an array's keys), through
+// lookup.
 func dump(lookup func([]byte) ([]byte, error), s maps.Spec) []byte {
 	var out []byte
 	if s.Type == maps.ProgArray {
 		return nil
 	}
-	for k := range min(s.MaxEntries, 16) {
+	n := uint32(256)
+	if s.Type == maps.Array {
+		n = min(n, s.MaxEntries)
+	}
+	for k := range n {
 		v, err := lookup(binary.LittleEndian.AppendUint32(nil, k))
 		if err != nil {
 			v = []byte("absent")

@@ -55,13 +55,15 @@ func withFDs(insns []ebpf.Instruction, ms []*cebpf.Map) []ebpf.Instruction {
 	return insns
 }
 
-func loadKernelXDP(t *testing.T, insns []ebpf.Instruction) *cebpf.Program {
+var kernelProgTypes = map[Kind]cebpf.ProgramType{XDP: cebpf.XDP, SocketFilter: cebpf.SocketFilter, SchedCLS: cebpf.SchedCLS}
+
+func loadKernel(t *testing.T, kind Kind, insns []ebpf.Instruction) *cebpf.Program {
 	code := ebpf.Encode(nil, insns)
 	ci, err := casm.AppendInstructions(nil, bytes.NewReader(code), binary.LittleEndian, "linux")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := cebpf.NewProgram(&cebpf.ProgramSpec{Name: "deepsys_host", Type: cebpf.XDP, Instructions: ci, License: "GPL"})
+	p, err := cebpf.NewProgram(&cebpf.ProgramSpec{Name: "deepsys_host", Type: kernelProgTypes[kind], Instructions: ci, License: "GPL"})
 	if err != nil {
 		t.Fatalf("the kernel refused the program: %v", err)
 	}
@@ -72,7 +74,7 @@ func loadKernelXDP(t *testing.T, insns []ebpf.Instruction) *cebpf.Program {
 // runKernel runs a case in Linux.
 func runKernel(t *testing.T, tc xdpCase) xdpOutcome {
 	ms := kernelMaps(t, tc.maps)
-	p := loadKernelXDP(t, withFDs(assemble(t, tc.src), ms))
+	p := loadKernel(t, tc.progKind(), withFDs(assemble(t, tc.src), ms))
 	for i, d := range tc.maps {
 		if d.spec.Type == maps.ProgArray {
 			if err := ms[i].Update(uint32(0), uint32(p.FD()), cebpf.UpdateAny); err != nil {

@@ -226,3 +226,89 @@ var tailSrc = `
 	mov %r0, 2
 	exit
 `
+
+// sfSrc, a socket filter: __sk_buff's len, pkt_type, protocol and ifindex,
+// then legacy loads (which read from the network header), into map 0's
+// value; keeps 24 bytes. A load past the packet ends it with r0 = 0.
+var sfSrc = `
+	mov %r6, %r1
+	lddw %r9, ` + mapValue0 + `
+	ldxw %r2, [%r6+0]
+	stxdw [%r9+0], %r2
+	ldxw %r2, [%r6+4]
+	stxdw [%r9+8], %r2
+	ldxw %r2, [%r6+16]
+	stxdw [%r9+16], %r2
+	ldxw %r2, [%r6+40]
+	stxdw [%r9+24], %r2
+	ldabsw 0
+	stxdw [%r9+32], %r0
+	mov %r7, 9
+	ldindb %r7, 0
+	stxdw [%r9+40], %r0
+	ldabsh 45
+	stxdw [%r9+48], %r0
+	mov %r0, 24
+	exit
+`
+
+// tcSrc, a TC program: flips bits of the IPv4 destination address in
+// place, patches the IP checksum with bpf_l3_csum_replace and the UDP one
+// with bpf_l4_csum_replace (BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0),
+// records both results and __sk_buff fields in map 0's value; r0 = len.
+var tcSrc = `
+	mov %r6, %r1
+	lddw %r9, ` + mapValue0 + `
+	ldxw %r2, [%r6+16]
+	stxdw [%r9+16], %r2
+	ldxw %r2, [%r6+4]
+	stxdw [%r9+24], %r2
+	ldxw %r2, [%r6+40]
+	stxdw [%r9+32], %r2
+	ldxw %r2, [%r6+76]
+	ldxw %r3, [%r6+80]
+	mov %r4, %r3
+	sub %r4, %r2
+	stxdw [%r9+40], %r4
+	mov %r4, %r2
+	add %r4, 42
+	jgt %r4, %r3, out
+	ldxw %r7, [%r2+30]
+	mov %r8, %r7
+	xor %r8, 0x5a5a
+	stxw [%r2+30], %r8
+	mov %r1, %r6
+	mov %r2, 24
+	mov %r3, %r7
+	mov %r4, %r8
+	mov %r5, 4
+	call 10
+	stxdw [%r9+0], %r0
+	mov %r1, %r6
+	mov %r2, 40
+	mov %r3, %r7
+	mov %r4, %r8
+	mov %r5, 0x34
+	call 11
+	stxdw [%r9+8], %r0
+out:
+	ldxw %r0, [%r6+0]
+	exit
+`
+
+// redirectTCSrc: bpf_redirect(byte 0, byte 1) from TC.
+var redirectTCSrc = `
+	mov %r6, %r1
+	ldxw %r2, [%r6+76]
+	ldxw %r3, [%r6+80]
+	mov %r4, %r2
+	add %r4, 2
+	jgt %r4, %r3, out
+	ldxb %r1, [%r2+0]
+	ldxb %r2, [%r2+1]
+	call 23
+	exit
+out:
+	mov %r0, 0
+	exit
+`

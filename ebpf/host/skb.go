@@ -18,8 +18,9 @@ package host
 //     xdp_md's); the rest is 0, as the kernel's is without a context in.
 //  3. r0 is, for a socket filter, the number of bytes to keep (0 drops the
 //     packet; sk_filter_trim_cap), for TC a TC_ACT_* verdict. The packet
-//     that comes out is the whole frame, Ethernet header included, as
-//     BPF_PROG_TEST_RUN's data_out.
+//     that comes out is the whole frame, as BPF_PROG_TEST_RUN's data_out:
+//     for a socket filter the kernel pushes the Ethernet header back as
+//     zeros, and so do we.
 //
 // Not done: the skb helpers that reshape the packet (bpf_skb_store_bytes,
 // bpf_skb_change_head/tail, bpf_skb_adjust_room, vlan push/pop), the
@@ -159,6 +160,9 @@ func (p *Program) runSkbOnce(kind Kind, packet []byte) (SkbResult, error) {
 func (p *Program) runSkb(r *skbRun) (SkbResult, error) {
 	st := &runState{kind: p.Kind}
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
+	if p.Kind == SocketFilter {
+		clear(r.pkt.Buf[PacketAddr:][:ethHLen]) // step 3
+	}
 	res := SkbResult{Retval: r0, Packet: r.pkt.Buf[PacketAddr:r.frame]}
 	if st.redirects && int32(r0) == TCActRedirect {
 		res.Redirect = st.redirect
