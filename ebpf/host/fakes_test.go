@@ -146,7 +146,7 @@ func newProgArray(n uint32) *fakeProgArray {
 }
 
 func (p *fakeProgArray) Spec() maps.Spec                     { return p.spec }
-func (p *fakeProgArray) Prog(i uint32) any                   { return p.progs[i] }
+func (p *fakeProgArray) Program(i uint32) (any, bool)        { return p.progs[i], p.progs[i] != nil }
 func (p *fakeProgArray) Lookup([]byte) ([]byte, error)       { return nil, syscall.EINVAL }
 func (p *fakeProgArray) Update([]byte, []byte, uint64) error { return syscall.EINVAL }
 func (p *fakeProgArray) Delete([]byte) error                 { return syscall.EINVAL }

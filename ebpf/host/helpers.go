@@ -3,7 +3,8 @@ package host
 // The helper table: which kernel helpers (uapi/linux/bpf.h, enum
 // bpf_func_id) a program of each Kind may call, and the state of the run in
 // progress they share (interp.Env.State). Helper groups have their own
-// files: maps (helpers_map.go), checksums (helpers_csum.go), XDP
+// files: maps (helpers_map.go), ring buffers (helpers_ringbuf.go),
+// checksums (helpers_csum.go), XDP
 // (helpers_xdp.go), bpf_trace_printk (trace.go), bpf_tail_call
 // (tailcall.go); the small ones are here.
 
@@ -35,6 +36,11 @@ const (
 	HelperXDPAdjustHead       = 44
 	HelperXDPAdjustTail       = 65
 	HelperKtimeGetBootNs      = 125
+	HelperRingbufOutput       = 130
+	HelperRingbufReserve      = 131
+	HelperRingbufSubmit       = 132
+	HelperRingbufDiscard      = 133
+	HelperRingbufQuery        = 134
 	HelperMapLookupPercpuElem = 195
 )
 
@@ -83,6 +89,11 @@ func (c *Collection) helpers(kind Kind) map[int32]interp.Helper {
 		HelperTailCall:            c.tailCall,
 		HelperCsumDiff:            csumDiff,
 		HelperRedirect:            redirect,
+		HelperRingbufOutput:       c.ringbufOutput,
+		HelperRingbufReserve:      c.ringbufReserve,
+		HelperRingbufSubmit:       c.ringbufSubmit,
+		HelperRingbufDiscard:      c.ringbufDiscard,
+		HelperRingbufQuery:        c.ringbufQuery,
 	}
 	switch kind {
 	case XDP:

@@ -13,7 +13,8 @@ package host
 // turns the first into the address of its struct bpf_map and the second
 // into the address of the value; here:
 //
-//  1. Each map with values in memory (maps.Elems) gets one region of the
+//  1. Each map with memory a program reaches (maps.Elems; ring buffers,
+//     whose samples programs write in place) gets one region of the
 //     engines' address space (interp.Options.Regions): its Memory() slab,
 //     read-only if the map is BPF_F_RDONLY_PROG. A value at offset o of the
 //     slab is at interp.RegionAddr(region)+o, which is what
@@ -53,18 +54,28 @@ func (c *Collection) mapRegions() error {
 	c.region = make([]int, len(c.maps))
 	for i, m := range c.maps {
 		c.region[i] = -1
-		e, ok := m.(maps.Elems)
+		e, ok := m.(interface{ Memory() []byte })
 		if !ok {
 			continue
 		}
 		if len(c.regions) == interp.MaxRegions {
-			return fmt.Errorf("host: more than %d maps with values (interp.MaxRegions: one address window each)", interp.MaxRegions)
+			return fmt.Errorf("host: more than %d maps with values or ring buffers (interp.MaxRegions: one address window each)", interp.MaxRegions)
 		}
 		s := m.Spec()
 		c.region[i] = len(c.regions)
 		c.regions = append(c.regions, interp.Region{Name: "map " + s.Name, Data: e.Memory(), ReadOnly: s.Flags&rdonlyProg != 0})
 	}
 	return nil
+}
+
+// mapOfAddr is the map whose region holds addr, and addr's offset in it.
+func (c *Collection) mapOfAddr(addr uint64) (i, off int, ok bool) {
+	for i, r := range c.region {
+		if r >= 0 && addr>>32 == interp.RegionAddr(r)>>32 {
+			return i, int(uint32(addr)), true
+		}
+	}
+	return 0, 0, false
 }
 
 // mapOf is the map index a handle names, or ok = false.

@@ -36,10 +36,10 @@ const MaxTailCalls = 33
 // errTailCall ends the current program for a tail call (step 2).
 var errTailCall = errors.New("tail call")
 
-// ProgArray is the program face of a program array: the program in a
-// slot, or nil.
-type ProgArray interface {
-	Prog(index uint32) any
+// progArray is what the tail call needs of a program array (the maps
+// package's ProgramArray): the program in a slot, if any.
+type progArray interface {
+	Program(index uint32) (prog any, ok bool)
 }
 
 func (c *Collection) tailCall(env *interp.Env, _, m, index, _, _ uint64) (uint64, error) {
@@ -51,14 +51,15 @@ func (c *Collection) tailCall(env *interp.Env, _, m, index, _, _ uint64) (uint64
 	if !ok {
 		return 0, fmt.Errorf("%#x is not a map", m)
 	}
-	arr, ok := c.maps[i].(ProgArray)
+	arr, ok := c.maps[i].(progArray)
 	if !ok {
 		return 0, fmt.Errorf("map %q is not a program array", c.maps[i].Spec().Name)
 	}
 	if uint64(uint32(index)) >= uint64(c.maps[i].Spec().MaxEntries) || st.tailCalls >= MaxTailCalls {
 		return errno(syscall.ENOENT), nil
 	}
-	target, _ := arr.Prog(uint32(index)).(*Program)
+	slot, _ := arr.Program(uint32(index))
+	target, _ := slot.(*Program)
 	if target == nil {
 		return errno(syscall.ENOENT), nil
 	}

@@ -19,9 +19,11 @@ package jit
 //	tmp       a spill slot for the fuel register (division by a constant, CAS loops)
 //	bias      host address of the stack minus interp.StackAddr: r10 = RBP - bias
 //	table     the 16 windows of the address space (interp's map), 128 bytes each
-//	legacy    the packet legacy loads read, as a window based at its first byte
 //	frames    what a local call saves: return address and r6-r9
 //	stack     MaxFrames frames of 512 bytes, frame 0 at the top
+//	legacyWin where legacy loads read: 0 for the context's window, else the
+//	          distance from it to legacy (RunPacket; packet.go)
+//	legacy    RunPacket's packet as a window based at its first byte
 
 import (
 	"unsafe"
@@ -68,9 +70,12 @@ type machine struct {
 	tmp     uint64
 	bias    uint64
 	table   [numWindows]window
-	legacy  window // what legacy loads read: the context, or the packet (packet.go)
 	frames  [interp.MaxFrames]frame
 	stack   [stackBytes]byte // 8-byte aligned: every field before it is
+
+	// What legacy loads read (packet.go), read by the code too.
+	legacyWin uint64
+	legacy    window
 
 	// Go's side, never read by the code.
 	prog    *Program
@@ -93,6 +98,7 @@ const (
 	offTmp     = int32(unsafe.Offsetof(machine{}.tmp))
 	offBias    = int32(unsafe.Offsetof(machine{}.bias))
 	offTable   = int32(unsafe.Offsetof(machine{}.table))
+	offLegWin  = int32(unsafe.Offsetof(machine{}.legacyWin))
 	offLegacy  = int32(unsafe.Offsetof(machine{}.legacy))
 	offFrames  = int32(unsafe.Offsetof(machine{}.frames))
 
@@ -140,18 +146,16 @@ func (p *Program) machine() *machine {
 // the compiler never leaves a caller's buffer on a goroutine stack, which
 // moves.
 func (m *machine) mapWindow(i int, mem []byte, readOnly bool) {
-	m.table[i].set(uintptr(unsafe.Pointer(unsafe.SliceData(mem))), 0, uint64(len(mem)), readOnly)
-}
-
-// set points w at base, offsets [lo, size) accessible.
-func (w *window) set(base uintptr, lo, size uint64, readOnly bool) {
-	*w = window{base: base, lo: lo}
+	w := &m.table[i]
+	*w = window{base: uintptr(unsafe.Pointer(unsafe.SliceData(mem)))}
 	for k, n := range [4]int64{1, 2, 4, 8} {
-		w.lim[k] = max(int64(size)-n, -1)
+		w.lim[k] = int64(len(mem)) - n
 		w.lim[k+4] = w.lim[k]
 		if readOnly {
 			w.lim[k+4] = -1
 		}
+		w.lim[k] = max(w.lim[k], -1)
+		w.lim[k+4] = max(w.lim[k+4], -1)
 	}
 }
 
@@ -172,7 +176,6 @@ func (m *machine) reset(ctx []byte) {
 	m.depth, m.deepest = 0, 0
 	m.table[1].lo = frameBottom(0)
 	m.mapWindow(2, ctx, false)
-	m.legacy = m.table[2]
 	m.space.Enter(ctx)
 	m.space.SetDepth(0)
 	m.resume = m.prog.start

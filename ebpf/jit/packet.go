@@ -2,7 +2,9 @@ package jit
 
 // The packet window (interp's packet.go) in the JIT: RunPacket maps
 // Packet.Buf at window 0 of the region table with lo = Data and the limits
-// from End, and points machine.legacy at Buf[Data:End] for legacy loads.
+// from End, and points legacy loads at machine.legacy, a window of
+// Buf[Data:End] (machine.legacyWin; a plain Run leaves it 0, the context,
+// so it costs Run nothing).
 // Helpers move the bounds through interp.Env.SetPacket, which changes the
 // Space (Go's copy of the memory), not the table the code reads: after
 // every helper call, syncPacket copies the bounds back into the table (two
@@ -36,10 +38,12 @@ func (p *Program) RunPacket(ctx []byte, pkt *interp.Packet, state any) (uint64, 
 	}
 	m.pktBase = uintptr(unsafe.Pointer(unsafe.SliceData(pkt.Buf)))
 	m.mapPacket(pkt.Data, pkt.End)
+	m.legacyWin = uint64(offLegacy - (offTable + 2<<windowShift))
 	r0, err := m.run()
 	m.space.LeavePacket(pkt)
 	m.mapWindow(0, nil, true)
-	m.pktBase = 0
+	m.legacy = window{}
+	m.pktBase, m.legacyWin = 0, 0
 	m.release()
 	runtime.KeepAlive(p)
 	return r0, err
@@ -60,5 +64,17 @@ func (m *machine) syncPacket() {
 	data, end, _ := m.space.PacketBounds()
 	if data != m.pktData || end != m.pktEnd {
 		m.mapPacket(data, end)
+	}
+}
+
+// set points w at base with offsets [lo, size) accessible, as mapWindow.
+func (w *window) set(base uintptr, lo, size uint64, readOnly bool) {
+	*w = window{base: base, lo: lo}
+	for k, n := range [4]int64{1, 2, 4, 8} {
+		w.lim[k] = max(int64(size)-n, -1)
+		w.lim[k+4] = w.lim[k]
+		if readOnly {
+			w.lim[k+4] = -1
+		}
 	}
 }
