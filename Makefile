@@ -11,7 +11,7 @@ ifneq ($(strip $(CI)),)
 export DEEPSYS_REQUIRE_ALL := 1
 endif
 
-.PHONY: setup build tour test bench lint fuzz
+.PHONY: setup build tour test bench lint fuzz ebpf-testdata
 
 setup:
 	scripts/setup-deps
@@ -42,3 +42,16 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# Rebuild the eBPF test programs (ebpf/testdata/*.c -> *.o, and the loader's own
+# objects and llvm-objdump reference in ebpf/loader/testdata) with Debian's
+# clang-19; the tests use the committed objects and never need clang.
+# -fdebug-compilation-dir keeps the checkout's path out of the DWARF.
+EBPF_CLANG  ?= clang-19
+EBPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -fdebug-compilation-dir=.
+ebpf-testdata:
+	@command -v $(EBPF_CLANG) >/dev/null && command -v llvm-objdump-19 >/dev/null || scripts/setup-deps scripts/debian-packages-ebpf-testdata.txt
+	cd ebpf/testdata && for f in *.c; do $(EBPF_CLANG) $(EBPF_CFLAGS) -c $$f -o $${f%.c}.o || exit 1; done
+	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -c extern.c -o extern.o && $(EBPF_CLANG) -target bpf -mcpu=v3 -c nofunc.s -o nofunc.o
+	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -target bpfeb -c ../../testdata/tc.c -o tc_bpfeb.o
+	cd ebpf/testdata && llvm-objdump-19 -d --mcpu=v3 calls.o > ../loader/testdata/calls.objdump
