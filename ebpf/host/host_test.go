@@ -290,3 +290,29 @@ func TestAdjustErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRunErrors: inputs BPF_PROG_TEST_RUN refuses are errors that say why.
+func TestRunErrors(t *testing.T) {
+	c, _ := NewCollection(nil, Options{})
+	xdp, _ := c.Load("x", XDP, assemble(t, "mov %r0, 2\nexit"))
+	tc, _ := c.Load("t", SchedCLS, assemble(t, "mov %r0, 0\nexit"))
+	short4 := eth(33, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0)
+	short6 := eth(53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x86, 0xdd)
+	for _, tt := range []struct {
+		name string
+		run  func() error
+		want string
+	}{
+		{"xdp, 13 bytes", func() error { _, err := xdp.RunXDP(eth(13), XDPMeta{}); return err }, "takes 14 to 3520"},
+		{"xdp, too long", func() error { _, err := xdp.TestRun(eth(XDPMaxPacket+1), 1); return err }, "takes 14 to 3520"},
+		{"xdp as tc", func() error { _, err := xdp.RunTC(eth(60)); return err }, "a xdp program, as tc"},
+		{"tc as xdp", func() error { _, err := tc.RunXDP(eth(60), XDPMeta{}); return err }, "a tc program"},
+		{"tc, short IPv4", func() error { _, err := tc.RunTC(short4); return err }, "20 bytes of network header"},
+		{"tc, short IPv6", func() error { _, err := tc.TestRun(short6, 3); return err }, "40 bytes of network header"},
+		{"unknown kind", func() error { _, err := c.Load("k", Kind(2), nil); return err }, "not a program type"},
+	} {
+		if err := tt.run(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -94,6 +94,9 @@ func newSkbRun(kind Kind, packet []byte) (*skbRun, error) {
 	if len(packet) < ethHLen || len(packet) > XDPMaxPacket {
 		return nil, fmt.Errorf("host: a packet of %d bytes: BPF_PROG_TEST_RUN takes %d to %d here", len(packet), ethHLen, XDPMaxPacket)
 	}
+	if need := networkHeader[binary.BigEndian.Uint16(packet[12:])]; len(packet) < ethHLen+need {
+		return nil, fmt.Errorf("host: a packet of %d bytes: BPF_PROG_TEST_RUN wants %d bytes of network header after the Ethernet header for EtherType %#04x", len(packet), need, binary.BigEndian.Uint16(packet[12:]))
+	}
 	r := &skbRun{frame: PacketAddr + len(packet)}
 	r.pkt = interp.Packet{Buf: make([]byte, hardStart+xdpFrameSize), Data: PacketAddr, End: r.frame}
 	copy(r.pkt.Buf[PacketAddr:], packet)
@@ -110,6 +113,10 @@ func newSkbRun(kind Kind, packet []byte) (*skbRun, error) {
 	le.PutUint32(r.ctx[skbDataMeta:], uint32(r.pkt.Data))
 	return r, nil
 }
+
+// networkHeader is the header an IPv4 or IPv6 packet must hold for
+// BPF_PROG_TEST_RUN (pskb_may_pull of an iphdr or ipv6hdr; -EINVAL).
+var networkHeader = map[uint16]int{0x0800: 20, 0x86dd: 40}
 
 // pktType is eth_type_trans's answer for destination dst on lo.
 func pktType(dst []byte) uint32 {
