@@ -14,6 +14,7 @@ import (
 	"github.com/deepsys/deepsys/ebpf/asm"
 	"github.com/deepsys/deepsys/ebpf/conformance"
 	"github.com/deepsys/deepsys/ebpf/ebpfbench"
+	"github.com/deepsys/deepsys/ebpf/jit"
 	"github.com/deepsys/deepsys/ebpf/kernel"
 	"github.com/deepsys/deepsys/internal/bench"
 	"github.com/deepsys/deepsys/internal/corpora"
@@ -72,10 +73,10 @@ func newEBPFAsmCmd() *cobra.Command {
 }
 
 func newEBPFDisasmCmd() *cobra.Command {
-	var llvm bool
+	var llvm, native bool
 	cmd := &cobra.Command{
 		Use:   "disasm FILE|-",
-		Short: "Disassemble raw little-endian bytecode (uBPF syntax, or --llvm for the kernel/LLVM syntax)",
+		Short: "Disassemble raw little-endian bytecode (uBPF syntax, --llvm for the kernel/LLVM syntax, --jit for our JIT's x86-64)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			code, err := readInput(cmd, args[0])
@@ -87,7 +88,12 @@ func newEBPFDisasmCmd() *cobra.Command {
 				return err
 			}
 			text := asm.Disassemble(insns)
-			if llvm {
+			switch {
+			case native:
+				if text, err = jitListing(insns); err != nil {
+					return err
+				}
+			case llvm:
 				text = asm.DisassembleLLVM(insns)
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), text)
@@ -95,21 +101,26 @@ func newEBPFDisasmCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&llvm, "llvm", false, "print the kernel/LLVM syntax (r0 = *(u32 *)(r1 + 0x4))")
+	cmd.Flags().BoolVar(&native, "jit", false, "compile with our JIT and print the x86-64 code, each eBPF instruction above its machine code")
 	return cmd
 }
 
 func newEBPFRunCmd() *cobra.Command {
-	var mem string
+	var mem, engine string
 	cmd := &cobra.Command{
 		Use:   "run FILE.data|FILE",
-		Short: "Run a .data test file, or an assembly file with --mem, on the interpreter; print r0",
+		Short: "Run a .data test file, or an assembly file with --mem, on the interpreter or the JIT; print r0",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			insns, input, err := loadRunnable(args[0], mem)
 			if err != nil {
 				return err
 			}
-			r, err := conformance.Interpreter{}.Load(insns)
+			e, ok := map[string]conformance.Engine{"interp": conformance.Interpreter{}, "jit": conformance.JIT{}}[engine]
+			if !ok {
+				return usagef("--engine %q: want interp or jit", engine)
+			}
+			r, err := e.Load(insns)
 			if err != nil {
 				return err
 			}
@@ -122,7 +133,19 @@ func newEBPFRunCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&mem, "mem", "", "input memory as hex bytes (r1 points to it, r2 is its length)")
+	cmd.Flags().StringVar(&engine, "engine", "interp", "execution engine: interp or jit (x86-64)")
 	return cmd
+}
+
+// jitListing compiles insns with the JIT (the conformance suite's helpers
+// bound, so that its programs compile) and returns the listing.
+func jitListing(insns []ebpf.Instruction) (string, error) {
+	p, err := jit.Compile(insns, jit.Options{Helpers: conformance.UBPFHelpers})
+	if err != nil {
+		return "", err
+	}
+	defer p.Close()
+	return p.Disassemble(), nil
 }
 
 // loadRunnable reads a .data file's program and memory, or assembles a

@@ -30,9 +30,23 @@ func TestEBPFAsmDisasmRun(t *testing.T) {
 	if code, out, _ = runCLI(t, "ebpf", "run", "--mem", "00 0a", src); code != 0 || out != "r0 = 0xf (15)\n" {
 		t.Fatalf("run: exit %d: %q", code, out)
 	}
-	// Reading past the 2-byte memory is refused with the instruction named.
-	if code, _, errs := runCLI(t, "ebpf", "run", "--mem", "00", src); code != 1 || !strings.Contains(errs, "instruction 1") {
-		t.Fatalf("run out of bounds: exit %d: %s", code, errs)
+	if code, out, _ = runCLI(t, "ebpf", "run", "--engine", "jit", "--mem", "00 0a", src); code != 0 || out != "r0 = 0xf (15)\n" {
+		t.Fatalf("run --engine jit: exit %d: %q", code, out)
+	}
+	// Reading past the 2-byte memory is refused with the instruction named,
+	// by both engines.
+	for _, engine := range []string{"interp", "jit"} {
+		if code, _, errs := runCLI(t, "ebpf", "run", "--engine", engine, "--mem", "00", src); code != 1 || !strings.Contains(errs, "instruction 1") {
+			t.Fatalf("run --engine %s out of bounds: exit %d: %s", engine, code, errs)
+		}
+	}
+	if code, _, _ := runCLI(t, "ebpf", "run", "--engine", "qemu", src); code != 2 {
+		t.Fatalf("run --engine qemu: exit %d, want 2 (usage)", code)
+	}
+	// --jit lists each eBPF instruction above its x86-64 code.
+	code, out, _ = runCLI(t, "ebpf", "disasm", "--jit", bin)
+	if code != 0 || !strings.Contains(out, "; 1: ldxb %r1, [%r1+1]") || !strings.Contains(out, "ret") {
+		t.Fatalf("disasm --jit: exit %d:\n%s", code, out)
 	}
 }
 
