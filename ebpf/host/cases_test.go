@@ -152,20 +152,23 @@ func ipv4(dst byte, n int, csum uint16) []byte {
 	return p
 }
 
-// hostMaps makes the cases' maps with this package's test stand-ins.
+// mustNew makes a map of the maps package.
+func mustNew(t testing.TB, s maps.Spec) maps.Map {
+	t.Helper()
+	m, err := maps.New(s, maps.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// hostMaps makes the cases' maps.
 func hostMaps(t testing.TB, defs []mapDef) []maps.Map {
 	var ms []maps.Map
 	for _, d := range defs {
-		var m maps.Map
-		switch s := d.spec; s.Type {
-		case maps.Array:
-			m = newArray(s.Name, s.ValueSize, s.MaxEntries)
-		case maps.Hash:
-			m = newHash(s.Name, s.KeySize, s.ValueSize, s.MaxEntries)
-		case maps.ProgArray:
-			m = newProgArray(s.MaxEntries)
-		}
+		m := mustNew(t, d.spec)
 		for k, v := range d.init {
+			v = append(v, make([]byte, int(d.spec.ValueSize)-len(v))...)
 			if err := m.Update(binary.LittleEndian.AppendUint32(nil, k), v, 0); err != nil {
 				t.Fatal(err)
 			}
@@ -188,8 +191,10 @@ func runHost(t testing.TB, tc xdpCase, e Engine) xdpOutcome {
 	}
 	defer p.Close()
 	for _, m := range ms {
-		if pa, ok := m.(*fakeProgArray); ok {
-			pa.progs[0] = p
+		if pa, ok := m.(maps.ProgramArray); ok {
+			if err := pa.SetProgram(0, p); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	var o xdpOutcome

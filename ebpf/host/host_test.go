@@ -16,9 +16,10 @@ import (
 var engines = []Engine{Interp, JIT}
 
 func TestLink(t *testing.T) {
-	ro := newArray("ro", 16, 1)
-	ro.spec.Flags = rdonlyProg
-	ms := []maps.Map{newArray("a", 16, 4), newHash("h", 4, 8, 4), newProgArray(2), ro}
+	ro := arraySpec("ro", 16, 1)
+	ro.Flags = maps.FlagRdOnlyProg
+	ms := []maps.Map{mustNew(t, arraySpec("a", 16, 4)), mustNew(t, maps.Spec{Name: "h", Type: maps.Hash, KeySize: 4, ValueSize: 8, MaxEntries: 4}),
+		mustNew(t, maps.Spec{Name: "p", Type: maps.ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 2}), mustNew(t, ro)}
 	c, err := NewCollection(ms, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +65,7 @@ func TestLink(t *testing.T) {
 func TestMapLimits(t *testing.T) {
 	var ms []maps.Map
 	for range interp.MaxRegions + 1 {
-		ms = append(ms, newArray("a", 8, 1))
+		ms = append(ms, mustNew(t, arraySpec("a", 8, 1)))
 	}
 	if _, err := NewCollection(ms, Options{}); err == nil || !strings.Contains(err.Error(), "interp.MaxRegions") {
 		t.Errorf("%d maps: %v", len(ms), err)
@@ -232,7 +233,8 @@ func TestTailCalls(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		runs := func() uint64 { return binary.LittleEndian.Uint64(ms[1].(*fakeArray).mem) }
+		runs := func() uint64 { return binary.LittleEndian.Uint64(lookup0(t, ms[1])) }
+		jmp := ms[0].(maps.ProgramArray)
 		check := func(what string, want uint64) {
 			t.Helper()
 			before := runs()
@@ -242,10 +244,10 @@ func TestTailCalls(t *testing.T) {
 			}
 		}
 		check("empty slot", 1)
-		ms[0].(*fakeProgArray).progs[0] = self
+		jmp.SetProgram(0, self)
 		check("calling itself", 1+MaxTailCalls)
 		sf, _ := c.Load("filter", SocketFilter, assemble(t, "mov %r0, 0\nexit"))
-		ms[0].(*fakeProgArray).progs[0] = sf
+		jmp.SetProgram(0, sf)
 		if _, err := self.RunXDP(eth(14), XDPMeta{}); err == nil || !strings.Contains(err.Error(), "socket filter") {
 			t.Errorf("%v: a tail call to another program type: %v", e, err)
 		}
@@ -281,7 +283,7 @@ func TestAdjustErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := p.RunXDP(eth(tt.pkt, s32s(tt.head, tt.tail)...), XDPMeta{})
-			mem := ms[0].(*fakeArray).mem
+			mem := lookup0(t, ms[0])
 			h, tl := binary.LittleEndian.Uint64(mem), binary.LittleEndian.Uint64(mem[8:])
 			if err != nil || h != tt.wantHead || tl != tt.wantTail || len(res.Packet) != tt.wantLen || res.Packet[0] != 0xee {
 				t.Errorf("%v: head %d tail %d: results %#x %#x, %d bytes out (%v)", e, tt.head, tt.tail, h, tl, len(res.Packet), err)
@@ -315,4 +317,14 @@ func TestRunErrors(t *testing.T) {
 			t.Errorf("%s: %v, want an error containing %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+// lookup0 is the value of key 0 (a u32) of m.
+func lookup0(t testing.TB, m maps.Map) []byte {
+	t.Helper()
+	v, err := m.Lookup(make([]byte, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -21,6 +21,25 @@ type objectCase struct {
 	packets    [][]byte
 	tails      map[uint32]string // program array slot -> program, in the object's one program array
 	probe      []uint32          // hash keys to compare, besides 0-255
+	init       []mapKV           // map contents to set first
+	ignore     string            // a map not to compare (time stamps, random numbers)
+}
+
+type mapKV struct {
+	name       string
+	key, value []byte
+}
+
+// lpmKey is struct lpm_key of helpers.c: a prefix length and an IPv4
+// address in network order.
+func lpmKey(prefix uint32, addr ...byte) []byte {
+	return append(binary.LittleEndian.AppendUint32(nil, prefix), addr...)
+}
+
+var routes = []mapKV{
+	{"routes", lpmKey(24, 10, 0, 0, 0), s32s(1)}, // XDP_DROP for 10.0.0.0/24
+	{"routes", lpmKey(32, 10, 0, 0, 2), s32s(3)}, // XDP_TX for 10.0.0.2
+	{"routes", lpmKey(8, 192, 0, 0, 0), s32s(2)}, // XDP_PASS for 192/8
 }
 
 var objectCases = []objectCase{
@@ -32,6 +51,13 @@ var objectCases = []objectCase{
 	{file: "calls.o", prog: "xdp_clamp_only", packets: [][]byte{eth(60), eth(3000)}},
 	{file: "socket_filter.o", prog: "socket_udp", packets: [][]byte{udp4(0x0a000001, 53), eth(60), eth(40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0x45, 0, 0, 0, 0, 0, 0, 0, 0, 6)}},
 	{file: "tc.o", prog: "tc_mark", packets: [][]byte{udp4(0x0a000001, 53), ttl1(udp4(0x0a000001, 53)), eth(60), eth(34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0)}},
+	{file: "helpers.o", prog: "xdp_adjust", packets: [][]byte{eth(60), eth(18), eth(17), eth(200)}},
+	{file: "helpers.o", prog: "xdp_csum", packets: [][]byte{eth(60), eth(14), eth(21, 1, 2, 3, 4, 5, 6, 7, 8)}},
+	{file: "helpers.o", prog: "xdp_redirect", packets: [][]byte{eth(60)}},
+	{file: "helpers.o", prog: "xdp_time_rand", packets: [][]byte{eth(60), eth(61)}},
+	{file: "helpers.o", prog: "xdp_events", packets: [][]byte{eth(60), eth(61), eth(62)}, ignore: "events"},
+	{file: "helpers.o", prog: "xdp_route", init: routes, ignore: "recent",
+		packets: [][]byte{udp4(0x0a000001, 53), dst4(udp4(0x0a000001, 53), 10, 0, 0, 2), dst4(udp4(1, 1), 10, 0, 0, 9), dst4(udp4(1, 1), 192, 168, 1, 1), dst4(udp4(1, 1), 11, 0, 0, 0), eth(20)}},
 	{file: "tailcall.o", prog: "xdp_dispatch", packets: [][]byte{eth(60), eth(61), eth(62), eth(63)}, tails: map[uint32]string{1: "xdp_drop_all", 2: "xdp_dispatch"}},
 }
 
@@ -41,6 +67,13 @@ func udp4(src uint32, port uint16) []byte {
 	binary.BigEndian.PutUint32(p[26:], src)
 	setChecksum(p[14:34])
 	binary.BigEndian.PutUint16(p[36:], port)
+	return p
+}
+
+// dst4 sets an IPv4 frame's destination address.
+func dst4(p []byte, a ...byte) []byte {
+	copy(p[30:], a)
+	setChecksum(p[14:34])
 	return p
 }
 
@@ -58,23 +91,12 @@ func loadObject(t *testing.T, file string) *loader.Object {
 	return obj
 }
 
-// fakeMaker makes this package's stand-ins (until ebpf/maps lands on
-// this branch): per-CPU arrays as plain arrays, CPU 0's copy.
-func fakeMaker(s maps.Spec) (maps.Map, error) {
-	switch s.Type {
-	case maps.Hash, maps.LRUHash:
-		return newHash(s.Name, s.KeySize, s.ValueSize, s.MaxEntries), nil
-	case maps.ProgArray:
-		return newProgArray(s.MaxEntries), nil
-	}
-	a := newArray(s.Name, s.ValueSize, s.MaxEntries)
-	a.spec = s
-	return a, nil
-}
+// newMap makes the maps package's maps for one CPU.
+func newMap(s maps.Spec) (maps.Map, error) { return maps.New(s, maps.Options{}) }
 
 func runObjectHost(t *testing.T, oc objectCase, e Engine) xdpOutcome {
 	obj := loadObject(t, oc.file)
-	c, err := NewObjectCollection(obj, fakeMaker, Options{Engine: e})
+	c, err := NewObjectCollection(obj, newMap, Options{Engine: e})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +109,17 @@ func runObjectHost(t *testing.T, oc objectCase, e Engine) xdpOutcome {
 		return p
 	}
 	p := load(oc.prog)
+	for _, kv := range oc.init {
+		if err := c.Maps()[obj.MapIndex(kv.name)].Update(kv.key, kv.value, maps.UpdateAny); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for slot, name := range oc.tails {
 		for _, m := range c.Maps() {
-			if pa, ok := m.(*fakeProgArray); ok {
-				pa.progs[slot] = load(name)
+			if pa, ok := m.(maps.ProgramArray); ok {
+				if err := pa.SetProgram(slot, load(name)); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 	}
@@ -104,13 +133,18 @@ func runObjectHost(t *testing.T, oc objectCase, e Engine) xdpOutcome {
 		o.packets = append(o.packets, bytes.Clone(res.Packet))
 	}
 	for _, m := range c.Maps() {
-		o.dumps = append(o.dumps, dumpProbe(m.Lookup, m.Spec(), oc.probe))
+		o.dumps = append(o.dumps, dumpProbe(m.Lookup, m.Spec(), oc.probe, oc.ignore))
 	}
 	return o
 }
 
-// dumpProbe is dump and the values of the probe keys.
-func dumpProbe(lookup func([]byte) ([]byte, error), s maps.Spec, probe []uint32) []byte {
+// dumpProbe is dump and the values of the probe keys; nothing for the
+// map called ignore, or for ring buffers and LPM tries (which have no such
+// keys).
+func dumpProbe(lookup func([]byte) ([]byte, error), s maps.Spec, probe []uint32, ignore string) []byte {
+	if s.Name == ignore || s.Type == maps.RingBuf || s.Type == maps.LPMTrie {
+		return nil
+	}
 	out := dump(lookup, s)
 	for _, k := range probe {
 		v, err := lookup(binary.LittleEndian.AppendUint32(nil, k))
@@ -153,6 +187,11 @@ func runObjectKernel(t *testing.T, oc objectCase) xdpOutcome {
 		return loadKernel(t, kind, insns)
 	}
 	p := load(oc.prog)
+	for _, kv := range oc.init {
+		if err := ms[obj.MapIndex(kv.name)].Update(kv.key, kv.value, cebpf.UpdateAny); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for slot, name := range oc.tails {
 		for i, d := range obj.Maps {
 			if d.Type == maps.ProgArray {
@@ -173,7 +212,7 @@ func runObjectKernel(t *testing.T, oc objectCase) xdpOutcome {
 		o.packets = append(o.packets, opts.DataOut)
 	}
 	for i, d := range obj.Maps {
-		o.dumps = append(o.dumps, dumpProbe(kernelLookup(ms[i], d.Spec), d.Spec, oc.probe))
+		o.dumps = append(o.dumps, dumpProbe(kernelLookup(ms[i], d.Spec), d.Spec, oc.probe, oc.ignore))
 	}
 	return o
 }
