@@ -67,6 +67,9 @@ func errno(e syscall.Errno) uint64 { return uint64(-int64(e)) }
 
 // errnoOf is the errno err wraps (the maps package's errors), EINVAL if none.
 func errnoOf(err error) uint64 {
+	if e, ok := err.(syscall.Errno); ok { // the common case, without errors.As's reflection
+		return errno(e)
+	}
 	var e syscall.Errno
 	if errors.As(err, &e) {
 		return errno(e)

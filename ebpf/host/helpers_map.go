@@ -26,16 +26,16 @@ import (
 )
 
 // elems returns the map a handle names, with its program face and key.
-func (c *Collection) elems(env *interp.Env, handle, keyAddr uint64) (maps.Elems, []byte, int, error) {
+func (c *Collection) elemsOf(env *interp.Env, handle, keyAddr uint64) (maps.Elems, []byte, int, error) {
 	i, ok := c.mapOf(handle)
 	if !ok {
 		return nil, nil, 0, fmt.Errorf("%#x is not a map", handle)
 	}
-	e, ok := c.maps[i].(maps.Elems)
-	if !ok {
+	e := c.elems[i]
+	if e == nil {
 		return nil, nil, i, nil
 	}
-	key, err := env.Load(keyAddr, int(e.Spec().KeySize))
+	key, err := env.Load(keyAddr, int(c.specs[i].KeySize))
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("the key: %w", err)
 	}
@@ -43,7 +43,7 @@ func (c *Collection) elems(env *interp.Env, handle, keyAddr uint64) (maps.Elems,
 }
 
 func (c *Collection) lookup(env *interp.Env, handle, keyAddr uint64, cpu int) (uint64, error) {
-	e, key, i, err := c.elems(env, handle, keyAddr)
+	e, key, i, err := c.elemsOf(env, handle, keyAddr)
 	if err != nil || e == nil {
 		return 0, err
 	}
@@ -69,11 +69,11 @@ func (c *Collection) mapLookupPercpuElem(env *interp.Env, m, key, cpu, _, _ uint
 func (c *Collection) cpus() int { return max(c.opts.CPUs, c.opts.CPU+1) }
 
 func (c *Collection) mapUpdateElem(env *interp.Env, m, key, value, flags, _ uint64) (uint64, error) {
-	e, k, _, err := c.elems(env, m, key)
+	e, k, i, err := c.elemsOf(env, m, key)
 	if err != nil || e == nil {
 		return errno(syscall.EINVAL), err
 	}
-	v, err := env.Load(value, int(e.Spec().ValueSize))
+	v, err := env.Load(value, int(c.specs[i].ValueSize))
 	if err != nil {
 		return 0, fmt.Errorf("the value: %w", err)
 	}
@@ -84,7 +84,7 @@ func (c *Collection) mapUpdateElem(env *interp.Env, m, key, value, flags, _ uint
 }
 
 func (c *Collection) mapDeleteElem(env *interp.Env, m, key, _, _, _ uint64) (uint64, error) {
-	e, k, _, err := c.elems(env, m, key)
+	e, k, _, err := c.elemsOf(env, m, key)
 	if err != nil || e == nil {
 		return errno(syscall.EINVAL), err
 	}

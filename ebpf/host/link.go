@@ -52,8 +52,12 @@ func MapHandle(i int) uint64 { return mapHandleBase + uint64(i) }
 // mapRegions gives every map with values a region (step 1).
 func (c *Collection) mapRegions() error {
 	c.region = make([]int, len(c.maps))
+	c.elems = make([]maps.Elems, len(c.maps))
+	c.specs = make([]maps.Spec, len(c.maps))
 	for i, m := range c.maps {
+		c.specs[i] = m.Spec()
 		c.region[i] = -1
+		c.elems[i], _ = m.(maps.Elems)
 		e, ok := m.(interface{ Memory() []byte })
 		if !ok {
 			continue

@@ -84,11 +84,15 @@ func ttl1(p []byte) []byte {
 }
 
 func loadObject(t *testing.T, file string) *loader.Object {
-	obj, err := loader.LoadFile(filepath.Join("..", "testdata", file))
+	obj, err := loaderLoad(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return obj
+}
+
+func loaderLoad(file string) (*loader.Object, error) {
+	return loader.LoadFile(filepath.Join("..", "testdata", file))
 }
 
 // newMap makes the maps package's maps for one CPU.

@@ -81,7 +81,9 @@ type Options struct {
 type Collection struct {
 	opts    Options
 	maps    []maps.Map
-	region  []int // region index of maps[i]'s values, -1 if none (link.go)
+	elems   []maps.Elems // maps[i]'s program face, nil if none (asserted once: helpers_map.go)
+	specs   []maps.Spec  // maps[i].Spec(), read once: a helper call must not copy it
+	region  []int        // region index of maps[i]'s values, -1 if none (link.go)
 	regions []interp.Region
 	traceMu sync.Mutex // serialises writes to opts.Trace
 }

@@ -29,8 +29,10 @@ package host
 // and a __sk_buff given as input.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/deepsys/deepsys/ebpf/interp"
 )
@@ -83,12 +85,18 @@ type SkbResult struct {
 	Redirect uint32 // bpf_redirect's ifindex, with TC_ACT_REDIRECT
 }
 
-// skbRun is the packet and context of skb runs, reused by TestRun.
+// skbRun is the packet, context and helper state of skb runs, reused as
+// xdpRun is.
 type skbRun struct {
 	pkt   interp.Packet
 	ctx   [skbSize]byte
 	frame int // the frame's end: Packet covers [PacketAddr, frame)
+	st    runState
 }
+
+var skbRuns = sync.Pool{New: func() any { return &skbRun{pkt: interp.Packet{Buf: make([]byte, frameBuf)}} }}
+
+func (r *skbRun) release() { skbRuns.Put(r) }
 
 func newSkbRun(kind Kind, packet []byte) (*skbRun, error) {
 	if len(packet) < ethHLen || len(packet) > XDPMaxPacket {
@@ -97,8 +105,11 @@ func newSkbRun(kind Kind, packet []byte) (*skbRun, error) {
 	if need := networkHeader[binary.BigEndian.Uint16(packet[12:])]; len(packet) < ethHLen+need {
 		return nil, fmt.Errorf("host: a packet of %d bytes: BPF_PROG_TEST_RUN wants %d bytes of network header after the Ethernet header for EtherType %#04x", len(packet), need, binary.BigEndian.Uint16(packet[12:]))
 	}
-	r := &skbRun{frame: PacketAddr + len(packet)}
-	r.pkt = interp.Packet{Buf: make([]byte, hardStart+xdpFrameSize), Data: PacketAddr, End: r.frame}
+	r := skbRuns.Get().(*skbRun)
+	clear(r.pkt.Buf[hardStart:])
+	r.ctx = [skbSize]byte{}
+	r.frame = PacketAddr + len(packet)
+	r.pkt.Data, r.pkt.End = PacketAddr, r.frame
 	copy(r.pkt.Buf[PacketAddr:], packet)
 	if kind == SocketFilter {
 		r.pkt.Data += ethHLen // step 1: eth_type_trans pulled the header
@@ -161,11 +172,16 @@ func (p *Program) runSkbOnce(kind Kind, packet []byte) (SkbResult, error) {
 	if err != nil {
 		return SkbResult{}, err
 	}
-	return p.runSkb(r)
+	defer r.release()
+	res, err := p.runSkb(r)
+	res.Packet = bytes.Clone(res.Packet)
+	return res, err
 }
 
+// runSkb runs p on r; the result's Packet is r's until r is released.
 func (p *Program) runSkb(r *skbRun) (SkbResult, error) {
-	st := &runState{kind: p.Kind}
+	st := &r.st
+	*st = runState{kind: p.Kind}
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
 	if p.Kind == SocketFilter {
 		clear(r.pkt.Buf[PacketAddr:][:ethHLen]) // step 3

@@ -55,7 +55,7 @@ func (c *Collection) tailCall(env *interp.Env, _, m, index, _, _ uint64) (uint64
 	if !ok {
 		return 0, fmt.Errorf("map %q is not a program array", c.maps[i].Spec().Name)
 	}
-	if uint64(uint32(index)) >= uint64(c.maps[i].Spec().MaxEntries) || st.tailCalls >= MaxTailCalls {
+	if uint64(uint32(index)) >= uint64(c.specs[i].MaxEntries) || st.tailCalls >= MaxTailCalls {
 		return errno(syscall.ENOENT), nil
 	}
 	slot, _ := arr.Program(uint32(index))

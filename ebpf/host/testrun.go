@@ -8,6 +8,7 @@ package host
 // (the kernel's is too, less the time it spends rescheduling).
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 )
@@ -38,6 +39,7 @@ func (p *Program) testRunXDP(data []byte, repeat int) (TestRunResult, error) {
 	if err != nil {
 		return TestRunResult{}, err
 	}
+	defer r.release()
 	var res XDPResult
 	start := time.Now()
 	for range repeat {
@@ -46,7 +48,7 @@ func (p *Program) testRunXDP(data []byte, repeat int) (TestRunResult, error) {
 		}
 	}
 	d := time.Since(start) / time.Duration(repeat)
-	return TestRunResult{Retval: res.Retval, Verdict: res.Action.String(), Packet: res.Packet, Duration: d, Redirect: res.Redirect}, nil
+	return TestRunResult{Retval: res.Retval, Verdict: res.Action.String(), Packet: bytes.Clone(res.Packet), Duration: d, Redirect: res.Redirect}, nil
 }
 
 func (p *Program) testRunSkb(data []byte, repeat int) (TestRunResult, error) {
@@ -54,6 +56,7 @@ func (p *Program) testRunSkb(data []byte, repeat int) (TestRunResult, error) {
 	if err != nil {
 		return TestRunResult{}, err
 	}
+	defer r.release()
 	var res SkbResult
 	start := time.Now()
 	for range repeat {
@@ -62,7 +65,7 @@ func (p *Program) testRunSkb(data []byte, repeat int) (TestRunResult, error) {
 		}
 	}
 	d := time.Since(start) / time.Duration(repeat)
-	out := TestRunResult{Retval: res.Retval, Packet: res.Packet, Duration: d, Redirect: res.Redirect}
+	out := TestRunResult{Retval: res.Retval, Packet: bytes.Clone(res.Packet), Duration: d, Redirect: res.Redirect}
 	out.Verdict = TCActionName(res.Retval)
 	if p.Kind == SocketFilter {
 		out.Verdict = fmt.Sprintf("keep %d of %d bytes", len(res.Kept()), len(res.Packet)-ethHLen)

@@ -30,8 +30,10 @@ package host
 //     BPF_PROG_TEST_RUN's data_out.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/deepsys/deepsys/ebpf/interp"
 )
@@ -97,17 +99,32 @@ type XDPResult struct {
 	Redirect uint32    // bpf_redirect's ifindex, with XDPRedirect
 }
 
-// xdpRun is the frame and context of XDP runs, reused by TestRun.
+// xdpRun is the frame, context and helper state of XDP runs, reused by
+// TestRun's repeats and, through xdpRuns, by later runs.
 type xdpRun struct {
 	pkt interp.Packet
 	ctx [xdpMdSize]byte
+	st  runState
 }
 
+// xdpRuns keeps frames between runs: a frame is 8 KiB that would
+// otherwise be allocated and zeroed for every packet.
+var xdpRuns = sync.Pool{New: func() any { return &xdpRun{pkt: interp.Packet{Buf: make([]byte, frameBuf)}} }}
+
+// frameBuf is the packet buffer: the frame, and below it the addresses
+// that fault (xdp.go's map).
+const frameBuf = hardStart + xdpFrameSize
+
+// newXDPRun lays packet out in a zeroed frame, as bpf_test_init's
+// kzalloc'ed one; release gives it back.
 func newXDPRun(packet []byte, meta XDPMeta) (*xdpRun, error) {
 	if len(packet) < ethHLen || len(packet) > XDPMaxPacket {
 		return nil, fmt.Errorf("host: an XDP packet of %d bytes: BPF_PROG_TEST_RUN takes %d to %d", len(packet), ethHLen, XDPMaxPacket)
 	}
-	r := &xdpRun{pkt: interp.Packet{Buf: make([]byte, hardStart+xdpFrameSize), Data: PacketAddr, End: PacketAddr + len(packet)}}
+	r := xdpRuns.Get().(*xdpRun)
+	clear(r.pkt.Buf[hardStart:])
+	r.ctx = [xdpMdSize]byte{}
+	r.pkt.Data, r.pkt.End = PacketAddr, PacketAddr+len(packet)
 	copy(r.pkt.Buf[PacketAddr:], packet)
 	le := binary.LittleEndian
 	le.PutUint32(r.ctx[xdpMdIngressIfindex:], meta.IngressIfindex)
@@ -126,6 +143,8 @@ func setXDPBounds(ctx []byte, data, end int) {
 	le.PutUint32(ctx[xdpMdDataMeta:], uint32(data))
 }
 
+func (r *xdpRun) release() { xdpRuns.Put(r) }
+
 // RunXDP runs an XDP program once on a copy of packet.
 func (p *Program) RunXDP(packet []byte, meta XDPMeta) (XDPResult, error) {
 	if p.Kind != XDP {
@@ -135,11 +154,16 @@ func (p *Program) RunXDP(packet []byte, meta XDPMeta) (XDPResult, error) {
 	if err != nil {
 		return XDPResult{}, err
 	}
-	return p.runXDP(r)
+	defer r.release()
+	res, err := p.runXDP(r)
+	res.Packet = bytes.Clone(res.Packet)
+	return res, err
 }
 
+// runXDP runs p on r; the result's Packet is r's until r is released.
 func (p *Program) runXDP(r *xdpRun) (XDPResult, error) {
-	st := &runState{kind: XDP}
+	st := &r.st
+	*st = runState{kind: XDP}
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
 	res := XDPResult{Retval: r0, Action: XDPAction(uint32(r0)), Packet: r.pkt.Buf[r.pkt.Data:r.pkt.End]}
 	if st.redirects && res.Action == XDPRedirect {

@@ -41,7 +41,7 @@ func (p *Program) RunPacket(ctx []byte, pkt *interp.Packet, state any) (uint64, 
 	m.legacyWin = uint64(offLegacy - (offTable + 2<<windowShift))
 	r0, err := m.run()
 	m.space.LeavePacket(pkt)
-	m.mapWindow(0, nil, true)
+	m.table[0] = unmapped
 	m.legacy = window{}
 	m.pktBase, m.legacyWin = 0, 0
 	m.release()
@@ -66,6 +66,9 @@ func (m *machine) syncPacket() {
 		m.mapPacket(data, end)
 	}
 }
+
+// unmapped is window 0 without a packet: every access faults.
+var unmapped = window{lim: [8]int64{-1, -1, -1, -1, -1, -1, -1, -1}}
 
 // set points w at base with offsets [lo, size) accessible, as mapWindow.
 func (w *window) set(base uintptr, lo, size uint64, readOnly bool) {
