@@ -52,6 +52,7 @@ type runState struct {
 	tailCalls int
 	redirect  uint32 // bpf_redirect's ifindex
 	redirects bool   // bpf_redirect was called
+	cpu       int    // the CPU the run holds (cpu.go)
 }
 
 func state(env *interp.Env) (*runState, error) {
@@ -131,7 +132,11 @@ func (c *Collection) prandom(*interp.Env, uint64, uint64, uint64, uint64, uint64
 	return uint64(rand.Uint32()), nil
 }
 
-// smpProcessorID is bpf_get_smp_processor_id: Options.CPU.
-func (c *Collection) smpProcessorID(*interp.Env, uint64, uint64, uint64, uint64, uint64) (uint64, error) {
-	return uint64(uint32(c.opts.CPU)), nil
+// smpProcessorID is bpf_get_smp_processor_id: the CPU the run holds.
+func (c *Collection) smpProcessorID(env *interp.Env, _, _, _, _, _ uint64) (uint64, error) {
+	st, err := state(env)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(st.cpu), nil
 }

@@ -55,20 +55,25 @@ func (c *Collection) lookup(env *interp.Env, handle, keyAddr uint64, cpu int) (u
 }
 
 func (c *Collection) mapLookupElem(env *interp.Env, m, key, _, _, _ uint64) (uint64, error) {
-	return c.lookup(env, m, key, c.opts.CPU)
+	st, err := state(env)
+	if err != nil {
+		return 0, err
+	}
+	return c.lookup(env, m, key, st.cpu)
 }
 
 func (c *Collection) mapLookupPercpuElem(env *interp.Env, m, key, cpu, _, _ uint64) (uint64, error) {
-	if cpu >= uint64(c.cpus()) {
+	if cpu >= uint64(len(c.cpus)) {
 		return 0, nil
 	}
 	return c.lookup(env, m, key, int(cpu))
 }
 
-// cpus is the possible CPUs: Options.CPUs, at least Options.CPU+1.
-func (c *Collection) cpus() int { return max(c.opts.CPUs, c.opts.CPU+1) }
-
 func (c *Collection) mapUpdateElem(env *interp.Env, m, key, value, flags, _ uint64) (uint64, error) {
+	st, err := state(env)
+	if err != nil {
+		return 0, err
+	}
 	e, k, i, err := c.elemsOf(env, m, key)
 	if err != nil || e == nil {
 		return errno(syscall.EINVAL), err
@@ -77,7 +82,7 @@ func (c *Collection) mapUpdateElem(env *interp.Env, m, key, value, flags, _ uint
 	if err != nil {
 		return 0, fmt.Errorf("the value: %w", err)
 	}
-	if err := e.UpdateElem(k, v, flags, c.opts.CPU); err != nil {
+	if err := e.UpdateElem(k, v, flags, st.cpu); err != nil {
 		return errnoOf(err), nil
 	}
 	return 0, nil

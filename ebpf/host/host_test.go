@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -327,4 +328,47 @@ func lookup0(t testing.TB, m maps.Map) []byte {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestPerCPU: bpf_get_smp_processor_id is the CPU a run holds, and
+// bpf_map_lookup_percpu_elem reads any CPU's copy, NULL past the last.
+func TestPerCPU(t *testing.T) {
+	spec := maps.Spec{Name: "pc", Type: maps.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1}
+	m, err := maps.New(spec, maps.Options{CPUs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Update(make([]byte, 4), append(s32s(11, 0), s32s(22, 0)...), maps.UpdateAny); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range engines {
+		c, _ := NewCollection([]maps.Map{m}, Options{Engine: e, CPUs: 2})
+		for cpu, want := range []uint64{11, 22, 0xdead} {
+			src := fmt.Sprintf(`
+				stw [%%r10-4], 0
+				lddw %%r1, %s
+				mov %%r2, %%r10
+				add %%r2, -4
+				mov %%r3, %d
+				call 195
+				mov %%r1, %%r0
+				mov %%r0, 0xdead
+				jeq %%r1, 0, +1
+				ldxdw %%r0, [%%r1+0]
+				exit`, mapRef0, cpu)
+			p, err := c.Load("percpu", XDP, assemble(t, src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, err := p.RunXDP(eth(14), XDPMeta{}); err != nil || res.Retval != want {
+				t.Errorf("%v: cpu %d: %#x, %v; want %#x", e, cpu, res.Retval, err, want)
+			}
+			p.Close()
+		}
+		p, _ := c.Load("cpu", XDP, assemble(t, "call 8\nexit"))
+		if res, err := p.RunXDP(eth(14), XDPMeta{}); err != nil || res.Retval != 0 {
+			t.Errorf("%v: smp_processor_id %d, %v; want 0 (the first free CPU)", e, res.Retval, err)
+		}
+		p.Close()
+	}
 }

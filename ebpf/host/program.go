@@ -63,11 +63,12 @@ type Options struct {
 	// Trace receives bpf_trace_printk's messages, one per line, as
 	// /sys/kernel/tracing/trace_pipe would show them (nil: discarded).
 	Trace io.Writer
-	// CPU is the processor the programs run on: bpf_get_smp_processor_id's
-	// answer and the copy of per-CPU maps they see.
-	CPU int
-	// CPUs is the number of possible CPUs (bpf_map_lookup_percpu_elem
-	// answers NULL from there on); at least CPU+1.
+	// CPUs is the number of CPUs programs run on (1 if 0), which must be
+	// the CPUs the per-CPU maps were made for (maps.Options.CPUs). A run
+	// takes a CPU no other run is using and keeps it to the end, tail calls
+	// included, as the kernel runs a program with migration disabled: its
+	// bpf_get_smp_processor_id and the copy of per-CPU maps it sees. More
+	// concurrent runs than CPUs wait for one (cpu.go).
 	CPUs int
 	// Rand is bpf_get_prandom_u32's source (nil: math/rand/v2).
 	Rand func() uint32
@@ -85,13 +86,14 @@ type Collection struct {
 	specs   []maps.Spec  // maps[i].Spec(), read once: a helper call must not copy it
 	region  []int        // region index of maps[i]'s values, -1 if none (link.go)
 	regions []interp.Region
-	traceMu sync.Mutex // serialises writes to opts.Trace
+	traceMu sync.Mutex   // serialises writes to opts.Trace
+	cpus    []sync.Mutex // cpus[i] is held by the run on CPU i (cpu.go)
 }
 
 // NewCollection takes an object's maps in the order of its map indexes:
 // a pseudo lddw's imm i names ms[i] (link.go).
 func NewCollection(ms []maps.Map, opts Options) (*Collection, error) {
-	c := &Collection{opts: opts, maps: ms}
+	c := &Collection{opts: opts, maps: ms, cpus: make([]sync.Mutex, max(opts.CPUs, 1))}
 	if err := c.mapRegions(); err != nil {
 		return nil, err
 	}
@@ -151,8 +153,11 @@ func (p *Program) Close() error {
 	return p.jit.Close()
 }
 
-// run runs p on ctx and pkt, following tail calls (tailcall.go).
+// run runs p on ctx and pkt on a CPU of its own, following tail calls
+// (tailcall.go).
 func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, error) {
+	st.cpu = p.c.takeCPU()
+	defer p.c.cpus[st.cpu].Unlock()
 	st.prog = p
 	for {
 		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)
