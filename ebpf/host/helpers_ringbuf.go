@@ -82,8 +82,11 @@ func (c *Collection) ringbufReserve(_ *interp.Env, m, size, flags, _, _ uint64) 
 // commit is submit or discard of the sample at addr.
 func (c *Collection) commit(addr, flags uint64, discard bool) (uint64, error) {
 	i, off, ok := c.mapOfAddr(addr)
-	rb, isRing := c.maps[i].(ringBuffer)
-	if !ok || !isRing {
+	var rb ringBuffer
+	if ok {
+		rb, ok = c.maps[i].(ringBuffer)
+	}
+	if !ok {
 		return 0, fmt.Errorf("%#x is not a ring buffer sample", addr)
 	}
 	if discard {

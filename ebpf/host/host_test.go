@@ -372,3 +372,38 @@ func TestPerCPU(t *testing.T) {
 		p.Close()
 	}
 }
+
+// TestHostileHelperArguments: helpers given what no verifier would let
+// through stop the program with an error naming the helper, on both
+// engines, and never panic.
+func TestHostileHelperArguments(t *testing.T) {
+	ms := []maps.Map{mustNew(t, arraySpec("a", 8, 2)), mustNew(t, maps.Spec{Name: "rb", Type: maps.RingBuf, MaxEntries: 4096})}
+	for _, src := range []string{
+		"mov %r1, 5\nmov %r2, %r10\ncall 1\nexit",                             // not a map
+		"lddw %r1, " + mapRef0 + "\nmov %r2, 0\ncall 1\nexit",                 // key at NULL
+		"lddw %r1, " + mapRef0 + "\nmov %r2, %r10\nmov %r3, 0\ncall 2\nexit",  // value at NULL
+		"lddw %r1, " + mapRef1 + "\nmov %r2, %r10\ncall 1\nexit",              // a ring buffer lookup: NULL, not an error
+		"mov %r1, 0x1000\nmov %r2, 0\ncall 132\nexit",                         // submit of the packet
+		"lddw %r1, " + mapRef0 + "\nmov %r2, 8\nmov %r3, 0\ncall 131\nexit",   // reserve on an array
+		"lddw %r1, " + mapRef0 + "\nmov %r2, %r10\nmov %r3, 0\ncall 12\nexit", // tail call through an array
+		"mov %r1, %r10\nmov %r2, -1\nmov %r3, 0\ncall 130\nexit",              // output to no map, 2^64-1 bytes
+		"mov %r1, %r10\nmov %r2, -1\ncall 6\nexit",                            // trace_printk of 2^64-1 bytes: -EINVAL
+		"mov %r1, 0\nmov %r2, -1\nmov %r3, 0\nmov %r4, -1\ncall 28\nexit",     // csum_diff of 4 GiB at NULL
+	} {
+		for _, e := range engines {
+			c, err := NewCollection(ms, Options{Engine: e})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := c.Load("hostile", XDP, assemble(t, src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.RunXDP(eth(14), XDPMeta{})
+			if err != nil && !errors.Is(err, interp.ErrHelper) {
+				t.Errorf("%v: %q: %v", e, src, err)
+			}
+			p.Close()
+		}
+	}
+}

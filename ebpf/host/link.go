@@ -125,15 +125,15 @@ func (c *Collection) valueAddr(idx int, off uint32) (uint64, error) {
 	if idx >= len(c.maps) {
 		return 0, fmt.Errorf("map value reference to map %d but the object has %d maps", idx, len(c.maps))
 	}
-	s := c.maps[idx].Spec()
-	if s.Type != maps.Array || c.region[idx] < 0 {
+	s := c.specs[idx]
+	if s.Type != maps.Array || c.elems[idx] == nil {
 		return 0, fmt.Errorf("map value reference to map %d (%q), which is not an array map", idx, s.Name)
 	}
 	if off >= s.ValueSize {
 		return 0, fmt.Errorf("map value reference to offset %d of map %q, whose values are %d bytes", off, s.Name, s.ValueSize)
 	}
 	key := binary.LittleEndian.AppendUint32(nil, 0)
-	base, ok := c.maps[idx].(maps.Elems).LookupElem(key, 0)
+	base, ok := c.elems[idx].LookupElem(key, 0)
 	if !ok {
 		return 0, fmt.Errorf("map %q has no element 0", s.Name)
 	}
