@@ -121,6 +121,16 @@ var xdpCases = []xdpCase{
 		packets: [][]byte{ipv4(0, 80, 0), ipv4(0xff, 42, 0x1234), ipv4(2, 100, 0xffff), eth(41), ipv4(0, 60, 0x5a5a)},
 	},
 	{
+		name: "tc: skb_load_bytes, skb_store_bytes", kind: SchedCLS, src: skbBytesSrc,
+		maps:    []mapDef{{spec: arraySpec("out", 24, 1)}},
+		packets: [][]byte{eth(60, 0, 1, 0), eth(60, 52, 56, 1), eth(60, 53, 57, 2), eth(60, 10, 20, 3), eth(60, 10, 20, 4), eth(34, 26, 30, 0, 8, 0), eth(34, 27, 31, 0, 8, 0)},
+	},
+	{
+		name: "socket filter: skb_load_bytes", kind: SocketFilter, src: sfLoadBytesSrc,
+		maps:    []mapDef{{spec: arraySpec("out", 32, 1)}},
+		packets: [][]byte{eth(60), eth(22), eth(21), eth(14), eth(100)},
+	},
+	{
 		name: "tc: redirect", kind: SchedCLS, src: redirectTCSrc,
 		packets: [][]byte{eth(14, 5, 0), eth(14, 7, 1), eth(14, 7, 2), eth(14, 0, 0)},
 		want:    []uint64{TCActRedirect, TCActRedirect, TCActShot, TCActRedirect},

@@ -4,7 +4,7 @@ package host
 // bpf_func_id) a program of each Kind may call, and the state of the run in
 // progress they share (interp.Env.State). Helper groups have their own
 // files: maps (helpers_map.go), ring buffers (helpers_ringbuf.go),
-// checksums (helpers_csum.go), XDP
+// checksums (helpers_csum.go), skb bytes (helpers_skb.go), XDP
 // (helpers_xdp.go), bpf_trace_printk (trace.go), bpf_tail_call
 // (tailcall.go); the small ones are here.
 
@@ -106,6 +106,10 @@ func (c *Collection) helpers(kind Kind) map[int32]interp.Helper {
 	case SchedCLS:
 		h[HelperL3CsumReplace] = l3CsumReplace
 		h[HelperL4CsumReplace] = l4CsumReplace
+		h[HelperSkbStoreBytes] = skbStoreBytes
+		h[HelperSkbLoadBytes] = skbLoadBytes
+	case SocketFilter:
+		h[HelperSkbLoadBytes] = skbLoadBytes
 	}
 	return h
 }

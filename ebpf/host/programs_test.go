@@ -312,3 +312,72 @@ out:
 	mov %r0, 0
 	exit
 `
+
+// skbBytesSrc, TC: bpf_skb_load_bytes of 8 bytes at packet byte 0, then
+// bpf_skb_store_bytes of 4 bytes at byte 1 with flags byte 2; results and
+// the bytes loaded into map 0's value.
+var skbBytesSrc = `
+	mov %r6, %r1
+	lddw %r9, ` + mapValue0 + `
+	ldxw %r2, [%r6+76]
+	ldxw %r3, [%r6+80]
+	mov %r4, %r2
+	add %r4, 3
+	jgt %r4, %r3, out
+	ldxb %r7, [%r2+0]
+	ldxb %r8, [%r2+1]
+	ldxb %r5, [%r2+2]
+	stxdw [%r10-24], %r5
+	mov %r1, %r6
+	mov %r2, %r7
+	mov %r3, %r10
+	add %r3, -8
+	mov %r4, 8
+	call 26
+	stxdw [%r9+0], %r0
+	ldxdw %r1, [%r10-8]
+	stxdw [%r9+8], %r1
+	stdw [%r10-16], 0x5a5b5c5d
+	mov %r1, %r6
+	mov %r2, %r8
+	mov %r3, %r10
+	add %r3, -16
+	mov %r4, 4
+	ldxdw %r5, [%r10-24]
+	call 9
+	stxdw [%r9+16], %r0
+out:
+	mov %r0, 0
+	exit
+`
+
+// sfLoadBytesSrc, a socket filter: bpf_skb_load_bytes of the last 8
+// bytes it sees, then of 8 bytes one further (outside); results and bytes
+// into map 0's value; keeps nothing.
+var sfLoadBytesSrc = `
+	mov %r6, %r1
+	lddw %r9, ` + mapValue0 + `
+	ldxw %r7, [%r6+0]
+	sub %r7, 8
+	mov %r1, %r6
+	mov %r2, %r7
+	mov %r3, %r10
+	add %r3, -8
+	mov %r4, 8
+	call 26
+	stxdw [%r9+0], %r0
+	ldxdw %r1, [%r10-8]
+	stxdw [%r9+8], %r1
+	add %r7, 1
+	mov %r1, %r6
+	mov %r2, %r7
+	mov %r3, %r10
+	add %r3, -8
+	mov %r4, 8
+	call 26
+	stxdw [%r9+16], %r0
+	ldxdw %r1, [%r10-8]
+	stxdw [%r9+24], %r1
+	mov %r0, 0
+	exit
+`
