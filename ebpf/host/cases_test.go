@@ -77,6 +77,15 @@ var xdpCases = []xdpCase{
 		},
 	},
 	{
+		name: "adjust meta", src: metaSrc,
+		maps: []mapDef{{spec: arraySpec("results", 32, 1)}},
+		packets: [][]byte{
+			eth(64, s32s(0, 0)...), eth(64, s32s(-4, 0)...), eth(64, s32s(-8, -20)...), eth(64, s32s(-32, 14)...), eth(64, s32s(-36, 0)...),
+			eth(64, s32s(-216, 0)...), eth(64, s32s(-220, 0)...), eth(64, s32s(-252, 0)...), eth(64, s32s(-256, 0)...), eth(64, s32s(-3, 0)...),
+			eth(64, s32s(4, 0)...), eth(64, s32s(-16, -200)...), eth(64, s32s(-16, -201)...), eth(64, s32s(-8, 50)...),
+		},
+	},
+	{
 		name: "csum_diff", src: csumSrc,
 		maps: []mapDef{{spec: arraySpec("sum", 8, 1)}},
 		packets: [][]byte{

@@ -34,6 +34,7 @@ const (
 	HelperRedirect            = 23
 	HelperCsumDiff            = 28
 	HelperXDPAdjustHead       = 44
+	HelperXDPAdjustMeta       = 54
 	HelperXDPAdjustTail       = 65
 	HelperKtimeGetBootNs      = 125
 	HelperRingbufOutput       = 130
@@ -53,6 +54,7 @@ type runState struct {
 	redirect  uint32 // bpf_redirect's ifindex
 	redirects bool   // bpf_redirect was called
 	cpu       int    // the CPU the run holds (cpu.go)
+	metaLen   int    // XDP: data - data_meta (helpers_xdp.go)
 }
 
 func state(env *interp.Env) (*runState, error) {
@@ -103,6 +105,7 @@ func (c *Collection) helpers(kind Kind) map[int32]interp.Helper {
 	case XDP:
 		h[HelperXDPAdjustHead] = xdpAdjustHead
 		h[HelperXDPAdjustTail] = xdpAdjustTail
+		h[HelperXDPAdjustMeta] = xdpAdjustMeta
 	case SchedCLS:
 		h[HelperL3CsumReplace] = l3CsumReplace
 		h[HelperL4CsumReplace] = l4CsumReplace

@@ -6,7 +6,14 @@ package host
 //     grows the packet at the front (encapsulation) and a positive one
 //     strips headers. -EINVAL if data would go below data_hard_start +
 //     sizeof(struct xdp_frame) (the frame metadata the kernel keeps in the
-//     headroom) or leave less than ETH_HLEN bytes before data_end.
+//     headroom) plus the metadata, or leave less than ETH_HLEN bytes
+//     before data_end.
+//   - bpf_xdp_adjust_meta(ctx, delta): data_meta += delta, making room for
+//     metadata in front of data (XDP hints for the stack): -EINVAL below
+//     the frame metadata or above data, -EACCES for a length that is not
+//     a multiple of 4 or over 252 (it must fit skb_shared_info's u8
+//     meta_len). The packet window starts at data_meta, so the program
+//     reaches the metadata; adjust_head moves it along with data.
 //   - bpf_xdp_adjust_tail(ctx, delta): data_end += delta; -EINVAL past
 //     data_hard_end (the frame less its skb_shared_info tailroom) or below
 //     data + ETH_HLEN. Growing zeroes the new bytes ("can contain uninit
@@ -27,44 +34,83 @@ import (
 	"github.com/deepsys/deepsys/ebpf/interp"
 )
 
-const bpfFIngress = 1 // BPF_F_INGRESS
+const (
+	bpfFIngress = 1   // BPF_F_INGRESS
+	maxMetaLen  = 252 // xdp_metalen_invalid: a multiple of 4 that fits skb_shared_info's u8 meta_len
+)
+
+// xdpFrame is the frame as the XDP helpers see it: the packet window
+// runs from data_meta (its lower bound) to data_end, and data is
+// data_meta plus the run's metadata length.
+type xdpFrame struct {
+	buf             []byte
+	meta, data, end int
+	st              *runState
+}
+
+func frameOf(env *interp.Env) (xdpFrame, bool) {
+	buf, meta, end, ok := env.Packet()
+	st, _ := env.State().(*runState)
+	if !ok || st == nil {
+		return xdpFrame{}, false
+	}
+	return xdpFrame{buf: buf, meta: meta, data: meta + st.metaLen, end: end, st: st}, true
+}
+
+// set moves the window to [meta, end) and writes xdp_md.
+func (f xdpFrame) set(env *interp.Env, meta, data, end int) error {
+	if err := env.SetPacket(meta, end); err != nil {
+		return err
+	}
+	f.st.metaLen = data - meta
+	if ctx := env.Context(); len(ctx) >= xdpMdSize {
+		setXDPBounds(ctx, meta, data, end)
+	}
+	return nil
+}
 
 func xdpAdjustHead(env *interp.Env, _, delta, _, _, _ uint64) (uint64, error) {
-	_, data, end, ok := env.Packet()
+	f, ok := frameOf(env)
 	if !ok {
 		return errno(syscall.EINVAL), nil
 	}
-	d := data + int(int32(delta))
-	if d < hardStart+xdpFrameStruct || d > end-ethHLen {
+	off := int(int32(delta))
+	d := f.data + off
+	if d < hardStart+xdpFrameStruct+f.st.metaLen || d > f.end-ethHLen {
 		return errno(syscall.EINVAL), nil
 	}
-	return 0, setBounds(env, d, end)
+	copy(f.buf[f.meta+off:], f.buf[f.meta:f.data]) // the metadata moves with data (memmove)
+	return 0, f.set(env, f.meta+off, d, f.end)
 }
 
 func xdpAdjustTail(env *interp.Env, _, delta, _, _, _ uint64) (uint64, error) {
-	buf, data, end, ok := env.Packet()
+	f, ok := frameOf(env)
 	if !ok {
 		return errno(syscall.EINVAL), nil
 	}
-	e := end + int(int32(delta))
-	if e > hardEnd || e < data+ethHLen {
+	e := f.end + int(int32(delta))
+	if e > hardEnd || e < f.data+ethHLen {
 		return errno(syscall.EINVAL), nil
 	}
-	if e > end {
-		clear(buf[end:e])
+	if e > f.end {
+		clear(f.buf[f.end:e])
 	}
-	return 0, setBounds(env, data, e)
+	return 0, f.set(env, f.meta, f.data, e)
 }
 
-// setBounds moves the packet window and writes xdp_md.
-func setBounds(env *interp.Env, data, end int) error {
-	if err := env.SetPacket(data, end); err != nil {
-		return err
+func xdpAdjustMeta(env *interp.Env, _, delta, _, _, _ uint64) (uint64, error) {
+	f, ok := frameOf(env)
+	if !ok {
+		return errno(syscall.EINVAL), nil
 	}
-	if ctx := env.Context(); len(ctx) >= xdpMdSize {
-		setXDPBounds(ctx, data, end)
+	m := f.meta + int(int32(delta))
+	if m < hardStart+xdpFrameStruct || m > f.data {
+		return errno(syscall.EINVAL), nil
 	}
-	return nil
+	if n := f.data - m; n&3 != 0 || n > maxMetaLen {
+		return errno(syscall.EACCES), nil
+	}
+	return 0, f.set(env, m, f.data, f.end)
 }
 
 func redirect(env *interp.Env, ifindex, flags, _, _, _ uint64) (uint64, error) {

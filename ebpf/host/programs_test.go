@@ -381,3 +381,41 @@ var sfLoadBytesSrc = `
 	mov %r0, 0
 	exit
 `
+
+// metaSrc: bpf_xdp_adjust_meta by the packet's first s32, a marker into
+// the metadata if it has 4 bytes, bpf_xdp_adjust_head by the second s32
+// (the metadata moves with data), then the marker read back and data -
+// data_meta, all into map 0's value.
+var metaSrc = xdpBounds("8") + `
+	ldxw %r7, [%r2+0]
+	ldxw %r8, [%r2+4]
+	lddw %r9, ` + mapValue0 + `
+	mov %r1, %r6
+	mov %r2, %r7
+	call 54
+	stxdw [%r9+0], %r0
+	ldxw %r2, [%r6+8]
+	ldxw %r3, [%r6+0]
+	mov %r4, %r2
+	add %r4, 4
+	jgt %r4, %r3, head
+	stw [%r2+0], 0x11223344
+head:
+	mov %r1, %r6
+	mov %r2, %r8
+	call 44
+	stxdw [%r9+8], %r0
+	ldxw %r2, [%r6+8]
+	ldxw %r3, [%r6+0]
+	mov %r5, %r3
+	sub %r5, %r2
+	stxdw [%r9+24], %r5
+	mov %r4, %r2
+	add %r4, 4
+	jgt %r4, %r3, out
+	ldxw %r0, [%r2+0]
+	stxdw [%r9+16], %r0
+out:
+	mov %r0, 2
+	exit
+`

@@ -26,8 +26,9 @@ package host
 //     data and data_end within the frame, in the window's bounds and in
 //     xdp_md, where the program reads them again.
 //  3. r0 is the action (XDP_ABORTED, DROP, PASS, TX, REDIRECT); the packet
-//     that comes out is [data, data_end) after the run, as
-//     BPF_PROG_TEST_RUN's data_out.
+//     that comes out is [data_meta, data_end) after the run, as
+//     BPF_PROG_TEST_RUN's data_out: the metadata bpf_xdp_adjust_meta made
+//     room for (the window's lower bound is data_meta), then the packet.
 
 import (
 	"bytes"
@@ -95,7 +96,7 @@ type XDPMeta struct {
 type XDPResult struct {
 	Retval   uint64    // r0 of the last program run
 	Action   XDPAction // Retval as a verdict
-	Packet   []byte    // [data, data_end) after the run
+	Packet   []byte    // [data_meta, data_end) after the run: metadata, then the packet
 	Redirect uint32    // bpf_redirect's ifindex, with XDPRedirect
 }
 
@@ -124,6 +125,7 @@ func newXDPRun(packet []byte, meta XDPMeta) (*xdpRun, error) {
 	r := xdpRuns.Get().(*xdpRun)
 	clear(r.pkt.Buf[hardStart:])
 	r.ctx = [xdpMdSize]byte{}
+	r.st.metaLen = 0
 	r.pkt.Data, r.pkt.End = PacketAddr, PacketAddr+len(packet)
 	copy(r.pkt.Buf[PacketAddr:], packet)
 	le := binary.LittleEndian
@@ -134,13 +136,13 @@ func newXDPRun(packet []byte, meta XDPMeta) (*xdpRun, error) {
 }
 
 // syncCtx writes the packet's bounds into xdp_md (steps 1-2).
-func (r *xdpRun) syncCtx() { setXDPBounds(r.ctx[:], r.pkt.Data, r.pkt.End) }
+func (r *xdpRun) syncCtx() { setXDPBounds(r.ctx[:], r.pkt.Data, r.pkt.Data, r.pkt.End) }
 
-func setXDPBounds(ctx []byte, data, end int) {
+func setXDPBounds(ctx []byte, meta, data, end int) {
 	le := binary.LittleEndian
 	le.PutUint32(ctx[xdpMdData:], uint32(data))
 	le.PutUint32(ctx[xdpMdDataEnd:], uint32(end))
-	le.PutUint32(ctx[xdpMdDataMeta:], uint32(data))
+	le.PutUint32(ctx[xdpMdDataMeta:], uint32(meta))
 }
 
 func (r *xdpRun) release() { xdpRuns.Put(r) }
@@ -163,7 +165,7 @@ func (p *Program) RunXDP(packet []byte, meta XDPMeta) (XDPResult, error) {
 // runXDP runs p on r; the result's Packet is r's until r is released.
 func (p *Program) runXDP(r *xdpRun) (XDPResult, error) {
 	st := &r.st
-	*st = runState{kind: XDP}
+	*st = runState{kind: XDP, metaLen: st.metaLen} // the metadata stays for TestRun's next repeat
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
 	res := XDPResult{Retval: r0, Action: XDPAction(uint32(r0)), Packet: r.pkt.Buf[r.pkt.Data:r.pkt.End]}
 	if st.redirects && res.Action == XDPRedirect {
