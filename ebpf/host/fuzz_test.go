@@ -15,7 +15,7 @@ import (
 // the verdict, the packet that comes out or the maps. The programs are
 // built from 4 bytes per step (fuzzStep): arithmetic, loads and stores
 // around the packet's data pointer (in and out of bounds), re-reading
-// data and data_end from xdp_md, the adjust helpers, csum_diff, map
+// data and data_end from xdp_md, the adjust helpers (head, tail, meta), csum_diff, map
 // lookups and updates, redirects, early exits and forward branches, so
 // that the packet window moves under the program while it runs.
 func FuzzXDP(f *testing.F) {
@@ -121,7 +121,7 @@ func fuzzStep(b []byte) ([]ebpf.Instruction, bool) {
 	case 3:
 		src = fmt.Sprintf("stx%s [%%r2%+d], %%r%d", sizes[b[1]&3], mem, r(b[3]))
 	case 4:
-		helper := []int{44, 65, 44, 65}[b[1]&3]
+		helper := []int{44, 65, 54, 65}[b[1]&3]
 		src = fmt.Sprintf("mov %%r1, %%r6\nmov %%r2, %d\ncall %d\nldxw %%r2, [%%r6+0]\nldxw %%r3, [%%r6+4]", off, helper)
 	case 5:
 		src = "ldxw %r2, [%r6+0]\nldxw %r3, [%r6+4]"
