@@ -249,5 +249,6 @@ func ebpfShowcase(ctx context.Context) ([]row, error) {
 			}
 		}
 	}
-	return rows, nil
+	hostRows, err := testRunShowcase(ctx)
+	return append(rows, hostRows...), err
 }

@@ -2,16 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/deepsys/deepsys/ebpf/host"
 	"github.com/deepsys/deepsys/ebpf/loader"
 	"github.com/deepsys/deepsys/ebpf/maps"
+	"github.com/deepsys/deepsys/internal/corpora"
 	"github.com/spf13/cobra"
 )
 
@@ -166,4 +169,53 @@ func printTestRun(w io.Writer, p *host.Program, e host.Engine, res host.TestRunR
 	if trace != "" {
 		fmt.Fprintf(w, "trace_pipe:\n%s", trace)
 	}
+}
+
+// testRunShowcase runs a packet through each program of ebpf/testdata's
+// helpers.o on both engines, as test-run would, for the tour.
+func testRunShowcase(ctx context.Context) ([]row, error) {
+	root, err := corpora.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	obj, err := loader.LoadFile(filepath.Join(root, "ebpf", "testdata", "helpers.o"))
+	if err != nil {
+		return nil, err
+	}
+	pkt := make([]byte, 64)
+	copy(pkt[12:], []byte{0x08, 0x00, 0x45, 0, 0, 50, 0, 0, 0, 0, 64, 17})
+	var rows []row
+	for _, e := range []host.Engine{host.Interp, host.JIT} {
+		if err := ctx.Err(); err != nil {
+			return rows, err
+		}
+		verdicts, err := showcaseVerdicts(obj, e, pkt)
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, row{fmt.Sprintf("test-run helpers.o (%v)", e), verdicts})
+	}
+	return rows, nil
+}
+
+// showcaseVerdicts is "program: verdict" for each program of obj.
+func showcaseVerdicts(obj *loader.Object, e host.Engine, pkt []byte) (string, error) {
+	c, err := host.NewObjectCollection(obj, func(s maps.Spec) (maps.Map, error) { return maps.New(s, maps.Options{}) }, host.Options{Engine: e})
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, lp := range obj.Programs {
+		p, err := c.LoadProgram(lp)
+		if err != nil {
+			return "", err
+		}
+		res, err := p.TestRun(pkt, 1)
+		p.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", lp.Name, err)
+		}
+		out = append(out, fmt.Sprintf("%s %s", lp.Name, res.Verdict))
+	}
+	return strings.Join(out, ", "), nil
 }
