@@ -4,14 +4,16 @@
 // provides the XDP, socket-filter and TC hooks with their contexts,
 // follows tail calls, and runs programs the way bpf(BPF_PROG_TEST_RUN)
 // does, so that the same program and packet give the same verdict, packet
-// and maps here as in Linux (kernel_test.go checks that against the
-// kernel).
+// and maps here as in Linux (kernel_test.go, object_test.go and
+// random_test.go check that against the kernel).
 //
 // How a program gets from an object file to a verdict:
 //
 //  1. NewCollection takes the object's maps (ebpf/maps) in the order its
 //     map indexes count them and gives each map with values a region of
 //     the engines' address space: its Memory() slab (link.go).
+//     NewObjectCollection makes them from an ebpf/loader object first,
+//     global data included (object.go).
 //  2. Collection.Load links a program: pseudo 64-bit loads naming a map
 //     become its handle, those naming a map value become the value's
 //     address (link.go; the kernel's resolve_pseudo_ldimm64); then
@@ -21,7 +23,8 @@
 //     in a page-sized frame in window 0 of the address space, below 4 GiB,
 //     so that the 32-bit data and data_end of xdp_md and __sk_buff are
 //     addresses the program can use (xdp.go, skb.go; interp's packet.go),
-//     and runs the program with a per-run state its helpers share.
+//     and runs the program on a CPU no other run holds (cpu.go) with a
+//     per-run state its helpers share.
 //  4. Helpers (helpers*.go, trace.go, tailcall.go) reach the program's
 //     memory through interp.Env with the program's own bounds checks; the
 //     XDP adjust helpers move the packet window's bounds, which both
