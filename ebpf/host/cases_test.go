@@ -86,6 +86,11 @@ var xdpCases = []xdpCase{
 		},
 	},
 	{
+		name: "xdp load and store bytes", src: xdpBytesSrc,
+		maps:    []mapDef{{spec: arraySpec("out", 32, 1)}},
+		packets: [][]byte{eth(60, 0, 1), eth(60, 52, 56), eth(60, 53, 57), eth(60, 255, 255), eth(14, 6, 10), eth(14, 7, 11)},
+	},
+	{
 		name: "csum_diff", src: csumSrc,
 		maps: []mapDef{{spec: arraySpec("sum", 8, 1)}},
 		packets: [][]byte{

@@ -42,6 +42,9 @@ const (
 	HelperRingbufSubmit       = 132
 	HelperRingbufDiscard      = 133
 	HelperRingbufQuery        = 134
+	HelperXDPGetBuffLen       = 188
+	HelperXDPLoadBytes        = 189
+	HelperXDPStoreBytes       = 190
 	HelperMapLookupPercpuElem = 195
 )
 
@@ -106,6 +109,9 @@ func (c *Collection) helpers(kind Kind) map[int32]interp.Helper {
 		h[HelperXDPAdjustHead] = xdpAdjustHead
 		h[HelperXDPAdjustTail] = xdpAdjustTail
 		h[HelperXDPAdjustMeta] = xdpAdjustMeta
+		h[HelperXDPGetBuffLen] = xdpGetBuffLen
+		h[HelperXDPLoadBytes] = xdpLoadBytes
+		h[HelperXDPStoreBytes] = xdpStoreBytes
 	case SchedCLS:
 		h[HelperL3CsumReplace] = l3CsumReplace
 		h[HelperL4CsumReplace] = l4CsumReplace

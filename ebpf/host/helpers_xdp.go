@@ -18,6 +18,10 @@ package host
 //     data_hard_end (the frame less its skb_shared_info tailroom) or below
 //     data + ETH_HLEN. Growing zeroes the new bytes ("can contain uninit
 //     kernel memory").
+//   - bpf_xdp_load_bytes(ctx, offset, buf, len), bpf_xdp_store_bytes and
+//     bpf_xdp_get_buff_len: copies between the packet (from data) and
+//     program memory; -EFAULT for an offset or length over 0xffff,
+//     -EINVAL past data_end (one-buffer frames: no fragments).
 //   - bpf_redirect(ifindex, flags): records the target and returns the
 //     redirect verdict: XDP_REDIRECT (XDP_ABORTED if flags is not 0;
 //     bpf_xdp_redirect) or, for TC, TC_ACT_REDIRECT (TC_ACT_SHOT if flags
@@ -130,4 +134,63 @@ func redirect(env *interp.Env, ifindex, flags, _, _, _ uint64) (uint64, error) {
 	}
 	st.redirect, st.redirects = uint32(ifindex), true
 	return uint64(TCActRedirect), nil
+}
+
+// xdpPointer is bpf_xdp_pointer for a one-buffer frame: packet bytes
+// [offset, offset+n) from data, or the errno: -EFAULT for an offset or
+// length over 0xffff, -EINVAL past the packet.
+func xdpPointer(f xdpFrame, offset, n uint64) ([]byte, uint64) {
+	if offset > 0xffff || n > 0xffff {
+		return nil, errno(syscall.EFAULT)
+	}
+	if offset+n > uint64(f.end-f.data) {
+		return nil, errno(syscall.EINVAL)
+	}
+	return f.buf[f.data+int(offset):][:n], 0
+}
+
+// xdpLoadBytes is bpf_xdp_load_bytes(ctx, offset, buf, len): packet bytes
+// to program memory. On an error buf is left alone.
+func xdpLoadBytes(env *interp.Env, _, offset, to, n, _ uint64) (uint64, error) {
+	f, ok := frameOf(env)
+	if !ok {
+		return errno(syscall.EINVAL), nil
+	}
+	src, e := xdpPointer(f, uint64(uint32(offset)), uint64(uint32(n)))
+	if src == nil {
+		return e, nil
+	}
+	dst, err := env.Store(to, len(src))
+	if err != nil {
+		return 0, err
+	}
+	copy(dst, src)
+	return 0, nil
+}
+
+// xdpStoreBytes is bpf_xdp_store_bytes(ctx, offset, buf, len).
+func xdpStoreBytes(env *interp.Env, _, offset, from, n, _ uint64) (uint64, error) {
+	f, ok := frameOf(env)
+	if !ok {
+		return errno(syscall.EINVAL), nil
+	}
+	dst, e := xdpPointer(f, uint64(uint32(offset)), uint64(uint32(n)))
+	if dst == nil {
+		return e, nil
+	}
+	src, err := env.Load(from, len(dst))
+	if err != nil {
+		return 0, err
+	}
+	copy(dst, src)
+	return 0, nil
+}
+
+// xdpGetBuffLen is bpf_xdp_get_buff_len(ctx): data_end - data.
+func xdpGetBuffLen(env *interp.Env, _, _, _, _, _ uint64) (uint64, error) {
+	f, ok := frameOf(env)
+	if !ok {
+		return 0, nil
+	}
+	return uint64(f.end - f.data), nil
 }

@@ -419,3 +419,37 @@ out:
 	mov %r0, 2
 	exit
 `
+
+// xdpBytesSrc: bpf_xdp_get_buff_len, then bpf_xdp_load_bytes of 8 bytes
+// at offset byte 0 (into map 0's value at +8 when it succeeds) and
+// bpf_xdp_store_bytes of 4 at offset byte 1; results into map 0's value.
+var xdpBytesSrc = xdpBounds("2") + `
+	ldxb %r7, [%r2+0]
+	ldxb %r8, [%r2+1]
+	lddw %r9, ` + mapValue0 + `
+	mov %r1, %r6
+	call 188
+	stxdw [%r9+24], %r0
+	mov %r1, %r6
+	mov %r2, %r7
+	mov %r3, %r10
+	add %r3, -8
+	mov %r4, 8
+	call 189
+	stxdw [%r9+0], %r0
+	jne %r0, 0, store
+	ldxdw %r1, [%r10-8]
+	stxdw [%r9+8], %r1
+store:
+	stdw [%r10-16], 0x7a7b7c7d
+	mov %r1, %r6
+	mov %r2, %r8
+	mov %r3, %r10
+	add %r3, -16
+	mov %r4, 4
+	call 190
+	stxdw [%r9+16], %r0
+out:
+	mov %r0, 2
+	exit
+`
