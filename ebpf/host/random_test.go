@@ -24,7 +24,7 @@ func verifiedStep(r *rand.Rand) string {
 	size := []string{"b", "h", "w", "dw"}[r.IntN(4)]
 	width := map[string]int{"b": 1, "h": 2, "w": 4, "dw": 8}[size]
 	off := r.IntN(64)
-	switch r.IntN(11) {
+	switch r.IntN(13) {
 	case 0:
 		return bounds(off+width, 2) + fmt.Sprintf("ldx%s %%r5, [%%r2+%d]\nadd %%r7, %%r5", size, off)
 	case 1:
@@ -49,6 +49,10 @@ func verifiedStep(r *rand.Rand) string {
 		return bounds(f+t, 8) + fmt.Sprintf("mov %%r1, %%r2\nmov %%r3, %%r2\nadd %%r3, %d\nmov %%r2, %d\nmov %%r4, %d\nmov %%r5, %%r7\ncall 28\nadd %%r7, %%r0", f, f, t)
 	case 9:
 		return fmt.Sprintf("stw [%%r10-4], %d\nlddw %%r1, %s\nmov %%r2, %%r10\nadd %%r2, -4\ncall 3\nadd %%r7, %%r0", r.IntN(6), mapRef0)
+	case 10:
+		return fmt.Sprintf("mov %%r1, %%r6\nmov %%r2, %d\nmov %%r3, %%r10\nadd %%r3, -32\nmov %%r4, %d\ncall 189\nadd %%r7, %%r0", r.IntN(140), 1+r.IntN(8))
+	case 11:
+		return fmt.Sprintf("stxdw [%%r10-40], %%r7\nmov %%r1, %%r6\nmov %%r2, %d\nmov %%r3, %%r10\nadd %%r3, -40\nmov %%r4, %d\ncall 190\nadd %%r7, %%r0", r.IntN(140), 1+r.IntN(8))
 	default:
 		return fmt.Sprintf("mov %%r1, %d\nmov %%r2, %d\ncall 23\nadd %%r7, %%r0", r.IntN(8), r.IntN(4)/3)
 	}
