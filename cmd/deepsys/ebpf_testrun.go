@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/deepsys/deepsys/ebpf/host"
+	"github.com/deepsys/deepsys/ebpf/kernel"
 	"github.com/deepsys/deepsys/ebpf/loader"
 	"github.com/deepsys/deepsys/ebpf/maps"
 	"github.com/deepsys/deepsys/internal/corpora"
@@ -42,16 +43,16 @@ func newEBPFTestRunCmd() *cobra.Command {
 	fl.StringVar(&f.data, "data", "", "the packet, an Ethernet frame, from `FILE` (raw bytes)")
 	fl.StringVar(&f.dataHex, "data-hex", "", "the packet as hex `BYTES` (spaces allowed)")
 	fl.IntVar(&f.repeat, "repeat", 1, "run `N` times on the same buffer; the duration is the mean")
-	fl.StringVar(&f.engine, "engine", "interp", "execution engine: interp or jit (x86-64)")
+	fl.StringVar(&f.engine, "engine", "interp", "execution engine: interp, jit (x86-64), or linux (the kernel's BPF_PROG_TEST_RUN; needs root)")
 	fl.BoolVar(&f.hexOut, "hex", false, "also print the output packet in hex")
 	fl.StringArrayVar(&f.tails, "tail", nil, "put program `PROG` in slot I of program array MAP before the run, as MAP:I=PROG (repeatable)")
 	return cmd
 }
 
 func testRun(cmd *cobra.Command, path string, f testRunFlags) error {
-	engine, ok := map[string]host.Engine{"interp": host.Interp, "jit": host.JIT}[f.engine]
+	engine, ok := map[string]host.Engine{"interp": host.Interp, "jit": host.JIT, "linux": -1}[f.engine]
 	if !ok {
-		return usagef("--engine %q: want interp or jit", f.engine)
+		return usagef("--engine %q: want interp, jit or linux", f.engine)
 	}
 	pkt, err := testRunPacket(f)
 	if err != nil {
@@ -64,6 +65,9 @@ func testRun(cmd *cobra.Command, path string, f testRunFlags) error {
 	lp, err := pickProgram(obj, f.section, f.prog)
 	if err != nil {
 		return err
+	}
+	if engine < 0 {
+		return testRunLinux(cmd.OutOrStdout(), obj, lp, pkt, f)
 	}
 	var trace bytes.Buffer
 	c, err := host.NewObjectCollection(obj, func(s maps.Spec) (maps.Map, error) { return maps.New(s, maps.Options{}) }, host.Options{Engine: engine, Trace: &trace})
@@ -82,7 +86,38 @@ func testRun(cmd *cobra.Command, path string, f testRunFlags) error {
 	if err != nil {
 		return err
 	}
-	printTestRun(cmd.OutOrStdout(), p, engine, res, f, trace.String())
+	printTestRun(cmd.OutOrStdout(), fmt.Sprintf("%s (%v) on %v", p.Name, p.Kind, engine), res, f, trace.String())
+	return nil
+}
+
+// testRunLinux runs the program in the kernel with BPF_PROG_TEST_RUN
+// (ebpf/kernel; root needed), printed as our engines' runs are.
+func testRunLinux(w io.Writer, obj *loader.Object, lp *loader.Program, pkt []byte, f testRunFlags) error {
+	kind, err := host.KindOf(lp.Type)
+	if err != nil {
+		return err
+	}
+	o, err := kernel.LoadObject(obj)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	for _, t := range f.tails {
+		mapName, slot, prog, err := parseTail(t)
+		if err != nil {
+			return err
+		}
+		if err := o.SetTail(mapName, slot, prog); err != nil {
+			return fmt.Errorf("--tail %q: %w", t, err)
+		}
+	}
+	ret, out, d, err := o.TestRun(lp.Name, pkt, f.repeat)
+	if err != nil {
+		return err
+	}
+	res := host.TestRunResult{Retval: uint64(ret), Verdict: host.Verdict(kind, uint64(ret), out), Packet: out, Duration: d}
+	printTestRun(w, fmt.Sprintf("%s (%v) on linux", lp.Name, kind), res, f, "")
+	fmt.Fprintln(w, "trace_printk output, if any, is in /sys/kernel/tracing/trace_pipe")
 	return nil
 }
 
@@ -123,14 +158,23 @@ func pickProgram(obj *loader.Object, section, name string) (*loader.Program, err
 	return nil, usagef("%s with --section %q --prog %q; the object has: %s", what, section, name, strings.Join(names, ", "))
 }
 
+// parseTail splits a --tail MAP:INDEX=PROG.
+func parseTail(t string) (mapName string, slot uint32, prog string, err error) {
+	mapName, rest, ok1 := strings.Cut(t, ":")
+	s, prog, ok2 := strings.Cut(rest, "=")
+	i, perr := strconv.ParseUint(s, 10, 32)
+	if !ok1 || !ok2 || perr != nil {
+		return "", 0, "", usagef("--tail %q: want MAP:INDEX=PROG", t)
+	}
+	return mapName, uint32(i), prog, nil
+}
+
 // setTails loads the --tail programs into their program arrays.
 func setTails(c *host.Collection, obj *loader.Object, tails []string) error {
 	for _, t := range tails {
-		mapName, rest, ok1 := strings.Cut(t, ":")
-		slot, progName, ok2 := strings.Cut(rest, "=")
-		i, err := strconv.ParseUint(slot, 10, 32)
-		if !ok1 || !ok2 || err != nil {
-			return usagef("--tail %q: want MAP:INDEX=PROG", t)
+		mapName, i, progName, err := parseTail(t)
+		if err != nil {
+			return err
 		}
 		var arr maps.Map
 		if m := obj.MapIndex(mapName); m >= 0 {
@@ -148,15 +192,15 @@ func setTails(c *host.Collection, obj *loader.Object, tails []string) error {
 		if err != nil {
 			return err
 		}
-		if err := pa.SetProgram(uint32(i), target); err != nil {
+		if err := pa.SetProgram(i, target); err != nil {
 			return fmt.Errorf("--tail %q: %w", t, err)
 		}
 	}
 	return nil
 }
 
-func printTestRun(w io.Writer, p *host.Program, e host.Engine, res host.TestRunResult, f testRunFlags, trace string) {
-	fmt.Fprintf(w, "program %s (%v) on %v\n", p.Name, p.Kind, e)
+func printTestRun(w io.Writer, what string, res host.TestRunResult, f testRunFlags, trace string) {
+	fmt.Fprintf(w, "program %s\n", what)
 	fmt.Fprintf(w, "retval %d (%#x): %s\n", uint32(res.Retval), uint32(res.Retval), res.Verdict)
 	if res.Redirect != 0 {
 		fmt.Fprintf(w, "redirect to ifindex %d\n", res.Redirect)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
 )
 
 func testdataObject(name string) string { return filepath.Join("..", "..", "ebpf", "testdata", name) }
@@ -72,6 +74,33 @@ func TestEBPFTestRunBadInput(t *testing.T) {
 		code, _, errs := runCLI(t, append([]string{"ebpf", "test-run"}, c.args...)...)
 		if code != c.code || !strings.HasPrefix(errs, "deepsys: ") || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}
+
+// TestEBPFTestRunLinux: --engine linux runs the same program in the
+// kernel and prints the same verdict and packet.
+func TestEBPFTestRunLinux(t *testing.T) {
+	testenv.RequireBPF(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"helpers.o", "--prog", "xdp_adjust", "--data-hex", strings.Repeat("00", 60)}, "retval 2 (0x2): XDP_PASS\n"},
+		{[]string{"tailcall.o", "--prog", "xdp_dispatch", "--data-hex", strings.Repeat("00", 60), "--tail", "jump_table:0=xdp_drop_all"}, "retval 1 (0x1): XDP_DROP\n"},
+		{[]string{"socket_filter.o", "--section", "socket", "--data-hex", ipv4UDPHex()}, "keep 50 of 50 bytes\n"},
+	} {
+		var outs []string
+		for _, engine := range []string{"interp", "linux"} {
+			args := append([]string{"ebpf", "test-run", testdataObject(c.args[0]), "--engine", engine, "--hex"}, c.args[1:]...)
+			code, out, errs := runCLI(t, args...)
+			if code != 0 || !strings.Contains(out, c.want) {
+				t.Fatalf("%v on %s: exit %d, %s\n%s", c.args, engine, code, errs, out)
+			}
+			outs = append(outs, out[strings.Index(out, "retval"):strings.Index(out, "duration")]+out[strings.Index(out, "packet out"):strings.Index(out, "packet out")+strings.Index(out[strings.Index(out, "packet out"):], "\n")])
+		}
+		if outs[0] != outs[1] {
+			t.Errorf("%v: interp and linux differ:\n%s\n%s", c.args, outs[0], outs[1])
 		}
 	}
 }

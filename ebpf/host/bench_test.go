@@ -90,3 +90,23 @@ func TestConcurrentRuns(t *testing.T) {
 		p.Close()
 	}
 }
+
+// BenchmarkTailCall: tailcall.o's dispatcher tail-calling xdp_drop_all.
+// Most of a run is the engines wrapping the helper's sentinel error
+// (fmt.Errorf, as for any failing helper): 2 us against 0.5 for a run
+// without one.
+func BenchmarkTailCall(b *testing.B) {
+	obj, _ := loaderLoad("tailcall.o")
+	for _, e := range engines {
+		c, _ := NewObjectCollection(obj, newMap, Options{Engine: e})
+		p, _ := c.LoadProgram(obj.Program("xdp_dispatch"))
+		t, _ := c.LoadProgram(obj.Program("xdp_drop_all"))
+		c.Maps()[obj.MapIndex("jump_table")].(maps.ProgramArray).SetProgram(0, t)
+		b.Run(e.String(), func(b *testing.B) {
+			res, err := p.TestRun(make([]byte, 60), b.N)
+			if err != nil || res.Retval != 1 {
+				b.Fatal(res, err)
+			}
+		})
+	}
+}

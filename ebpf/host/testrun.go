@@ -48,7 +48,7 @@ func (p *Program) testRunXDP(data []byte, repeat int) (TestRunResult, error) {
 		}
 	}
 	d := time.Since(start) / time.Duration(repeat)
-	return TestRunResult{Retval: res.Retval, Verdict: res.Action.String(), Packet: bytes.Clone(res.Packet), Duration: d, Redirect: res.Redirect}, nil
+	return TestRunResult{Retval: res.Retval, Verdict: Verdict(XDP, res.Retval, res.Packet), Packet: bytes.Clone(res.Packet), Duration: d, Redirect: res.Redirect}, nil
 }
 
 func (p *Program) testRunSkb(data []byte, repeat int) (TestRunResult, error) {
@@ -65,10 +65,19 @@ func (p *Program) testRunSkb(data []byte, repeat int) (TestRunResult, error) {
 		}
 	}
 	d := time.Since(start) / time.Duration(repeat)
-	out := TestRunResult{Retval: res.Retval, Packet: bytes.Clone(res.Packet), Duration: d, Redirect: res.Redirect}
-	out.Verdict = TCActionName(res.Retval)
-	if p.Kind == SocketFilter {
-		out.Verdict = fmt.Sprintf("keep %d of %d bytes", len(res.Kept()), len(res.Packet)-ethHLen)
+	return TestRunResult{Retval: res.Retval, Verdict: Verdict(p.Kind, res.Retval, res.Packet), Packet: bytes.Clone(res.Packet), Duration: d, Redirect: res.Redirect}, nil
+}
+
+// Verdict names what retval means for a program of kind whose run left
+// packet (data_out): an XDP action, a TC verdict, or what a socket filter
+// keeps of the packet it saw (from the network header).
+func Verdict(kind Kind, retval uint64, packet []byte) string {
+	switch kind {
+	case XDP:
+		return XDPAction(uint32(retval)).String()
+	case SocketFilter:
+		r := SkbResult{Retval: retval, Packet: packet}
+		return fmt.Sprintf("keep %d of %d bytes", len(r.Kept()), max(len(packet)-ethHLen, 0))
 	}
-	return out, nil
+	return TCActionName(retval)
 }
