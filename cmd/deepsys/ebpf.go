@@ -24,7 +24,7 @@ import (
 // ebpfCLI plugs article 4, eBPF, into the CLI.
 var ebpfCLI = &systemCLI{
 	verbs: func() []*cobra.Command {
-		return []*cobra.Command{newEBPFAsmCmd(), newEBPFDisasmCmd(), newEBPFRunCmd(), newEBPFConformanceCmd(), newEBPFObjdumpCmd()}
+		return []*cobra.Command{newEBPFAsmCmd(), newEBPFDisasmCmd(), newEBPFRunCmd(), newEBPFConformanceCmd(), newEBPFObjdumpCmd(), newEBPFTestRunCmd()}
 	},
 	showcase: ebpfShowcase,
 	bench: func(cfg benchConfig) ([]bench.Workload, error) {
@@ -249,5 +249,6 @@ func ebpfShowcase(ctx context.Context) ([]row, error) {
 			}
 		}
 	}
-	return rows, nil
+	hostRows, err := testRunShowcase(ctx)
+	return append(rows, hostRows...), err
 }

@@ -63,6 +63,7 @@ func (m *machine) callHelper(in *inst) error {
 type Env struct {
 	mem   *memory
 	names []Region // Options.Regions, for messages
+	state any      // RunPacket's state (packet.go)
 }
 
 // Load returns the n bytes of program memory at addr, for reading.

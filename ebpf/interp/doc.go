@@ -24,7 +24,8 @@
 //  5. Local calls push a frame with its own 512-byte stack and the caller's
 //     r6-r9, at most 8 deep; helper calls go through Options.Helpers
 //     (calls.go). Atomics (atomic.go) and legacy packet loads (legacy.go)
-//     have their own files.
+//     have their own files. RunPacket (packet.go) adds a packet at window 0
+//     whose bounds helpers may move, for the hooks of ebpf/host.
 //  6. A budget of executed instructions (Options.Budget, DefaultBudget)
 //     ends runaway loops with ErrBudget.
 //
@@ -35,6 +36,8 @@
 // packet load outside the packet ends the program with r0 = 0 (the
 // kernel), also from inside a callee (the kernel forbids mixing the two).
 //
-// Not done yet: lddw pseudo sources other than 0 (the ELF loader resolves
-// them), calls by BTF id, tail calls, maps and their helpers.
+// Not done yet: calls by BTF id. What the kernel adds around the
+// instructions is ebpf/host's: linking lddw's pseudo sources other than 0,
+// maps and their helpers (interp.Helper over Env), tail calls, the XDP and
+// skb contexts.
 package interp

@@ -4,7 +4,8 @@ package interp
 // carried over from classic BPF): r0 = the big-endian 1, 2 or 4 bytes at
 // packet offset imm (ABS) or src + imm (IND), zero-extended.
 //
-// The packet is the context given to Run. As in the kernel (which rewrites
+// The packet is the one RunPacket mapped (packet.go), or else the context
+// given to Run (the conformance suites' convention). As in the kernel (which rewrites
 // these instructions into calls of bpf_skb_load_helper_{8,16,32} followed
 // by "if r0 s< 0: r0 = 0, exit"), the offset is a signed 32-bit int, and an
 // access outside the packet ends the program at once with r0 = 0: this is
@@ -22,7 +23,7 @@ func (m *machine) legacyLoad(in *inst) bool {
 		off += uint32(m.regs[in.src&15])
 	}
 	n := legacySizes[(in.op-opLdAbsB)%3]
-	pkt := m.mem.regions[2].bytes()
+	pkt := m.mem.legacyPacket()
 	if int32(off) < 0 || uint64(off)+n > uint64(len(pkt)) {
 		return false
 	}

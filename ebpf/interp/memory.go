@@ -7,7 +7,8 @@ package interp
 // interpreter gives each memory region it exposes a distinct 4 GiB window of
 // a made-up address space and translates every access:
 //
-//	0x0_0000_0000  unmapped (NULL and small integers fault)
+//	0x0_0000_0000  unmapped (NULL and small integers fault), or the packet
+//	               of RunPacket: Packet.Buf[Data:End] (packet.go)
 //	0x1_0000_0000  stack: MaxFrames frames of 512 bytes, frame 0 at the top;
 //	               r10 = 0x1_0000_1000 in the main program, 0x200 lower per call
 //	0x2_0000_0000  context: the []byte given to Run (r1 points here, r2 = len)
@@ -90,7 +91,8 @@ func (r *region) bytes() []byte { return unsafe.Slice((*byte)(r.base), r.size) }
 
 // memory is the address space of one Run.
 type memory struct {
-	regions [maxRegions]region
+	regions   [maxRegions]region
+	packetCap int // len(Packet.Buf) while a packet is mapped at window 0 (packet.go)
 }
 
 // at translates an access of n bytes at addr into a pointer to its first
@@ -140,7 +142,7 @@ func (m *memory) accessError(addr, n uint64, write bool, userNames []Region) err
 		verb = "store"
 	}
 	i := addr >> regionBits
-	if i >= maxRegions || (i >= firstUserIndex && int(i-firstUserIndex) >= len(userNames)) || i == 0 {
+	if i >= maxRegions || (i >= firstUserIndex && int(i-firstUserIndex) >= len(userNames)) || (i == 0 && !m.hasPacket()) {
 		return fmt.Errorf("%w: %s of %d bytes at %#x: no region there", ErrMemory, verb, n, addr)
 	}
 	r := &m.regions[i]
@@ -153,6 +155,9 @@ func (m *memory) accessError(addr, n uint64, write bool, userNames []Region) err
 }
 
 func (m *memory) regionName(i uint64, user []Region) string {
+	if i == 0 {
+		return "packet"
+	}
 	if i < firstUserIndex {
 		return regionNames[i]
 	}

@@ -58,3 +58,28 @@ func (s *Space) Env() *Env { return &s.env }
 func (s *Space) AccessError(addr, n uint64, write bool) error {
 	return s.mem.accessError(addr, n, write, s.env.names)
 }
+
+// EnterPacket maps pkt at window 0 (packet.go) and gives the helpers
+// state; pkt must be valid for RunPacket.
+func (s *Space) EnterPacket(pkt *Packet, state any) error {
+	if err := pkt.check(); err != nil {
+		return err
+	}
+	s.mem.mapPacket(pkt)
+	s.env.state = state
+	return nil
+}
+
+// LeavePacket stores the packet's bounds back into pkt and unmaps it.
+func (s *Space) LeavePacket(pkt *Packet) {
+	s.mem.packetBounds(pkt)
+	s.mem.unmapPacket()
+	s.env.state = nil
+}
+
+// PacketBounds is the packet's [data, end) in its buffer as the helpers
+// left it, ok = false if none is mapped.
+func (s *Space) PacketBounds() (data, end int, ok bool) {
+	r := &s.mem.regions[0]
+	return int(r.lo), int(r.size), r.base != nil
+}

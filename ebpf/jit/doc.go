@@ -52,8 +52,12 @@
 // errors; Run is faster (BenchmarkLoops) and costs more to start (an
 // mmap per Compile; Close or the garbage collector frees it).
 //
-// Not done: what interp does not do either (lddw pseudo sources other
-// than 0, calls by BTF id, tail calls, maps); no register allocation or
+// Packets (packet.go): RunPacket maps a packet at window 0 as interp's
+// RunPacket does; the helpers that move its bounds change the Space, and
+// the table follows after each helper exit.
+//
+// Not done: what interp does not do either (calls by BTF id; linking, maps
+// and tail calls are ebpf/host's, over either engine); no register allocation or
 // optimisation across instructions beyond the r10 fast path and the
 // per-segment budget charge; no constant blinding (a defence against JIT
 // spraying by unprivileged users in the kernel); code is not shared

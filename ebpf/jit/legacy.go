@@ -3,23 +3,31 @@ package jit
 // Legacy packet loads, RFC 9669 §5.5, as interp's legacy.go: r0 = the
 // big-endian 1, 2 or 4 bytes of the context at offset imm (ABS) or src+imm
 // (IND), the offset a signed 32-bit int; outside the packet the program
-// ends at once with r0 = 0, from any call depth.
+// ends at once with r0 = 0, from any call depth. The packet is the window
+// machine.legacyWin picks: the context's (Run), or RunPacket's packet
+// (packet.go), at the cost of one load of legacyWin into RDX.
 
 import (
 	"github.com/deepsys/deepsys/ebpf"
 	x86 "github.com/deepsys/deepsys/internal/amd64"
 )
 
-// context window fields, for the packet.
+// The fields of the window legacy loads read: the context's window plus
+// machine.legacyWin, which the code loads into RDX first.
 var (
-	packetBase = ctx(offTable + 2<<windowShift + offWinBase)
-	packetLim  = func(n int) x86.Mem { return ctx(offTable + 2<<windowShift + offWinLim + 8*limIndex(n, false)) }
+	packetBase = legacyField(offWinBase)
+	packetLim  = func(n int) x86.Mem { return legacyField(offWinLim + 8*limIndex(n, false)) }
 )
+
+func legacyField(off int32) x86.Mem {
+	return x86.Mem{Base: ctxReg, Index: x86.RDX, Scale: 1, Disp: offTable + 2<<windowShift + off}
+}
 
 func (g *gen) legacyLoad(pc int, ins ebpf.Instruction) {
 	a := &g.a
 	w := widths[ins.Size()]
 	out := g.stub(-1, exitPacket) // one for the program: it needs no pc
+	a.MovRM(x86.W64, x86.RDX, ctx(offLegWin))
 	if ins.Mode() == ebpf.ModeIND {
 		a.MovRR(x86.W32, x86.RAX, g.read(ins.Src, x86.RAX))
 		a.ALURI(x86.Add, x86.W32, x86.RAX, ins.Imm)

@@ -22,6 +22,9 @@ package jit
 //	table     the 16 windows of the address space (interp's map), 128 bytes each
 //	frames    what a local call saves: return address and r6-r9
 //	stack     MaxFrames frames of 512 bytes, frame 0 at the top
+//	legacyWin where legacy loads read: 0 for the context's window, else the
+//	          distance from it to legacy (RunPacket; packet.go)
+//	legacy    RunPacket's packet as a window based at its first byte
 
 import (
 	"unsafe"
@@ -71,10 +74,17 @@ type machine struct {
 	frames  [interp.MaxFrames]frame
 	stack   [stackBytes]byte // 8-byte aligned: every field before it is
 
+	// What legacy loads read (packet.go), read by the code too.
+	legacyWin uint64
+	legacy    window
+
 	// Go's side, never read by the code.
 	prog    *Program
 	space   *interp.Space // the same memory, for helpers and messages
 	reserve uint64        // budget not yet handed out as fuel
+	pktBase uintptr       // host address of Packet.Buf while a packet is mapped (packet.go)
+	pktData int           // the packet's bounds as the code sees them
+	pktEnd  int
 }
 
 // Offsets the code uses; the layout test checks the sizes they assume.
@@ -89,6 +99,8 @@ const (
 	offTmp     = int32(unsafe.Offsetof(machine{}.tmp))
 	offBias    = int32(unsafe.Offsetof(machine{}.bias))
 	offTable   = int32(unsafe.Offsetof(machine{}.table))
+	offLegWin  = int32(unsafe.Offsetof(machine{}.legacyWin))
+	offLegacy  = int32(unsafe.Offsetof(machine{}.legacy))
 	offFrames  = int32(unsafe.Offsetof(machine{}.frames))
 
 	windowShift = 7 // log2 of unsafe.Sizeof(window{})

@@ -98,6 +98,7 @@ func (m *machine) callHelper() error {
 		return fmt.Errorf("%w: helper %d: %w", interp.ErrHelper, p.helperIDs[m.exitArg], err)
 	}
 	r[ebpf.R0] = v
+	m.syncPacket()
 	return nil
 }
 

@@ -1,8 +1,9 @@
 // Package kernel runs eBPF programs of package ebpf in the Linux kernel: the
 // kernel's verifier and JIT are the oracle our interpreter (and JIT) are
 // checked against, and the rival they are measured against. It is used by
-// tests, benchmarks and `deepsys ebpf conformance --engine linux` only: it
-// is the reference, not one of deepsys's engines.
+// tests, benchmarks, `deepsys ebpf conformance --engine linux` and
+// `deepsys ebpf test-run --engine linux` (object.go) only: it is the
+// reference, not one of deepsys's engines.
 //
 // # BPF_PROG_TEST_RUN
 //

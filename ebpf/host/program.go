@@ -1,0 +1,169 @@
+package host
+
+// Collection and Program: an object's maps, linked into its programs,
+// compiled for one engine, run at a hook.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/deepsys/deepsys/ebpf"
+	"github.com/deepsys/deepsys/ebpf/interp"
+	"github.com/deepsys/deepsys/ebpf/jit"
+	"github.com/deepsys/deepsys/ebpf/maps"
+)
+
+// Engine picks what runs the programs.
+type Engine int
+
+const (
+	Interp Engine = iota // ebpf/interp
+	JIT                  // ebpf/jit
+)
+
+func (e Engine) String() string {
+	if e == JIT {
+		return "jit"
+	}
+	return "interp"
+}
+
+// Kind is a program type: it decides the context, the meaning of r0 and
+// the helpers a program gets, as the kernel's enum bpf_prog_type does.
+type Kind int
+
+// The program types this package runs (uapi/linux/bpf.h numbering).
+const (
+	SocketFilter Kind = 1 // BPF_PROG_TYPE_SOCKET_FILTER
+	SchedCLS     Kind = 3 // BPF_PROG_TYPE_SCHED_CLS (TC)
+	XDP          Kind = 6 // BPF_PROG_TYPE_XDP
+)
+
+func (k Kind) String() string {
+	switch k {
+	case SocketFilter:
+		return "socket filter"
+	case SchedCLS:
+		return "tc"
+	case XDP:
+		return "xdp"
+	}
+	return fmt.Sprintf("program type %d", int(k))
+}
+
+// Options configure a Collection.
+type Options struct {
+	Engine Engine
+	// Budget bounds the instructions of one program run (interp's
+	// DefaultBudget if 0); a tail call starts a new count, as in the kernel
+	// where each program's own bound is the verifier's.
+	Budget uint64
+	// Trace receives bpf_trace_printk's messages, one per line, as
+	// /sys/kernel/tracing/trace_pipe would show them (nil: discarded).
+	Trace io.Writer
+	// CPUs is the number of CPUs programs run on (1 if 0), which must be
+	// the CPUs the per-CPU maps were made for (maps.Options.CPUs). A run
+	// takes a CPU no other run is using and keeps it to the end, tail calls
+	// included, as the kernel runs a program with migration disabled: its
+	// bpf_get_smp_processor_id and the copy of per-CPU maps it sees. More
+	// concurrent runs than CPUs wait for one (cpu.go).
+	CPUs int
+	// Rand is bpf_get_prandom_u32's source (nil: math/rand/v2).
+	Rand func() uint32
+	// Now is bpf_ktime_get_ns's clock (nil: CLOCK_MONOTONIC).
+	Now func() uint64
+}
+
+// Collection is the maps of one object, shared by the programs loaded
+// into it, as the kernel's maps are shared by the programs that reference
+// them. Its methods may be called from several goroutines.
+type Collection struct {
+	opts    Options
+	maps    []maps.Map
+	elems   []maps.Elems // maps[i]'s program face, nil if none (asserted once: helpers_map.go)
+	specs   []maps.Spec  // maps[i].Spec(), read once: a helper call must not copy it
+	region  []int        // region index of maps[i]'s values, -1 if none (link.go)
+	regions []interp.Region
+	traceMu sync.Mutex   // serialises writes to opts.Trace
+	cpus    []sync.Mutex // cpus[i] is held by the run on CPU i (cpu.go)
+}
+
+// NewCollection takes an object's maps in the order of its map indexes:
+// a pseudo lddw's imm i names ms[i] (link.go).
+func NewCollection(ms []maps.Map, opts Options) (*Collection, error) {
+	c := &Collection{opts: opts, maps: ms, cpus: make([]sync.Mutex, max(opts.CPUs, 1))}
+	if err := c.mapRegions(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Maps are the collection's maps, by index.
+func (c *Collection) Maps() []maps.Map { return c.maps }
+
+// engine is what both engines offer (interp.Program, jit.Program).
+type engine interface {
+	RunPacket(ctx []byte, pkt *interp.Packet, state any) (uint64, error)
+}
+
+// Program is a program of a Collection, linked and compiled; it runs at
+// the hook of its Kind (xdp.go, skb.go). Runs may happen concurrently.
+type Program struct {
+	Name string
+	Kind Kind
+	c    *Collection
+	eng  engine
+	jit  *jit.Program // to Close; nil on the interpreter
+}
+
+// Load links insns against the collection's maps and compiles them for
+// the collection's engine, as a program of kind.
+func (c *Collection) Load(name string, kind Kind, insns []ebpf.Instruction) (*Program, error) {
+	switch kind {
+	case XDP, SocketFilter, SchedCLS:
+	default:
+		return nil, fmt.Errorf("host: %s: %v is not a program type this package runs", name, kind)
+	}
+	linked, err := c.link(insns)
+	if err != nil {
+		return nil, fmt.Errorf("host: %s: %w", name, err)
+	}
+	p := &Program{Name: name, Kind: kind, c: c}
+	helpers := c.helpers(kind)
+	switch c.opts.Engine {
+	case JIT:
+		p.jit, err = jit.Compile(linked, jit.Options{Helpers: helpers, Budget: c.opts.Budget, Regions: c.regions})
+		p.eng = p.jit
+	default:
+		p.eng, err = interp.Compile(linked, interp.Options{Helpers: helpers, Budget: c.opts.Budget, Regions: c.regions})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("host: %s: %w", name, err)
+	}
+	return p, nil
+}
+
+// Close frees the JIT's code (nothing on the interpreter).
+func (p *Program) Close() error {
+	if p.jit == nil {
+		return nil
+	}
+	return p.jit.Close()
+}
+
+// run runs p on ctx and pkt on a CPU of its own, following tail calls
+// (tailcall.go).
+func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, error) {
+	st.cpu = p.c.takeCPU()
+	defer p.c.cpus[st.cpu].Unlock()
+	st.prog = p
+	for {
+		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)
+		if !errors.Is(err, errTailCall) {
+			return r0, err
+		}
+		st.prog, st.next = st.next, nil
+	}
+}
