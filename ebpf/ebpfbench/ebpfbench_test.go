@@ -1,8 +1,11 @@
 package ebpfbench
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/fnv"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -139,18 +142,21 @@ func TestQuickBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := r.Results()
-	if len(results) != 3*len(ws) {
-		t.Fatalf("%d results for %d workloads, want 3 each (interp, linux jit, interp per instruction)", len(results), len(ws))
+	if len(results) != 3*len(ws)-1 {
+		t.Fatalf("%d results for %d workloads, want 3 each (interp, linux jit, interp per instruction), 2 for the object", len(results), len(ws))
+	}
+	if last := results[len(results)-1]; last.Workload != ObjectWorkload || last.Peer != "linux jit" {
+		t.Errorf("the last result is %+v, want the object workload against the kernel", last)
 	}
 	for i, res := range results {
-		if i%3 == 2 {
+		if i%3 == 2 && res.Workload != ObjectWorkload {
 			if res.Contestant != "deepsys interp" || res.Unit != "ns/insn" || res.Peer != bench.GoalName || res.PeerValue != InterpGoal || res.Deepsys <= 0 {
 				t.Errorf("%s: %+v", res.Workload, res)
 			}
 			t.Logf("%s: %.2f ns/insn (goal %v)", res.Workload, res.Deepsys, res.PeerValue)
 			continue
 		}
-		want := []string{"deepsys interp", "linux jit"}[i%3]
+		want := []string{"deepsys interp", "linux jit", "linux jit"}[i%3]
 		if res.Contestant != "deepsys jit" || res.Peer != want || res.DeepsysGross == nil || res.PeerOverhead == nil {
 			t.Errorf("%s: %+v", res.Workload, res)
 			continue
@@ -160,5 +166,17 @@ func TestQuickBench(t *testing.T) {
 		}
 		t.Logf("%s: jit %.1f ns/run (gross %.1f), %s %.1f ns/run (gross %.1f), ratio %.2f", res.Workload,
 			res.Deepsys, *res.DeepsysGross, res.Peer, res.PeerValue, *res.PeerGross, res.Ratio)
+	}
+}
+
+// TestObjectIsTheTestdataOne: the embedded xdp_counter.o is the one
+// ebpf/testdata builds from its source.
+func TestObjectIsTheTestdataOne(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("..", "testdata", "xdp_counter.o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(xdpCounter, want) {
+		t.Error("programs/xdp_counter.o differs from ../testdata/xdp_counter.o: copy it again")
 	}
 }
