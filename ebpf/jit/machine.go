@@ -155,16 +155,21 @@ func (p *Program) machine() *machine {
 // the compiler never leaves a caller's buffer on a goroutine stack, which
 // moves.
 //
-// Run maps the context on every call, so this is written to stay in
-// registers, one store per field: the first version (zero the window, then
-// a loop over the sizes) and a composite literal both went through a
-// temporary on the goroutine stack whose 16-byte reloads of 8-byte stores
-// stall store forwarding, 10-12 ns a call.
+// Run maps the context on every call: see set for why it is written as it
+// is.
 func (m *machine) mapWindow(i int, mem []byte, readOnly bool) {
-	w := &m.table[i]
-	w.base = uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
-	w.lo = 0
-	n := int64(len(mem))
+	m.table[i].set(uintptr(unsafe.Pointer(unsafe.SliceData(mem))), 0, uint64(len(mem)), readOnly)
+}
+
+// set points w at base with offsets [lo, size) accessible. It is written
+// to stay in registers, one store per field: a first version (zero the
+// window, then a loop over the sizes) and a composite literal both went
+// through a temporary on the goroutine stack whose 16-byte reloads of
+// 8-byte stores stall store forwarding, 10-12 ns a call (a quarter of an
+// empty Run; RunPacket calls it twice more).
+func (w *window) set(base uintptr, lo, size uint64, readOnly bool) {
+	w.base, w.lo = base, lo
+	n := int64(size)
 	l := &w.lim
 	l[0], l[1], l[2], l[3] = max(n-1, -1), max(n-2, -1), max(n-4, -1), max(n-8, -1)
 	if readOnly {

@@ -69,15 +69,3 @@ func (m *machine) syncPacket() {
 
 // unmapped is window 0 without a packet: every access faults.
 var unmapped = window{lim: [8]int64{-1, -1, -1, -1, -1, -1, -1, -1}}
-
-// set points w at base with offsets [lo, size) accessible, as mapWindow.
-func (w *window) set(base uintptr, lo, size uint64, readOnly bool) {
-	*w = window{base: base, lo: lo}
-	for k, n := range [4]int64{1, 2, 4, 8} {
-		w.lim[k] = max(int64(size)-n, -1)
-		w.lim[k+4] = w.lim[k]
-		if readOnly {
-			w.lim[k+4] = -1
-		}
-	}
-}
