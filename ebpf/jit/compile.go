@@ -147,6 +147,7 @@ func (g *gen) generate() ([]byte, error) {
 		g.instruction(i, ins)
 	}
 	g.offsets[n] = a.Len()
+	g.emitSlowPaths()
 	g.emitStubs()
 	return a.Finish()
 }

@@ -58,7 +58,8 @@ type gen struct {
 	start   int         // code offset of instruction 0
 	exit    x86.Label   // exitCommon
 	stubs   map[stubKey]x86.Label
-	order   []stubKey // stubs in the order made, for a stable layout
+	order   []stubKey  // stubs in the order made, for a stable layout
+	slow    []slowPath // checked accesses outside the hot window (hot.go)
 }
 
 type stubKey struct{ pc, reason int }

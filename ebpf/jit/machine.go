@@ -78,6 +78,11 @@ type machine struct {
 	legacyWin uint64
 	legacy    window
 
+	// The hot window (hot.go), read by the code's checked accesses first.
+	hotLo   uint64
+	hotLim  [8]uint64
+	hotBase uintptr
+
 	// Go's side, never read by the code.
 	prog    *Program
 	space   *interp.Space // the same memory, for helpers and messages
@@ -102,6 +107,9 @@ const (
 	offLegWin  = int32(unsafe.Offsetof(machine{}.legacyWin))
 	offLegacy  = int32(unsafe.Offsetof(machine{}.legacy))
 	offFrames  = int32(unsafe.Offsetof(machine{}.frames))
+	offHotLo   = int32(unsafe.Offsetof(machine{}.hotLo))
+	offHotLim  = int32(unsafe.Offsetof(machine{}.hotLim))
+	offHotBase = int32(unsafe.Offsetof(machine{}.hotBase))
 
 	windowShift = 7 // log2 of unsafe.Sizeof(window{})
 	frameShift  = 6 // log2 of unsafe.Sizeof(frame{})
@@ -197,6 +205,7 @@ func (m *machine) reset(ctx []byte) {
 	m.depth, m.deepest = 0, 0
 	m.table[1].lo = frameBottom(0)
 	m.mapWindow(2, ctx, false)
+	m.setHot(2, uintptr(unsafe.Pointer(unsafe.SliceData(ctx))), 0, uint64(len(ctx)))
 	m.space.Enter(ctx)
 	m.space.SetDepth(0)
 	m.resume = m.prog.start

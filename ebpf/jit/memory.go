@@ -3,7 +3,9 @@ package jit
 // Loads and stores (RFC 9669 §5.1-5.2) over interp's address space
 // (interp/memory.go): the same addresses, the same faults.
 //
-// The general path translates and checks, inline, with RAX and RDX:
+// The general path translates and checks with RAX and RDX. Inline, the
+// address is first checked against the hot window alone (hot.go: four
+// instructions); steps 2-5 run out of line, for addresses outside it:
 //
 //  1. RAX = base + offset, the program's address;
 //  2. RDX = RAX >> 32, the window; 16 or above faults;
@@ -36,9 +38,25 @@ func (g *gen) address(base uint8, off int16) {
 	g.a.Lea(x86.W64, x86.RAX, x86.Mem{Base: g.read(base, x86.RAX), Disp: int32(off)})
 }
 
-// translate emits steps 2-5 for n bytes at the address in RAX; a fault
-// exits at instruction pc.
+// translate emits the check of n bytes at the address in RAX and leaves
+// their host address in RAX: the hot window's check inline (hot.go), and
+// out of line, where it fails, steps 2-5 (translateAny), which fault at
+// instruction pc.
 func (g *gen) translate(pc, n int, store bool) x86.Mem {
+	a := &g.a
+	slow, join := a.NewLabel(), a.NewLabel()
+	a.ALURM(x86.Sub, x86.W64, x86.RAX, ctx(offHotLo))
+	a.ALURM(x86.Cmp, x86.W64, x86.RAX, ctx(offHotLim+8*limIndex(n, store)))
+	a.Jcc(x86.AE, slow)
+	a.ALURM(x86.Add, x86.W64, x86.RAX, ctx(offHotBase))
+	a.Bind(join)
+	g.slow = append(g.slow, slowPath{slow, join, pc, n, store})
+	return x86.Mem{Base: x86.RAX}
+}
+
+// translateAny emits steps 2-5 for n bytes at the address in RAX; a fault
+// exits at instruction pc.
+func (g *gen) translateAny(pc, n int, store bool) {
 	a := &g.a
 	fault := g.stub(pc, exitMemory)
 	a.MovRR(x86.W64, x86.RDX, x86.RAX)
@@ -52,7 +70,6 @@ func (g *gen) translate(pc, n int, store bool) x86.Mem {
 	a.ALURM(x86.Cmp, x86.W64, x86.RAX, windowField(offWinLim+8*limIndex(n, store)))
 	a.Jcc(x86.G, fault)
 	a.ALURM(x86.Add, x86.W64, x86.RAX, windowField(offWinBase))
-	return x86.Mem{Base: x86.RAX}
 }
 
 // windowField is a field of machine.table[RDX >> windowShift].

@@ -54,6 +54,7 @@ func (m *machine) mapPacket(data, end int) {
 	m.pktData, m.pktEnd = data, end
 	m.table[0].set(m.pktBase, uint64(data), uint64(end), false)
 	m.legacy.set(m.pktBase+uintptr(data), 0, uint64(end-data), false)
+	m.setHot(0, m.pktBase, uint64(data), uint64(end))
 }
 
 // syncPacket copies the bounds a helper set into the table.
