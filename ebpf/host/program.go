@@ -88,6 +88,9 @@ type Collection struct {
 	regions []interp.Region
 	traceMu sync.Mutex   // serialises writes to opts.Trace
 	cpus    []sync.Mutex // cpus[i] is held by the run on CPU i (cpu.go)
+	// noInline keeps every bpf_map_lookup_elem a helper call (inline.go):
+	// the tests' reference.
+	noInline bool
 }
 
 // NewCollection takes an object's maps in the order of its map indexes:
@@ -116,6 +119,7 @@ type Program struct {
 	c    *Collection
 	eng  engine
 	jit  *jit.Program // to Close; nil on the interpreter
+	pat  *patched     // the inlined lookups (inline.go), nil if none
 }
 
 // Load links insns against the collection's maps and compiles them for
@@ -131,6 +135,13 @@ func (c *Collection) Load(name string, kind Kind, insns []ebpf.Instruction) (*Pr
 		return nil, fmt.Errorf("host: %s: %w", name, err)
 	}
 	p := &Program{Name: name, Kind: kind, c: c}
+	if sites := c.inlineSites(linked); len(sites) > 0 && !c.noInline {
+		if p.pat, err = patchInsns(linked, sites); err == nil {
+			linked = p.pat.insns
+		} else {
+			p.pat = nil // an offset that no longer fits: keep the calls
+		}
+	}
 	helpers := c.helpers(kind)
 	switch c.opts.Engine {
 	case JIT:
@@ -161,8 +172,11 @@ func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, err
 	st.prog = p
 	for {
 		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)
+		if err == nil {
+			return r0, nil
+		}
 		if !errors.Is(err, errTailCall) {
-			return r0, err
+			return r0, st.prog.pat.origError(err)
 		}
 		st.prog, st.next = st.next, nil
 	}
