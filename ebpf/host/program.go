@@ -4,7 +4,6 @@ package host
 // compiled for one engine, run at a hook.
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -119,7 +118,28 @@ type Program struct {
 	c    *Collection
 	eng  engine
 	jit  *jit.Program // to Close; nil on the interpreter
-	pat  *patched     // the inlined lookups (inline.go), nil if none
+	pat  *patched     // the inlined lookups and tail-call exits, nil if none
+	// tailExits: the tail calls return 0 to an exit (tailcall.go, step 4).
+	tailExits bool
+}
+
+// patch inlines the array lookups of linked (inline.go) and gives its tail
+// calls an exit (tailcall.go, step 4); if the patcher refuses (an offset
+// that no longer fits), the program stays as linked.
+func (p *Program) patch(linked []ebpf.Instruction) []ebpf.Instruction {
+	sites := tailCallExits(linked, p.c.inlineSites(linked))
+	if len(sites) == 0 {
+		return linked
+	}
+	pat, err := patchInsns(linked, sites)
+	if err != nil {
+		return linked
+	}
+	p.pat = pat
+	for k := range sites {
+		p.tailExits = p.tailExits || linked[k].Imm == HelperTailCall
+	}
+	return pat.insns
 }
 
 // Load links insns against the collection's maps and compiles them for
@@ -135,12 +155,8 @@ func (c *Collection) Load(name string, kind Kind, insns []ebpf.Instruction) (*Pr
 		return nil, fmt.Errorf("host: %s: %w", name, err)
 	}
 	p := &Program{Name: name, Kind: kind, c: c}
-	if sites := c.inlineSites(linked); len(sites) > 0 && !c.noInline {
-		if p.pat, err = patchInsns(linked, sites); err == nil {
-			linked = p.pat.insns
-		} else {
-			p.pat = nil // an offset that no longer fits: keep the calls
-		}
+	if !c.noInline {
+		linked = p.patch(linked)
 	}
 	helpers := c.helpers(kind)
 	switch c.opts.Engine {
@@ -172,11 +188,11 @@ func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, err
 	st.prog = p
 	for {
 		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)
-		if err == nil {
-			return r0, nil
-		}
-		if !errors.Is(err, errTailCall) {
-			return r0, st.prog.pat.origError(err)
+		if st.next == nil { // not a tail call (tailcall.go, steps 2 and 4): no errors.Is down the chain
+			if err != nil {
+				err = st.prog.pat.origError(err)
+			}
+			return r0, err
 		}
 		st.prog, st.next = st.next, nil
 	}
