@@ -60,7 +60,7 @@ func TestFrameNoLeak(t *testing.T) {
 					t.Fatal(err)
 				}
 				for range 3 { // TestRun's repeats: each sees the last one's frame
-					_, _ = p.runXDP(run) // failing runs must not leak either
+					_, _ = p.runXDP(run, 0) // failing runs must not leak either
 				}
 				run.reset(next, XDPMeta{})
 				if !bytes.Equal(run.pkt.Buf, want) {
@@ -93,7 +93,7 @@ func frameAfterSkb(t *testing.T, tc xdpCase, e Engine) {
 		if err != nil {
 			continue // a packet the hook refuses
 		}
-		_, _ = p.runSkb(run)
+		_, _ = p.runSkb(run, 0)
 		fresh := &skbRun{pkt: interp.Packet{Buf: make([]byte, frameBuf)}}
 		fresh.reset(p.Kind, next)
 		run.reset(p.Kind, next)

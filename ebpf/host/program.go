@@ -180,11 +180,9 @@ func (p *Program) Close() error {
 	return p.jit.Close()
 }
 
-// run runs p on ctx and pkt on a CPU of its own, following tail calls
-// (tailcall.go).
+// run runs p on ctx and pkt on st.cpu, which the caller holds (cpu.go),
+// following tail calls (tailcall.go).
 func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, error) {
-	st.cpu = p.c.takeCPU()
-	defer p.c.cpus[st.cpu].Unlock()
 	st.prog = p
 	for {
 		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)

@@ -180,15 +180,18 @@ func (p *Program) runSkbOnce(kind Kind, packet []byte) (SkbResult, error) {
 		return SkbResult{}, err
 	}
 	defer r.release()
-	res, err := p.runSkb(r)
+	cpu := p.c.takeCPU()
+	defer p.c.releaseCPU(cpu)
+	res, err := p.runSkb(r, cpu)
 	res.Packet = bytes.Clone(res.Packet)
 	return res, err
 }
 
-// runSkb runs p on r; the result's Packet is r's until r is released.
-func (p *Program) runSkb(r *skbRun) (SkbResult, error) {
+// runSkb runs p on r on a CPU the caller holds; the result's Packet is r's
+// until r is released.
+func (p *Program) runSkb(r *skbRun, cpu int) (SkbResult, error) {
 	st := &r.st
-	*st = runState{kind: p.Kind}
+	*st = runState{kind: p.Kind, cpu: cpu}
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
 	if p.Kind == SocketFilter {
 		clear(r.pkt.Buf[PacketAddr:][:ethHLen]) // step 3

@@ -185,15 +185,18 @@ func (p *Program) RunXDP(packet []byte, meta XDPMeta) (XDPResult, error) {
 		return XDPResult{}, err
 	}
 	defer r.release()
-	res, err := p.runXDP(r)
+	cpu := p.c.takeCPU()
+	defer p.c.releaseCPU(cpu)
+	res, err := p.runXDP(r, cpu)
 	res.Packet = bytes.Clone(res.Packet)
 	return res, err
 }
 
-// runXDP runs p on r; the result's Packet is r's until r is released.
-func (p *Program) runXDP(r *xdpRun) (XDPResult, error) {
+// runXDP runs p on r on a CPU the caller holds; the result's Packet is r's
+// until r is released.
+func (p *Program) runXDP(r *xdpRun, cpu int) (XDPResult, error) {
 	st := &r.st
-	*st = runState{kind: XDP, metaLen: st.metaLen} // the metadata stays for TestRun's next repeat
+	*st = runState{kind: XDP, metaLen: st.metaLen, cpu: cpu} // the metadata stays for TestRun's next repeat
 	st.window = extent{r.pkt.Data, r.pkt.End}
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
 	r.dirty.add(st.window.lo, st.window.hi)
