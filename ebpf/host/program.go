@@ -83,6 +83,7 @@ type Collection struct {
 	maps    []maps.Map
 	elems   []maps.Elems // maps[i]'s program face, nil if none (asserted once: helpers_map.go)
 	specs   []maps.Spec  // maps[i].Spec(), read once: a helper call must not copy it
+	faces   []mapFace    // what the map helpers need of maps[i] (helpers_map.go)
 	region  []int        // region index of maps[i]'s values, -1 if none (link.go)
 	regions []interp.Region
 	traceMu sync.Mutex   // serialises writes to opts.Trace
