@@ -38,8 +38,9 @@
 // has the figures):
 //
 //  1. Array lookups never leave the program: a bpf_map_lookup_elem whose
-//     map a local analysis proves to be an array (or a per-CPU array on
-//     one CPU), with its key on the stack, is replaced at load time by the
+//     map a local analysis proves to be an array or a per-CPU array (the
+//     program is then compiled once per CPU, each with its CPU's copy),
+//     with its key on the stack, is replaced at load time by the
 //     instructions that compute the value's address, as the verifier's
 //     do_misc_fixups does with array_map_gen_lookup and
 //     percpu_array_map_gen_lookup (kernel/bpf/verifier.c,

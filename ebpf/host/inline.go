@@ -15,10 +15,15 @@ package host
 //     else keeps the helper call. Requiring the key on the stack means the
 //     inlined load cannot fault: a bad key pointer stays a helper error,
 //     as before.
-//  2. The map must be an array (or a per-CPU array when the collection has
-//     one CPU), readable by programs, whose values lie at base + i*stride
-//     in its slab; we ask the map itself (LookupElem of the first, second
-//     and last index) rather than re-deriving its layout.
+//  2. The map must be an array or a per-CPU array, readable by programs,
+//     whose values lie at base + i*stride in its slab; we ask the map
+//     itself (LookupElem of the first, second and last index) rather than
+//     re-deriving its layout. A per-CPU array's base is the CPU's copy of
+//     index 0: the kernel's sequence adds this_cpu_off at run time
+//     (percpu_array_map_gen_lookup's BPF_MOV64_PERCPU_REG); ours has it
+//     as a constant, so a program with such a site is compiled once per
+//     CPU (Program.patch) and a run takes the variant of the CPU it holds
+//     (cpu.go), which costs a compile per CPU at load time.
 //  3. Replace the call with (inlineSeq):
 //
 //	r0 = *(u32 *)(r10 + c)          the index
@@ -42,11 +47,10 @@ package host
 //     patched program (never inside a sequence, by step 1) is mapped back
 //     through Program.orig (Program.run).
 //
-// Per-CPU arrays with several CPUs are not inlined: the CPU is known only
-// when a run takes one (cpu.go), and the kernel's sequence reads it from
-// per-CPU memory (this_cpu_off), which our engines do not have; doing it
-// would need a program variant per CPU or a CPU word in a host region.
-// What differs from the helper call: the budget counts the sequence's
+// Why variants and not a CPU word the sequence loads: the regions are the
+// program's, shared by concurrent runs on different CPUs, and a word past
+// the context's end would let programs read there without faulting. What
+// differs from the helper call: the budget counts the sequence's
 // instructions (up to 7) instead of the call's one.
 
 import (
@@ -64,16 +68,17 @@ const wrOnlyProg = 1 << 8
 // inlineScan bounds how far back from a call step 1 looks.
 const inlineScan = 64
 
-// arrayLayout is where map i's values are, if it may be inlined (step 2).
-func (c *Collection) arrayLayout(i int) (base, stride uint64, max uint32, ok bool) {
+// arrayLayout is where map i's values are as CPU cpu sees them, if it may
+// be inlined (step 2).
+func (c *Collection) arrayLayout(i, cpu int) (base, stride uint64, max uint32, ok bool) {
 	s, e := c.specs[i], c.elems[i]
 	switch {
 	case e == nil || s.KeySize != 4 || s.MaxEntries == 0 || s.Flags&wrOnlyProg != 0:
 		return 0, 0, 0, false
-	case s.Type == maps.PerCPUArray && len(c.cpus) != 1, s.Type != maps.Array && s.Type != maps.PerCPUArray:
+	case s.Type != maps.Array && s.Type != maps.PerCPUArray:
 		return 0, 0, 0, false
 	}
-	at := func(idx uint32) (int, bool) { return e.LookupElem(binary.NativeEndian.AppendUint32(nil, idx), 0) }
+	at := func(idx uint32) (int, bool) { return e.LookupElem(binary.NativeEndian.AppendUint32(nil, idx), cpu) }
 	first, ok0 := at(0)
 	last, ok1 := at(s.MaxEntries - 1)
 	if s.MaxEntries > 1 {
@@ -87,13 +92,14 @@ func (c *Collection) arrayLayout(i int) (base, stride uint64, max uint32, ok boo
 }
 
 // inlineSites are the sequences to put in place of the lookups of insns
-// that step 1 proves inlinable, by instruction index.
-func (c *Collection) inlineSites(insns []ebpf.Instruction) map[int][]ebpf.Instruction {
+// that step 1 proves inlinable, by instruction index, for a run on CPU
+// cpu; perCPU says whether one of them depends on the CPU.
+func (c *Collection) inlineSites(insns []ebpf.Instruction, cpu int) (sites map[int][]ebpf.Instruction, perCPU bool) {
 	targets, ok := branchTargets(insns)
 	if !ok {
-		return nil
+		return nil, false
 	}
-	sites := map[int][]ebpf.Instruction{}
+	sites = map[int][]ebpf.Instruction{}
 	for k, ins := range insns {
 		if ins.Opcode != uint8(ebpf.ClassJMP)|uint8(ebpf.JumpCall) || ins.Src != ebpf.PseudoCallHelper || ins.Imm != HelperMapLookupElem {
 			continue
@@ -106,11 +112,12 @@ func (c *Collection) inlineSites(insns []ebpf.Instruction) map[int][]ebpf.Instru
 		if !ok {
 			continue
 		}
-		if base, stride, max, ok := c.arrayLayout(i); ok {
+		if base, stride, max, ok := c.arrayLayout(i, cpu); ok {
 			sites[k] = inlineSeq(handle, keyOff, base, stride, max)
+			perCPU = perCPU || c.specs[i].Type == maps.PerCPUArray && len(c.cpus) > 1
 		}
 	}
-	return sites
+	return sites, perCPU
 }
 
 // branchTargets marks every instruction a branch lands on; ok is false if

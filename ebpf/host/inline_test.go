@@ -2,6 +2,7 @@ package host
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"testing"
 
@@ -224,19 +225,58 @@ func TestInlineLookups(t *testing.T) {
 	}
 }
 
-// TestInlineNotPerCPUOnSeveralCPUs: with 2 CPUs the CPU is a run's, not a
-// constant, and per-CPU lookups stay calls; arrays are inlined still.
-func TestInlineNotPerCPUOnSeveralCPUs(t *testing.T) {
-	newMap2 := func(s maps.Spec) (maps.Map, error) { return maps.New(s, maps.Options{CPUs: 2}) }
-	pc, _ := newMap2(maps.Spec{Name: "p", Type: maps.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 4})
-	a, _ := newMap2(arraySpec("a", 8, 4))
-	c, err := NewCollection([]maps.Map{pc, a}, Options{CPUs: 2})
-	if err != nil {
-		t.Fatal(err)
+// TestInlinePerCPUVariants: with 2 CPUs a per-CPU lookup has each CPU's
+// copy built in, so the program is compiled once per CPU; a run on CPU 1
+// (CPU 0 held) and one on CPU 0 each bump their own copy, as with the
+// helper call, on both engines.
+func TestInlinePerCPUVariants(t *testing.T) {
+	newMap2 := func(s maps.Spec) maps.Map {
+		m, err := maps.New(s, maps.Options{CPUs: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	src := xdpBounds("4") + lookupIdx(mapRef0) + lookupIdx(mapRef1) + bump
-	if n := len(c.inlineSites(mustLink(t, c, src))); n != 1 {
-		t.Errorf("%d lookups inlined, want 1 (the array's)", n)
+	src := xdpBounds("4") + lookupIdx(mapRef0) + bump
+	var want string
+	for _, e := range engines {
+		for _, inline := range []bool{false, true} {
+			pc := newMap2(maps.Spec{Name: "p", Type: maps.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 4})
+			c, err := NewCollection([]maps.Map{pc, newMap2(arraySpec("a", 8, 4))}, Options{Engine: e, CPUs: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.noInline = !inline
+			if _, perCPU := c.inlineSites(mustLink(t, c, src), 1); !perCPU {
+				t.Error("a per-CPU lookup on 2 CPUs does not depend on the CPU")
+			}
+			p, err := c.Load("percpu", XDP, assemble(t, src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if variants := map[bool]int{false: 1, true: 2}[inline]; len(p.engs) != variants {
+				t.Errorf("%v, inlined %v: %d compiled variants, want %d", e, inline, len(p.engs), variants)
+			}
+			var out bytes.Buffer
+			c.cpus[0].Lock()
+			for _, idx := range []int32{2, 2, 3} {
+				res, err := p.RunXDP(append(s32s(idx), eth(20)...), XDPMeta{})
+				fmt.Fprintf(&out, "cpu 1, index %d: %#x %v\n", idx, res.Retval, err)
+			}
+			c.cpus[0].Unlock()
+			res, err := p.RunXDP(append(s32s(2), eth(20)...), XDPMeta{})
+			fmt.Fprintf(&out, "cpu 0, index 2: %#x %v\n", res.Retval, err)
+			for k := range uint32(4) {
+				v, _ := pc.Lookup(binary.LittleEndian.AppendUint32(nil, k))
+				fmt.Fprintf(&out, "p[%d]: % x\n", k, v)
+			}
+			if want == "" {
+				want = out.String()
+			} else if out.String() != want {
+				t.Errorf("%v, inlined %v:\n%s\nwant (interp, calls):\n%s", e, inline, out.String(), want)
+			}
+			p.Close()
+		}
 	}
 }
 

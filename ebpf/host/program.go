@@ -4,6 +4,7 @@ package host
 // compiled for one engine, run at a hook.
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -117,30 +118,40 @@ type Program struct {
 	Name string
 	Kind Kind
 	c    *Collection
-	eng  engine
-	jit  *jit.Program // to Close; nil on the interpreter
-	pat  *patched     // the inlined lookups and tail-call exits, nil if none
+	// engs is the compiled program: one, or one per CPU when an inlined
+	// per-CPU lookup has the CPU's copy built in (inline.go, step 2).
+	engs []engine
+	jits []*jit.Program // to Close; none on the interpreter
+	pat  *patched       // the inlined lookups and tail-call exits, nil if none
 	// tailExits: the tail calls return 0 to an exit (tailcall.go, step 4).
 	tailExits bool
 }
 
 // patch inlines the array lookups of linked (inline.go) and gives its tail
-// calls an exit (tailcall.go, step 4); if the patcher refuses (an offset
+// calls an exit (tailcall.go, step 4): the program to compile, or one per
+// CPU when a site depends on the CPU. If the patcher refuses (an offset
 // that no longer fits), the program stays as linked.
-func (p *Program) patch(linked []ebpf.Instruction) []ebpf.Instruction {
-	sites := tailCallExits(linked, p.c.inlineSites(linked))
-	if len(sites) == 0 {
-		return linked
+func (p *Program) patch(linked []ebpf.Instruction) [][]ebpf.Instruction {
+	var out [][]ebpf.Instruction
+	for cpu := range p.c.cpus {
+		lookups, perCPU := p.c.inlineSites(linked, cpu)
+		sites := tailCallExits(linked, lookups)
+		if len(sites) == 0 {
+			return [][]ebpf.Instruction{linked}
+		}
+		pat, err := patchInsns(linked, sites)
+		if err != nil {
+			return [][]ebpf.Instruction{linked}
+		}
+		p.pat = pat // the same shape on every CPU: only constants differ
+		for k := range sites {
+			p.tailExits = p.tailExits || linked[k].Imm == HelperTailCall
+		}
+		if out = append(out, pat.insns); !perCPU {
+			break
+		}
 	}
-	pat, err := patchInsns(linked, sites)
-	if err != nil {
-		return linked
-	}
-	p.pat = pat
-	for k := range sites {
-		p.tailExits = p.tailExits || linked[k].Imm == HelperTailCall
-	}
-	return pat.insns
+	return out
 }
 
 // Load links insns against the collection's maps and compiles them for
@@ -156,29 +167,54 @@ func (c *Collection) Load(name string, kind Kind, insns []ebpf.Instruction) (*Pr
 		return nil, fmt.Errorf("host: %s: %w", name, err)
 	}
 	p := &Program{Name: name, Kind: kind, c: c}
+	variants := [][]ebpf.Instruction{linked}
 	if !c.noInline {
-		linked = p.patch(linked)
+		variants = p.patch(linked)
 	}
 	helpers := c.helpers(kind)
-	switch c.opts.Engine {
-	case JIT:
-		p.jit, err = jit.Compile(linked, jit.Options{Helpers: helpers, Budget: c.opts.Budget, Regions: c.regions})
-		p.eng = p.jit
-	default:
-		p.eng, err = interp.Compile(linked, interp.Options{Helpers: helpers, Budget: c.opts.Budget, Regions: c.regions})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("host: %s: %w", name, err)
+	for _, insns := range variants {
+		if err := p.compile(insns, helpers); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("host: %s: %w", name, err)
+		}
 	}
 	return p, nil
 }
 
-// Close frees the JIT's code (nothing on the interpreter).
-func (p *Program) Close() error {
-	if p.jit == nil {
+// compile adds insns, compiled on the collection's engine, to p.engs.
+func (p *Program) compile(insns []ebpf.Instruction, helpers map[int32]interp.Helper) error {
+	o := p.c.opts
+	if o.Engine == JIT {
+		j, err := jit.Compile(insns, jit.Options{Helpers: helpers, Budget: o.Budget, Regions: p.c.regions})
+		if err != nil {
+			return err
+		}
+		p.engs, p.jits = append(p.engs, j), append(p.jits, j)
 		return nil
 	}
-	return p.jit.Close()
+	e, err := interp.Compile(insns, interp.Options{Helpers: helpers, Budget: o.Budget, Regions: p.c.regions})
+	if err != nil {
+		return err
+	}
+	p.engs = append(p.engs, e)
+	return nil
+}
+
+// Close frees the JIT's code (nothing on the interpreter).
+func (p *Program) Close() error {
+	var errs []error
+	for _, j := range p.jits {
+		errs = append(errs, j.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// engine is p compiled for the CPU a run holds.
+func (p *Program) engine(cpu int) engine {
+	if len(p.engs) == 1 {
+		return p.engs[0]
+	}
+	return p.engs[cpu]
 }
 
 // run runs p on ctx and pkt on st.cpu, which the caller holds (cpu.go),
@@ -186,7 +222,7 @@ func (p *Program) Close() error {
 func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, error) {
 	st.prog = p
 	for {
-		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)
+		r0, err := st.prog.engine(st.cpu).RunPacket(ctx, pkt, st)
 		if st.next == nil { // not a tail call (tailcall.go, steps 2 and 4): no errors.Is down the chain
 			if err != nil {
 				err = st.prog.pat.origError(err)
