@@ -23,7 +23,8 @@ package host
 //     (percpu_array_map_gen_lookup's BPF_MOV64_PERCPU_REG); ours has it
 //     as a constant, so a program with such a site is compiled once per
 //     CPU (Program.patch) and a run takes the variant of the CPU it holds
-//     (cpu.go), which costs a compile per CPU at load time.
+//     (cpu.go), which costs a compile per CPU at load time; past
+//     maxCPUVariants CPUs the per-CPU lookups stay calls.
 //  3. Replace the call with (inlineSeq):
 //
 //	r0 = *(u32 *)(r10 + c)          the index
@@ -65,6 +66,10 @@ import (
 // wrOnlyProg is BPF_F_WRONLY_PROG: programs may not read the map.
 const wrOnlyProg = 1 << 8
 
+// maxCPUVariants is the most CPUs for which a program with a per-CPU
+// lookup is compiled once per CPU (step 2).
+const maxCPUVariants = 64
+
 // inlineScan bounds how far back from a call step 1 looks.
 const inlineScan = 64
 
@@ -75,7 +80,7 @@ func (c *Collection) arrayLayout(i, cpu int) (base, stride uint64, max uint32, o
 	switch {
 	case e == nil || s.KeySize != 4 || s.MaxEntries == 0 || s.Flags&wrOnlyProg != 0:
 		return 0, 0, 0, false
-	case s.Type != maps.Array && s.Type != maps.PerCPUArray:
+	case s.Type != maps.Array && (s.Type != maps.PerCPUArray || len(c.cpus) > maxCPUVariants):
 		return 0, 0, 0, false
 	}
 	at := func(idx uint32) (int, bool) { return e.LookupElem(binary.NativeEndian.AppendUint32(nil, idx), cpu) }
