@@ -280,6 +280,23 @@ func TestInlinePerCPUVariants(t *testing.T) {
 	}
 }
 
+// TestInlinePerCPUNotPastMaxVariants: past maxCPUVariants CPUs a per-CPU
+// lookup stays a helper call (a compile per CPU would cost too much).
+func TestInlinePerCPUNotPastMaxVariants(t *testing.T) {
+	n := maxCPUVariants + 1
+	m, err := maps.New(maps.Spec{Name: "p", Type: maps.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 4}, maps.Options{CPUs: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewCollection([]maps.Map{m}, Options{CPUs: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sites, _ := c.inlineSites(mustLink(t, c, xdpBounds("4")+lookupIdx(mapRef0)+bump), 0); len(sites) != 0 {
+		t.Errorf("%d CPUs: %d lookups inlined", n, len(sites))
+	}
+}
+
 // TestPatchRetargets: every branch of a patched program lands on the
 // instruction it landed on before, forward and back, in offset and imm.
 func TestPatchRetargets(t *testing.T) {
