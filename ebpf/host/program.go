@@ -89,8 +89,9 @@ type Collection struct {
 	regions []interp.Region
 	traceMu sync.Mutex   // serialises writes to opts.Trace
 	cpus    []sync.Mutex // cpus[i] is held by the run on CPU i (cpu.go)
-	// noInline keeps every bpf_map_lookup_elem a helper call (inline.go):
-	// the tests' reference.
+	// noInline loads programs as linked, unpatched: lookups stay helper
+	// calls (inline.go), tail calls leave through the helper's error
+	// (tailcall.go, step 2). The tests' reference.
 	noInline bool
 }
 
