@@ -32,6 +32,7 @@ package host
 //     (arch/x86/net/bpf_jit_comp.c, emit_bpf_tail_call_indirect); we return
 //     to the run loop, which is the host's jump. In a subprogram an exit
 //     returns to the caller, so programs with local calls keep step 2.
+//     The budget counts the jne (and exit) after the call.
 //
 // The program array is the maps package's: it stores programs as any,
 // which here are *Program of the same Kind (the kernel checks the type
