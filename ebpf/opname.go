@@ -19,7 +19,18 @@ var modeNames = [8]string{"imm", "abs", "ind", "mem", "memsx", "mode 5", "atomic
 var sizeNames = [4]string{"w", "h", "b", "dw"}
 
 // OpcodeName names an opcode byte for messages, e.g. "alu64 mov x (0xbf)".
-func OpcodeName(op uint8) string {
+// The names are built once: every fault message of both engines carries
+// one, and a helper error ends every tail call.
+func OpcodeName(op uint8) string { return opcodeNames[op] }
+
+var opcodeNames = func() (names [256]string) {
+	for op := range names {
+		names[op] = opcodeName(uint8(op))
+	}
+	return names
+}()
+
+func opcodeName(op uint8) string {
 	c := Class(op & classMask)
 	name := classNames[c]
 	switch {

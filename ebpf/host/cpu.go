@@ -6,9 +6,10 @@ package host
 // by two runs at once, and programs update them with plain loads and
 // stores. Here a Collection has Options.CPUs mutexes; a run takes the
 // first free one (TryLock, in order) and holds it to the end, tail calls
-// included; when all are taken it waits for one. Two concurrent runs
-// therefore never share a CPU, and what they share (hash values, arrays)
-// they share as programs on two kernel CPUs do: through atomics.
+// included; when all are taken it waits for one (TestRun's loop takes one
+// for all its repeats: testrun.go). Two concurrent runs therefore never
+// share a CPU, and what they share (hash values, arrays) they share as
+// programs on two kernel CPUs do: through atomics.
 
 import "sync/atomic"
 
@@ -26,3 +27,6 @@ func (c *Collection) takeCPU() int {
 	c.cpus[i].Lock()
 	return i
 }
+
+// releaseCPU gives back the CPU takeCPU returned.
+func (c *Collection) releaseCPU(i int) { c.cpus[i].Unlock() }

@@ -16,9 +16,9 @@
 //     global data included (object.go).
 //  2. Collection.Load links a program: pseudo 64-bit loads naming a map
 //     become its handle, those naming a map value become the value's
-//     address (link.go; the kernel's resolve_pseudo_ldimm64); then
-//     compiles it on the chosen Engine with the helper table of its Kind
-//     (helpers.go).
+//     address (link.go; the kernel's resolve_pseudo_ldimm64); patches
+//     array lookups and tail calls (steps 1-2 below); then compiles it on
+//     the chosen Engine with the helper table of its Kind (helpers.go).
 //  3. A run (RunXDP, RunSocketFilter, RunTC, TestRun) lays the packet out
 //     in a page-sized frame in window 0 of the address space, below 4 GiB,
 //     so that the 32-bit data and data_end of xdp_md and __sk_buff are
@@ -32,6 +32,38 @@
 //  5. bpf_tail_call ends the current program with a sentinel error that
 //     the run loop catches to start the target (tailcall.go), at most
 //     MaxTailCalls times per run.
+//
+// What a run costs, and what Load and the hooks do to make it cheap, in
+// the kernel's own terms (BenchmarkRunXDP, BenchmarkTailCall; docs/ebpf.md
+// has the figures):
+//
+//  1. Array lookups never leave the program: a bpf_map_lookup_elem whose
+//     map a local analysis proves to be an array or a per-CPU array (the
+//     program is then compiled once per CPU, each with its CPU's copy),
+//     with its key on the stack, is replaced at load time by the
+//     instructions that compute the value's address, as the verifier's
+//     do_misc_fixups does with array_map_gen_lookup and
+//     percpu_array_map_gen_lookup (kernel/bpf/verifier.c,
+//     kernel/bpf/arraymap.c); the patcher re-targets the branches across
+//     each site as bpf_patch_insn_single's adjust_jmp_off does, and errors
+//     still name the instructions of the program as written (inline.go,
+//     patch.go).
+//  2. A tail call in a program without local calls is followed by an exit
+//     that the helper's 0 takes, so the run loop starts the target without
+//     an error to build (tailcall.go, step 4); the kernel's JIT jumps to
+//     the target (emit_bpf_tail_call_indirect in
+//     arch/x86/net/bpf_jit_comp.c), the run loop is our jump.
+//  3. A pooled frame is cleared only where runs could have written: the
+//     packet window's extent over the runs, which the adjust helpers widen
+//     (xdp.go, step 4), so that every packet finds the zeroed frame of
+//     bpf_test_init's kzalloc (net/bpf/test_run.c) for the price of its
+//     own bytes, not of 8 KiB.
+//  4. TestRun takes a CPU once for all its repeats, as bpf_test_run's
+//     bpf_test_timer_enter disables migration once (testrun.go, cpu.go).
+//
+// What is left is the engines' entry for each run and an exit to Go for
+// each hash-map helper (ebpf/jit's doc): the kernel calls
+// htab_map_lookup_elem natively, our generated code cannot call Go.
 //
 // Why maps are regions and not host pointers: the engines cannot hand a
 // program a Go pointer (memory.go of interp: a made-up address space with

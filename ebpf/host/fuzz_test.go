@@ -11,8 +11,9 @@ import (
 )
 
 // FuzzXDP runs random XDP programs on random packets through the host, on
-// the interpreter and on the JIT, and fails if they differ in the error,
-// the verdict, the packet that comes out or the maps. The programs are
+// the interpreter and on the JIT, and on the interpreter with its array
+// lookups left as helper calls (inline.go), and fails if they differ in
+// the error, the verdict, the packet that comes out or the maps. The programs are
 // built from 4 bytes per step (fuzzStep): arithmetic, loads and stores
 // around the packet's data pointer (in and out of bounds), re-reading
 // data and data_end from xdp_md, the adjust helpers (head, tail, meta), csum_diff, map
@@ -27,25 +28,32 @@ func FuzzXDP(f *testing.F) {
 			return
 		}
 		insns := fuzzProgram(code)
-		want, werr := fuzzRun(t, insns, pkt, Interp)
-		got, gerr := fuzzRun(t, insns, pkt, JIT)
-		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
-			t.Fatalf("error: interp %v, jit %v", werr, gerr)
-		}
-		if werr == nil {
-			if d := outcomesDiffer(want, got); d != "" {
-				t.Fatalf("interp vs jit: %s", d)
+		want, werr := fuzzRun(t, insns, pkt, Interp, true)
+		for _, other := range []struct {
+			name   string
+			e      Engine
+			inline bool
+		}{{"jit", JIT, true}, {"interp with helper calls for the inlined lookups", Interp, false}} {
+			got, gerr := fuzzRun(t, insns, pkt, other.e, other.inline)
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+				t.Fatalf("error: interp %v, %s %v", werr, other.name, gerr)
+			}
+			if werr == nil {
+				if d := outcomesDiffer(want, got); d != "" {
+					t.Fatalf("interp vs %s: %s", other.name, d)
+				}
 			}
 		}
 	})
 }
 
-func fuzzRun(t *testing.T, insns []ebpf.Instruction, pkt []byte, e Engine) (xdpOutcome, error) {
+func fuzzRun(t *testing.T, insns []ebpf.Instruction, pkt []byte, e Engine, inline bool) (xdpOutcome, error) {
 	ms := hostMaps(t, []mapDef{{spec: arraySpec("a", 16, 4)}, {spec: maps.Spec{Name: "h", Type: maps.Hash, KeySize: 4, ValueSize: 8, MaxEntries: 3}}})
 	c, err := NewCollection(ms, Options{Engine: e, Budget: 10000, Rand: func() uint32 { return 7 }, Now: func() uint64 { return 1e9 }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.noInline = !inline
 	p, err := c.Load("fuzz", XDP, insns)
 	if err != nil {
 		return xdpOutcome{}, err

@@ -58,6 +58,7 @@ type runState struct {
 	redirects bool   // bpf_redirect was called
 	cpu       int    // the CPU the run holds (cpu.go)
 	metaLen   int    // XDP: data - data_meta (helpers_xdp.go)
+	window    extent // XDP: every bound the packet window had in this run (xdp.go, step 4)
 }
 
 func state(env *interp.Env) (*runState, error) {

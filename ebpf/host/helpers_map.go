@@ -25,33 +25,43 @@ import (
 	"github.com/deepsys/deepsys/ebpf/maps"
 )
 
-// elems returns the map a handle names, with its program face and key.
-func (c *Collection) elemsOf(env *interp.Env, handle, keyAddr uint64) (maps.Elems, []byte, int, error) {
+// mapFace is what the map helpers need of map i, gathered once when the
+// collection is made (mapRegions) so that a helper call reads one entry
+// of one slice.
+type mapFace struct {
+	elems     maps.Elems // nil if the map has no values
+	keySize   int
+	valueSize int
+	addr      uint64 // interp.RegionAddr of the map's region
+}
+
+// elemsOf returns the map a handle names, with its program face and key.
+func (c *Collection) elemsOf(env *interp.Env, handle, keyAddr uint64) (*mapFace, []byte, error) {
 	i, ok := c.mapOf(handle)
 	if !ok {
-		return nil, nil, 0, fmt.Errorf("%#x is not a map", handle)
+		return nil, nil, fmt.Errorf("%#x is not a map", handle)
 	}
-	e := c.elems[i]
-	if e == nil {
-		return nil, nil, i, nil
+	f := &c.faces[i]
+	if f.elems == nil {
+		return nil, nil, nil
 	}
-	key, err := env.Load(keyAddr, int(c.specs[i].KeySize))
+	key, err := env.Load(keyAddr, f.keySize)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("the key: %w", err)
+		return nil, nil, fmt.Errorf("the key: %w", err)
 	}
-	return e, key, i, nil
+	return f, key, nil
 }
 
 func (c *Collection) lookup(env *interp.Env, handle, keyAddr uint64, cpu int) (uint64, error) {
-	e, key, i, err := c.elemsOf(env, handle, keyAddr)
-	if err != nil || e == nil {
+	f, key, err := c.elemsOf(env, handle, keyAddr)
+	if err != nil || f == nil {
 		return 0, err
 	}
-	off, ok := e.LookupElem(key, cpu)
+	off, ok := f.elems.LookupElem(key, cpu)
 	if !ok {
 		return 0, nil
 	}
-	return interp.RegionAddr(c.region[i]) + uint64(off), nil
+	return f.addr + uint64(off), nil
 }
 
 func (c *Collection) mapLookupElem(env *interp.Env, m, key, _, _, _ uint64) (uint64, error) {
@@ -74,26 +84,26 @@ func (c *Collection) mapUpdateElem(env *interp.Env, m, key, value, flags, _ uint
 	if err != nil {
 		return 0, err
 	}
-	e, k, i, err := c.elemsOf(env, m, key)
-	if err != nil || e == nil {
+	f, k, err := c.elemsOf(env, m, key)
+	if err != nil || f == nil {
 		return errno(syscall.EINVAL), err
 	}
-	v, err := env.Load(value, int(c.specs[i].ValueSize))
+	v, err := env.Load(value, f.valueSize)
 	if err != nil {
 		return 0, fmt.Errorf("the value: %w", err)
 	}
-	if err := e.UpdateElem(k, v, flags, st.cpu); err != nil {
+	if err := f.elems.UpdateElem(k, v, flags, st.cpu); err != nil {
 		return errnoOf(err), nil
 	}
 	return 0, nil
 }
 
 func (c *Collection) mapDeleteElem(env *interp.Env, m, key, _, _, _ uint64) (uint64, error) {
-	e, k, _, err := c.elemsOf(env, m, key)
-	if err != nil || e == nil {
+	f, k, err := c.elemsOf(env, m, key)
+	if err != nil || f == nil {
 		return errno(syscall.EINVAL), err
 	}
-	if err := e.DeleteElem(k); err != nil {
+	if err := f.elems.DeleteElem(k); err != nil {
 		return errnoOf(err), nil
 	}
 	return 0, nil

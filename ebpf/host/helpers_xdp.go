@@ -67,6 +67,7 @@ func (f xdpFrame) set(env *interp.Env, meta, data, end int) error {
 		return err
 	}
 	f.st.metaLen = data - meta
+	f.st.window.add(meta, end)
 	if ctx := env.Context(); len(ctx) >= xdpMdSize {
 		setXDPBounds(ctx, meta, data, end)
 	}

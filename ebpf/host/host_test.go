@@ -225,14 +225,24 @@ func setChecksum(h []byte) {
 }
 
 // TestTailCalls: a chain through a program array, the 33-call limit,
-// empty slots and bad indexes.
+// empty slots and bad indexes; with the tail calls patched into exits
+// (tailcall.go, step 4) and through the helper's error (step 2).
 func TestTailCalls(t *testing.T) {
 	for _, e := range engines {
+		for _, exits := range []bool{true, false} {
+			tailCalls(t, e, exits)
+		}
+	}
+}
+
+func tailCalls(t *testing.T, e Engine, exits bool) {
+	{
 		ms := hostMaps(t, []mapDef{{spec: maps.Spec{Name: "jmp", Type: maps.ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 2}}, {spec: arraySpec("runs", 16, 1)}})
 		c, _ := NewCollection(ms, Options{Engine: e})
+		c.noInline = !exits
 		self, err := c.Load("self", XDP, assemble(t, tailSrc))
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || self.tailExits != exits {
+			t.Fatalf("tail calls patched into exits: %v, want %v (%v)", self.tailExits, exits, err)
 		}
 		runs := func() uint64 { return binary.LittleEndian.Uint64(lookup0(t, ms[1])) }
 		jmp := ms[0].(maps.ProgramArray)
@@ -241,7 +251,7 @@ func TestTailCalls(t *testing.T) {
 			before := runs()
 			res, err := self.RunXDP(eth(14), XDPMeta{})
 			if err != nil || res.Action != XDPPass || runs()-before != want {
-				t.Errorf("%v, %s: %d runs, %v, %v; want %d", e, what, runs()-before, res.Action, err, want)
+				t.Errorf("%v, exits %v, %s: %d runs, %v, %v; want %d", e, exits, what, runs()-before, res.Action, err, want)
 			}
 		}
 		check("empty slot", 1)

@@ -54,6 +54,7 @@ func (c *Collection) mapRegions() error {
 	c.region = make([]int, len(c.maps))
 	c.elems = make([]maps.Elems, len(c.maps))
 	c.specs = make([]maps.Spec, len(c.maps))
+	c.faces = make([]mapFace, len(c.maps))
 	for i, m := range c.maps {
 		c.specs[i] = m.Spec()
 		c.region[i] = -1
@@ -67,6 +68,7 @@ func (c *Collection) mapRegions() error {
 		}
 		s := m.Spec()
 		c.region[i] = len(c.regions)
+		c.faces[i] = mapFace{elems: c.elems[i], keySize: int(s.KeySize), valueSize: int(s.ValueSize), addr: interp.RegionAddr(c.region[i])}
 		c.regions = append(c.regions, interp.Region{Name: "map " + s.Name, Data: e.Memory(), ReadOnly: s.Flags&rdonlyProg != 0})
 	}
 	return nil

@@ -84,10 +84,15 @@ type Collection struct {
 	maps    []maps.Map
 	elems   []maps.Elems // maps[i]'s program face, nil if none (asserted once: helpers_map.go)
 	specs   []maps.Spec  // maps[i].Spec(), read once: a helper call must not copy it
+	faces   []mapFace    // what the map helpers need of maps[i] (helpers_map.go)
 	region  []int        // region index of maps[i]'s values, -1 if none (link.go)
 	regions []interp.Region
 	traceMu sync.Mutex   // serialises writes to opts.Trace
 	cpus    []sync.Mutex // cpus[i] is held by the run on CPU i (cpu.go)
+	// noInline loads programs as linked, unpatched: lookups stay helper
+	// calls (inline.go), tail calls leave through the helper's error
+	// (tailcall.go, step 2). The tests' reference.
+	noInline bool
 }
 
 // NewCollection takes an object's maps in the order of its map indexes:
@@ -114,8 +119,40 @@ type Program struct {
 	Name string
 	Kind Kind
 	c    *Collection
-	eng  engine
-	jit  *jit.Program // to Close; nil on the interpreter
+	// engs is the compiled program: one, or one per CPU when an inlined
+	// per-CPU lookup has the CPU's copy built in (inline.go, step 2).
+	engs []engine
+	jits []*jit.Program // to Close; none on the interpreter
+	pat  *patched       // the inlined lookups and tail-call exits, nil if none
+	// tailExits: the tail calls return 0 to an exit (tailcall.go, step 4).
+	tailExits bool
+}
+
+// patch inlines the array lookups of linked (inline.go) and gives its tail
+// calls an exit (tailcall.go, step 4): the program to compile, or one per
+// CPU when a site depends on the CPU. If the patcher refuses (an offset
+// that no longer fits), the program stays as linked.
+func (p *Program) patch(linked []ebpf.Instruction) [][]ebpf.Instruction {
+	var out [][]ebpf.Instruction
+	for cpu := range p.c.cpus {
+		lookups, perCPU := p.c.inlineSites(linked, cpu)
+		sites := tailCallExits(linked, lookups)
+		if len(sites) == 0 {
+			return [][]ebpf.Instruction{linked}
+		}
+		pat, err := patchInsns(linked, sites)
+		if err != nil {
+			return [][]ebpf.Instruction{linked}
+		}
+		p.pat = pat // the same shape on every CPU: only constants differ
+		for k := range sites {
+			p.tailExits = p.tailExits || linked[k].Imm == HelperTailCall
+		}
+		if out = append(out, pat.insns); !perCPU {
+			break
+		}
+	}
+	return out
 }
 
 // Load links insns against the collection's maps and compiles them for
@@ -131,37 +168,66 @@ func (c *Collection) Load(name string, kind Kind, insns []ebpf.Instruction) (*Pr
 		return nil, fmt.Errorf("host: %s: %w", name, err)
 	}
 	p := &Program{Name: name, Kind: kind, c: c}
-	helpers := c.helpers(kind)
-	switch c.opts.Engine {
-	case JIT:
-		p.jit, err = jit.Compile(linked, jit.Options{Helpers: helpers, Budget: c.opts.Budget, Regions: c.regions})
-		p.eng = p.jit
-	default:
-		p.eng, err = interp.Compile(linked, interp.Options{Helpers: helpers, Budget: c.opts.Budget, Regions: c.regions})
+	variants := [][]ebpf.Instruction{linked}
+	if !c.noInline {
+		variants = p.patch(linked)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("host: %s: %w", name, err)
+	helpers := c.helpers(kind)
+	for _, insns := range variants {
+		if err := p.compile(insns, helpers); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("host: %s: %w", name, err)
+		}
 	}
 	return p, nil
 }
 
-// Close frees the JIT's code (nothing on the interpreter).
-func (p *Program) Close() error {
-	if p.jit == nil {
+// compile adds insns, compiled on the collection's engine, to p.engs.
+func (p *Program) compile(insns []ebpf.Instruction, helpers map[int32]interp.Helper) error {
+	o := p.c.opts
+	if o.Engine == JIT {
+		j, err := jit.Compile(insns, jit.Options{Helpers: helpers, Budget: o.Budget, Regions: p.c.regions})
+		if err != nil {
+			return err
+		}
+		p.engs, p.jits = append(p.engs, j), append(p.jits, j)
 		return nil
 	}
-	return p.jit.Close()
+	e, err := interp.Compile(insns, interp.Options{Helpers: helpers, Budget: o.Budget, Regions: p.c.regions})
+	if err != nil {
+		return err
+	}
+	p.engs = append(p.engs, e)
+	return nil
 }
 
-// run runs p on ctx and pkt on a CPU of its own, following tail calls
-// (tailcall.go).
+// Close frees the JIT's code (nothing on the interpreter).
+func (p *Program) Close() error {
+	var errs []error
+	for _, j := range p.jits {
+		errs = append(errs, j.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// engine is p compiled for the CPU a run holds.
+func (p *Program) engine(cpu int) engine {
+	if len(p.engs) == 1 {
+		return p.engs[0]
+	}
+	return p.engs[cpu]
+}
+
+// run runs p on ctx and pkt on st.cpu, which the caller holds (cpu.go),
+// following tail calls (tailcall.go).
 func (p *Program) run(ctx []byte, pkt *interp.Packet, st *runState) (uint64, error) {
-	st.cpu = p.c.takeCPU()
-	defer p.c.cpus[st.cpu].Unlock()
 	st.prog = p
 	for {
-		r0, err := st.prog.eng.RunPacket(ctx, pkt, st)
-		if !errors.Is(err, errTailCall) {
+		r0, err := st.prog.engine(st.cpu).RunPacket(ctx, pkt, st)
+		if st.next == nil { // not a tail call (tailcall.go, steps 2 and 4): no errors.Is down the chain
+			if err != nil {
+				err = st.prog.pat.origError(err)
+			}
 			return r0, err
 		}
 		st.prog, st.next = st.next, nil

@@ -92,6 +92,7 @@ type skbRun struct {
 	ctx   [skbSize]byte
 	frame int // the frame's end: Packet covers [PacketAddr, frame)
 	st    runState
+	dirty extent // what the last packet may have left: its bytes (the window never moves here)
 }
 
 var skbRuns = sync.Pool{New: func() any { return &skbRun{pkt: interp.Packet{Buf: make([]byte, frameBuf)}} }}
@@ -106,9 +107,16 @@ func newSkbRun(kind Kind, packet []byte) (*skbRun, error) {
 		return nil, fmt.Errorf("host: a packet of %d bytes: BPF_PROG_TEST_RUN wants %d bytes of network header after the Ethernet header for EtherType %#04x", len(packet), need, binary.BigEndian.Uint16(packet[12:]))
 	}
 	r := skbRuns.Get().(*skbRun)
-	clear(r.pkt.Buf[hardStart:])
+	r.reset(kind, packet)
+	return r, nil
+}
+
+// reset lays packet out in r's frame, clearing what the last one left.
+func (r *skbRun) reset(kind Kind, packet []byte) {
+	clear(r.pkt.Buf[r.dirty.lo:r.dirty.hi]) // as xdp.go, step 4
 	r.ctx = [skbSize]byte{}
 	r.frame = PacketAddr + len(packet)
+	r.dirty = extent{PacketAddr, r.frame}
 	r.pkt.Data, r.pkt.End = PacketAddr, r.frame
 	copy(r.pkt.Buf[PacketAddr:], packet)
 	if kind == SocketFilter {
@@ -122,7 +130,6 @@ func newSkbRun(kind Kind, packet []byte) (*skbRun, error) {
 	le.PutUint32(r.ctx[skbData:], uint32(r.pkt.Data))
 	le.PutUint32(r.ctx[skbDataEnd:], uint32(r.pkt.End))
 	le.PutUint32(r.ctx[skbDataMeta:], uint32(r.pkt.Data))
-	return r, nil
 }
 
 // networkHeader is the header an IPv4 or IPv6 packet must hold for
@@ -173,15 +180,18 @@ func (p *Program) runSkbOnce(kind Kind, packet []byte) (SkbResult, error) {
 		return SkbResult{}, err
 	}
 	defer r.release()
-	res, err := p.runSkb(r)
+	cpu := p.c.takeCPU()
+	defer p.c.releaseCPU(cpu)
+	res, err := p.runSkb(r, cpu)
 	res.Packet = bytes.Clone(res.Packet)
 	return res, err
 }
 
-// runSkb runs p on r; the result's Packet is r's until r is released.
-func (p *Program) runSkb(r *skbRun) (SkbResult, error) {
+// runSkb runs p on r on a CPU the caller holds; the result's Packet is r's
+// until r is released.
+func (p *Program) runSkb(r *skbRun, cpu int) (SkbResult, error) {
 	st := &r.st
-	*st = runState{kind: p.Kind}
+	*st = runState{kind: p.Kind, cpu: cpu}
 	r0, err := p.run(r.ctx[:], &r.pkt, st)
 	if p.Kind == SocketFilter {
 		clear(r.pkt.Buf[PacketAddr:][:ethHLen]) // step 3

@@ -5,7 +5,9 @@ package host
 // loop does: the runs share the buffer and context, so what one run writes
 // or adjusts the next one sees, and the result is the last run's. The
 // duration is the mean wall time per run, measured around the whole loop
-// (the kernel's is too, less the time it spends rescheduling).
+// (the kernel's is too, less the time it spends rescheduling). The loop
+// holds one CPU throughout (cpu.go), as bpf_test_timer_enter disables
+// migration once for the kernel's.
 
 import (
 	"bytes"
@@ -41,9 +43,11 @@ func (p *Program) testRunXDP(data []byte, repeat int) (TestRunResult, error) {
 	}
 	defer r.release()
 	var res XDPResult
+	cpu := p.c.takeCPU()
+	defer p.c.releaseCPU(cpu)
 	start := time.Now()
 	for range repeat {
-		if res, err = p.runXDP(r); err != nil {
+		if res, err = p.runXDP(r, cpu); err != nil {
 			return TestRunResult{}, err
 		}
 	}
@@ -58,9 +62,11 @@ func (p *Program) testRunSkb(data []byte, repeat int) (TestRunResult, error) {
 	}
 	defer r.release()
 	var res SkbResult
+	cpu := p.c.takeCPU()
+	defer p.c.releaseCPU(cpu)
 	start := time.Now()
 	for range repeat {
-		if res, err = p.runSkb(r); err != nil {
+		if res, err = p.runSkb(r, cpu); err != nil {
 			return TestRunResult{}, err
 		}
 	}

@@ -51,11 +51,30 @@ func (m *machine) callHelper(in *inst) error {
 	r := &m.regs
 	v, err := m.prog.helpers[in.imm](&m.env, r[1], r[2], r[3], r[4], r[5])
 	if err != nil {
-		return fmt.Errorf("%w: helper %d: %w", ErrHelper, m.prog.helperIDs[in.imm], err)
+		return HelperError(m.prog.helperIDs[in.imm], err)
 	}
 	r[0] = v
 	return nil
 }
+
+// HelperError is the error of helper id failing with err: it wraps
+// ErrHelper and err and reads "helper failed: helper <id>: <err>", as
+// fmt.Errorf("%w: helper %d: %w") would, but is formatted only when read.
+// A helper error is not always a failure nobody reads: ebpf/host's
+// bpf_tail_call ends every tail-calling program with one, and formatting
+// it was most of a tail call's cost.
+func HelperError(id int32, err error) error { return &helperError{id, err} }
+
+type helperError struct {
+	id  int32
+	err error
+}
+
+func (e *helperError) Error() string {
+	return fmt.Sprintf("%v: helper %d: %v", ErrHelper, e.id, e.err)
+}
+
+func (e *helperError) Unwrap() []error { return []error{ErrHelper, e.err} }
 
 // Env is what a helper sees of the running program. It is valid only
 // during the helper call, as are the slices its methods return. The JIT's
