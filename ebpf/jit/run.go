@@ -95,7 +95,7 @@ func (m *machine) callHelper() error {
 	r := &m.regs
 	v, err := p.helpers[m.exitArg](m.space.Env(), r[1], r[2], r[3], r[4], r[5])
 	if err != nil {
-		return fmt.Errorf("%w: helper %d: %w", interp.ErrHelper, p.helperIDs[m.exitArg], err)
+		return interp.HelperError(p.helperIDs[m.exitArg], err)
 	}
 	r[ebpf.R0] = v
 	m.syncPacket()
