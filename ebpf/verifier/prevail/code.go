@@ -148,13 +148,18 @@ var (
 
 // rewrite turns one line of PREVAIL's syntax into AssembleLLVM's.
 func rewrite(line string) (rewritten, error) {
-	if i := strings.IndexByte(line, ';'); i >= 0 {
+	if i := strings.IndexAny(line, ";#"); i >= 0 { // PREVAIL's comment, and AssembleLLVM's
+		line = line[:i]
+	}
+	if i := strings.Index(line, "//"); i >= 0 {
 		line = line[:i]
 	}
 	line = strings.TrimSpace(line)
 	switch {
 	case line == "":
 		return rewritten{}, fmt.Errorf("an empty line is no instruction")
+	case strings.Contains(line, ":"):
+		return rewritten{}, fmt.Errorf("a line is one instruction; labels are the names of blocks")
 	case reAssume.MatchString(line):
 		cond := reAssume.FindStringSubmatch(line)[1]
 		if strings.Contains(cond, "&!=") {

@@ -2,6 +2,7 @@ package prevail
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -28,9 +29,47 @@ func TestCorpus(t *testing.T) {
 	if len(cases) != 802 {
 		t.Errorf("read %d cases, want 802", len(cases))
 	}
-	assembled, unsupported := 0, map[string]int{}
+	assembled, pre, post, postLines, accept, safe, exceptions := 0, 0, 0, 0, 0, 0, 0
+	unsupported := map[string]int{}
 	for i := range cases {
 		c := &cases[i]
+		if _, err := PreStateOf(c); err != nil {
+			t.Errorf("%v", err)
+		} else {
+			pre++
+		}
+		ok := true
+		for _, p := range c.Post {
+			if _, err := ParseConstraint(p); err != nil {
+				t.Errorf("%s: post: %v", c, err)
+				ok = false
+			}
+			postLines++
+		}
+		if ok {
+			post++
+		}
+		for _, o := range c.Observe {
+			for _, oc := range o.Constraints {
+				if _, err := ParseConstraint(oc); err != nil && c.ExpectedException == "" {
+					t.Errorf("%s: observe: %v", c, err)
+				}
+			}
+		}
+		if c.ExpectedException != "" {
+			exceptions++
+		}
+		if c.ExpectAccept() {
+			accept++
+		}
+		if c.ExpectSafe() {
+			safe++
+		}
+		for _, m := range c.ParsedMessages() {
+			if m.Label == "" && m.Text == m.Raw && !strings.Contains(m.Raw, "call stack") && !strings.Contains(m.Raw, "map index") {
+				t.Errorf("%s: message %q has no label", c, m.Raw)
+			}
+		}
 		if _, err := Translate(c); err != nil {
 			if !errors.Is(err, ErrUnsupported) {
 				t.Errorf("%v", err)
@@ -40,19 +79,14 @@ func TestCorpus(t *testing.T) {
 		}
 		assembled++
 	}
-	t.Logf("%d cases read, %d assemble", len(cases), assembled)
+	t.Logf("%d cases read, %d assemble, %d pre-states translate, %d posts parse (%d lines)", len(cases), assembled,
+		pre, post, postLines)
+	t.Logf("expected verdicts: %d accept (no message), %d safe (no message but unreachable-code notes); "+
+		"%d cases test PREVAIL's own input checks (expected-exception)", accept, safe, exceptions)
 	var notes []string
 	for k, v := range unsupported {
-		notes = append(notes, strings.Repeat(" ", 2)+k+" x"+itoa(v))
+		notes = append(notes, fmt.Sprintf("  %s (x%d)", k, v))
 	}
 	sort.Strings(notes)
 	t.Logf("not assembled:\n%s", strings.Join(notes, "\n"))
-}
-
-func itoa(n int) string {
-	s := ""
-	for ; n > 0 || s == ""; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }
