@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/internal/testenv"
 )
 
@@ -30,7 +31,7 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("read %d cases, want 802", len(cases))
 	}
 	assembled, pre, post, postLines, accept, safe, exceptions := 0, 0, 0, 0, 0, 0, 0
-	unsupported := map[string]int{}
+	unsupported, invalid, valid := map[string]int{}, map[string]int{}, 0
 	for i := range cases {
 		c := &cases[i]
 		if _, err := PreStateOf(c); err != nil {
@@ -70,7 +71,19 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("%s: message %q has no label", c, m.Raw)
 			}
 		}
-		if _, err := Translate(c); err != nil {
+		prog, err := Translate(c)
+		if err == nil {
+			if verr := ebpf.Validate(prog.Insns); verr != nil {
+				var ie *ebpf.InvalidError
+				if errors.As(verr, &ie) {
+					_, why, _ := strings.Cut(ie.Reason, "): ") // drop the opcode
+					invalid[why]++
+				}
+			} else {
+				valid++
+			}
+		}
+		if err != nil {
 			if !errors.Is(err, ErrUnsupported) {
 				t.Errorf("%v", err)
 			}
@@ -83,6 +96,13 @@ func TestCorpus(t *testing.T) {
 		pre, post, postLines)
 	t.Logf("expected verdicts: %d accept (no message), %d safe (no message but unreachable-code notes); "+
 		"%d cases test PREVAIL's own input checks (expected-exception)", accept, safe, exceptions)
+	var reasons []string
+	for k, v := range invalid {
+		reasons = append(reasons, fmt.Sprintf("  %s (x%d)", k, v))
+	}
+	sort.Strings(reasons)
+	t.Logf("%d programs pass ebpf.Validate; the others, by reason (PREVAIL's runner does not ask for an exit, "+
+		"and lddw with a map is resolved by a loader):\n%s", valid, strings.Join(reasons, "\n"))
 	var notes []string
 	for k, v := range unsupported {
 		notes = append(notes, fmt.Sprintf("  %s (x%d)", k, v))
