@@ -34,6 +34,9 @@ func TestCorpus(t *testing.T) {
 	unsupported, invalid, valid := map[string]int{}, map[string]int{}, 0
 	for i := range cases {
 		c := &cases[i]
+		if _, err := c.Flags(); err != nil {
+			t.Error(err)
+		}
 		if _, err := PreStateOf(c); err != nil {
 			t.Errorf("%v", err)
 		} else {

@@ -75,6 +75,12 @@ func TestParse(t *testing.T) {
 	if c.ExpectAccept() || !c.ExpectSafe() {
 		t.Errorf("ExpectAccept %v, ExpectSafe %v; want false, true", c.ExpectAccept(), c.ExpectSafe())
 	}
+	if f, err := c.Flags(); err != nil || !f.CheckTermination || !f.AllowDivisionByZero || f.BigEndian {
+		t.Errorf("Flags() = %+v, %v", f, err)
+	}
+	if _, err := (&Case{Options: []string{"fast"}}).Flags(); err == nil {
+		t.Errorf("Flags accepted an unknown option")
+	}
 	if o := cases[1].Observe; len(o) != 1 || o[0].At != "exit" || o[0].Mode != "entailed" || len(o[0].Constraints) != 1 {
 		t.Errorf("observe = %+v", o)
 	}
@@ -371,5 +377,23 @@ func FuzzParseConstraint(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = ParseConstraint(s)
 		_, _ = PreStateOf(&Case{Pre: []string{s, s}})
+	})
+}
+
+// FuzzParse: no YAML input panics the reader or what runs on its cases.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(sampleYAML))
+	f.Add([]byte("test-case: x\npre: []\ncode:\n  <start>: exit\npost: []\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cases, err := Parse("f.yaml", data)
+		if err != nil {
+			return
+		}
+		for i := range cases {
+			_, _ = Translate(&cases[i])
+			_, _ = PreStateOf(&cases[i])
+			_, _ = cases[i].Flags()
+			_ = cases[i].ExpectSafe()
+		}
 	})
 }
