@@ -59,7 +59,8 @@
 // llvm-objdump print, with decimal or hexadecimal numbers, labels written
 // "LBB0_2:" (LLVM) or "<out>:" (PREVAIL), "call bpf_map_lookup_elem" by
 // helper name, "call pc+3" for a local call, ';', '#' or "//" comments, and
-// the verifier log's "12: (b7) " prefix skipped. LLVM's text drops two
+// the verifier log's spellings ("12: (18) r1 = 0x5" is lddw,
+// "(r10 -8)", "atomic64_fetch_add", "goto pc+1"). LLVM's text drops two
 // fields (a call's src, ldind's imm); apart from those,
 // AssembleLLVM(DisassembleLLVM(p)) == p. Errors name line and column.
 //

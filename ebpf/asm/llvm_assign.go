@@ -93,7 +93,7 @@ func (p *llvmParser) assignRHS(st *llvmStmt, dst llvmToken) error {
 	if err != nil {
 		return err
 	}
-	if !p.accept("ll") {
+	if !p.accept("ll") && p.opcode != "18" {
 		p.pos = start // reread as a 32-bit immediate
 		return p.alu(st, dst, ebpf.ALUMov, false)
 	}

@@ -8,11 +8,7 @@ package asm
 //	w2 = xchg32_32(r1 + 0x8, w2)                     xchg
 //	r0 = cmpxchg_64(r1 + 0x8, r0, r2)                cmpxchg
 
-import (
-	"strings"
-
-	"github.com/deepsys/deepsys/ebpf"
-)
+import "github.com/deepsys/deepsys/ebpf"
 
 var llvmLockOps = map[string]ebpf.AtomicOp{"+=": ebpf.AtomicAdd, "|=": ebpf.AtomicOr, "&=": ebpf.AtomicAnd,
 	"^=": ebpf.AtomicXor}
@@ -50,52 +46,68 @@ func (p *llvmParser) atomicSize() (ebpf.Size, error) {
 	return size, err
 }
 
+// llvmAtomicCall is a fetching atomic written as a call: its operation,
+// and for LLVM's xchg and cmpxchg the size, their address being written
+// bare ("r1 + 0x8"); the others take the size from a cast, "(u64 *)(r1 + 0x8)".
+type llvmAtomicCall struct {
+	op   ebpf.AtomicOp
+	size ebpf.Size // with bare
+	bare bool
+}
+
+var llvmAtomicCalls = func() map[string]llvmAtomicCall {
+	m := map[string]llvmAtomicCall{
+		"xchg_64":      {ebpf.AtomicXchg, ebpf.SizeDW, true},
+		"xchg32_32":    {ebpf.AtomicXchg, ebpf.SizeW, true},
+		"cmpxchg_64":   {ebpf.AtomicCmpXchg, ebpf.SizeDW, true},
+		"cmpxchg32_32": {ebpf.AtomicCmpXchg, ebpf.SizeW, true},
+	}
+	// LLVM's atomic_fetch_add, and the verifier log's atomic64_fetch_add,
+	// atomic_xchg, atomic64_cmpxchg, ...
+	for _, prefix := range []string{"atomic_", "atomic64_"} {
+		for name, op := range map[string]ebpf.AtomicOp{"fetch_add": ebpf.AtomicAdd, "fetch_or": ebpf.AtomicOr,
+			"fetch_and": ebpf.AtomicAnd, "fetch_xor": ebpf.AtomicXor} {
+			m[prefix+name] = llvmAtomicCall{op: op | ebpf.AtomicFetch}
+		}
+		m[prefix+"xchg"] = llvmAtomicCall{op: ebpf.AtomicXchg}
+		m[prefix+"cmpxchg"] = llvmAtomicCall{op: ebpf.AtomicCmpXchg}
+	}
+	return m
+}()
+
 // atomicCall finishes the fetching atomics, which LLVM prints as calls:
 //
 //	r1 = atomic_fetch_add((u64 *)(r10 - 0x8), r1)
 //	w1 = xchg32_32(r10 - 0x8, w1)
 //	r0 = cmpxchg_64(r10 - 0x8, r0, r1)
+//
+// and the verifier log as r1 = atomic64_fetch_add((u64 *)(r10 -8), r1),
+// r0 = atomic64_cmpxchg((u64 *)(r10 -8), r0, r1).
 func (p *llvmParser) atomicCall(st *llvmStmt, dst llvmToken, name llvmToken) error {
-	fetchOps := map[string]ebpf.AtomicOp{"atomic_fetch_add": ebpf.AtomicAdd, "atomic_fetch_or": ebpf.AtomicOr,
-		"atomic_fetch_and": ebpf.AtomicAnd, "atomic_fetch_xor": ebpf.AtomicXor}
-	var op ebpf.AtomicOp
-	var size ebpf.Size
-	var reg uint8
-	var off int16
-	var err error
-	xchgs := map[string]bool{"xchg_64": true, "cmpxchg_64": true, "xchg32_32": true, "cmpxchg32_32": true}
-	if _, ok := fetchOps[name.text]; !ok && !xchgs[name.text] {
+	call, ok := llvmAtomicCalls[name.text]
+	if !ok {
 		return p.errorf(name, "unknown operation %q", name.text)
 	}
 	if err := p.expect("("); err != nil {
 		return err
 	}
-	switch name.text {
-	case "xchg_64", "cmpxchg_64", "xchg32_32", "cmpxchg32_32": // xchgs
-		op, size = ebpf.AtomicXchg, ebpf.SizeDW
-		if strings.HasPrefix(name.text, "cmp") {
-			op = ebpf.AtomicCmpXchg
-		}
-		if strings.HasSuffix(name.text, "32_32") {
-			size = ebpf.SizeW
-		}
-		reg, off, err = p.address(true)
-	default:
-		op = fetchOps[name.text] | ebpf.AtomicFetch
+	size := call.size
+	if !call.bare {
+		var err error
 		if size, err = p.atomicSize(); err != nil {
 			return err
 		}
-		reg, off, err = p.address(false)
 	}
+	reg, off, err := p.address(call.bare)
 	if err != nil {
 		return err
 	}
 	if (size == ebpf.SizeDW) != dst.wide {
 		return p.errorf(dst, "%s does not match the %d-byte access", dst.text, size.Bytes())
 	}
-	src, err := p.atomicOperands(dst, op)
+	src, err := p.atomicOperands(dst, call.op)
 	st.ins = ebpf.Instruction{Opcode: memOp(ebpf.ClassSTX, ebpf.ModeATOMIC, size), Dst: reg, Src: src,
-		Offset: off, Imm: int32(op)}
+		Offset: off, Imm: int32(call.op)}
 	return err
 }
 

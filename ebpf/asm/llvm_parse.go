@@ -19,13 +19,15 @@ package asm
 //	deref  = "*" "(" size "*" ")" addr          addr = "(" reg [ ("+"|"-") num ] ")"
 //
 // A leading "12:" and "(b7)" (the verifier log's pc and opcode) are
-// skipped. rN makes the instruction 64-bit (ALU64, JMP), wN 32-bit (ALU,
+// skipped; after "(18)" a constant is lddw's without "ll", as the log
+// prints it. rN makes the instruction 64-bit (ALU64, JMP), wN 32-bit (ALU,
 // JMP32); an instruction's registers must agree, except that loads, stores
 // and atomics of fewer than 8 bytes take either. Jump targets are signed
 // distances in slots or labels, resolved by llvm_assemble.go.
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/deepsys/deepsys/ebpf"
@@ -42,20 +44,21 @@ type llvmStmt struct {
 }
 
 type llvmParser struct {
-	toks []llvmToken
-	pos  int
-	end  int // column just past the line, for errors at its end
+	toks   []llvmToken
+	pos    int
+	end    int    // column just past the line, for errors at its end
+	opcode string // the verifier log's "(18)" before the instruction, if any
 }
 
 // parseLLVMLine parses one line. An error is a *colError.
 func parseLLVMLine(line string) (llvmStmt, error) {
 	var st llvmStmt
+	line, opcode := stripLogPrefix(line)
 	toks, err := lexLLVM(line)
 	if err != nil {
 		return st, err
 	}
-	p := &llvmParser{toks: toks, end: len(strings.TrimRight(stripLLVMComment(line), " \t\r")) + 1}
-	p.skipPrefix()
+	p := &llvmParser{toks: toks, end: len(strings.TrimRight(stripLLVMComment(line), " \t\r")) + 1, opcode: opcode}
 	for p.pos+1 < len(p.toks) && (p.toks[p.pos].kind == ltIdent || p.toks[p.pos].kind == ltLabel) &&
 		p.toks[p.pos+1].kind == ltOp && p.toks[p.pos+1].text == ":" {
 		st.labels = append(st.labels, p.toks[p.pos].text)
@@ -74,19 +77,21 @@ func parseLLVMLine(line string) (llvmStmt, error) {
 	return st, nil
 }
 
-// skipPrefix skips the verifier log's "12: (b7) " before an instruction.
-func (p *llvmParser) skipPrefix() {
-	if len(p.toks) < 2 || p.toks[0].kind != ltNum || !p.isOp(1, ":") {
-		return
-	}
-	p.pos = 2
-	if p.isOp(2, "(") && len(p.toks) > 4 && p.isOp(4, ")") {
-		p.pos = 5
-	}
-}
+// logPrefix is the verifier log's "12: (b7) " before an instruction.
+var logPrefix = regexp.MustCompile(`^\s*\d+:\s*(?:\(([0-9a-f]{2})\)\s*)?`)
 
-func (p *llvmParser) isOp(i int, s string) bool {
-	return i < len(p.toks) && p.toks[i].kind == ltOp && p.toks[i].text == s
+// stripLogPrefix blanks the verifier log's prefix out of line (keeping the
+// columns) and returns the opcode it named, if any.
+func stripLogPrefix(line string) (string, string) {
+	m := logPrefix.FindStringSubmatchIndex(line)
+	if m == nil {
+		return line, ""
+	}
+	op := ""
+	if m[2] >= 0 {
+		op = line[m[2]:m[3]]
+	}
+	return strings.Repeat(" ", m[1]) + line[m[1]:], op
 }
 
 func (p *llvmParser) atEnd() bool { return p.pos >= len(p.toks) }
