@@ -102,7 +102,9 @@ func (p *llvmParser) atomicCall(st *llvmStmt, dst llvmToken, name llvmToken) err
 	if err != nil {
 		return err
 	}
-	if (size == ebpf.SizeDW) != dst.wide {
+	// 8 bytes take rN; 4 bytes wN in LLVM's xchg32_32 and cmpxchg32_32, and
+	// either in the cast forms (the verifier log writes rN, LLVM wN).
+	if size == ebpf.SizeDW && !dst.wide || call.bare && size == ebpf.SizeW && dst.wide {
 		return p.errorf(dst, "%s does not match the %d-byte access", dst.text, size.Bytes())
 	}
 	src, err := p.atomicOperands(dst, call.op)
