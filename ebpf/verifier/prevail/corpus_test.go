@@ -42,6 +42,9 @@ func TestCorpus(t *testing.T) {
 		} else {
 			pre++
 		}
+		if _, err := PostStateOf(c); err != nil {
+			t.Errorf("%v", err)
+		}
 		ok := true
 		for _, p := range c.Post {
 			if _, err := ParseConstraint(p); err != nil {

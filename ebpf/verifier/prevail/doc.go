@@ -61,7 +61,9 @@
 // variable ("r1.svalue", "s[504...511].type", "packet_size") with a type
 // set, an interval, a value, an equality to another variable or a bound on
 // a difference. PreStateOf gathers a case's pre into a PreState, per
-// register and stack range, the form a verifier's initial state needs.
+// register and stack range, the form a verifier's initial state needs;
+// PostStateOf gathers post the same way (with "_|_" and loop counters), the
+// facts a verifier as precise as PREVAIL would prove at the end.
 //
 // # The environment
 //

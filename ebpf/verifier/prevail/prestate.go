@@ -12,8 +12,11 @@ import (
 	"sort"
 )
 
-// PreState is the initial abstract state of a case.
+// PreState is the initial abstract state of a case (PreStateOf), or the
+// state PREVAIL computes at its end (PostStateOf).
 type PreState struct {
+	Bottom    bool                // post only: "_|_", no state reaches the end
+	Counters  map[string]Interval // post only: loop counters pc[label]
 	Regs      map[int]*Fact       // register number -> its facts
 	Stack     []*Fact             // stack ranges, by Lo then Hi
 	Globals   map[string]Interval // packet_size, meta_offset
@@ -44,16 +47,26 @@ func (f *Fact) Type() (Type, bool) {
 }
 
 // PreStateOf parses and gathers c.Pre.
-func PreStateOf(c *Case) (*PreState, error) {
-	ps := &PreState{Regs: map[int]*Fact{}, Globals: map[string]Interval{}}
+func PreStateOf(c *Case) (*PreState, error) { return gather(c, "pre", c.Pre) }
+
+// PostStateOf parses and gathers c.Post: the facts PREVAIL proves at the
+// end, which a verifier's final state should imply where it is as precise.
+func PostStateOf(c *Case) (*PreState, error) { return gather(c, "post", c.Post) }
+
+func gather(c *Case, what string, constraints []string) (*PreState, error) {
+	ps := &PreState{Regs: map[int]*Fact{}, Globals: map[string]Interval{}, Counters: map[string]Interval{}}
 	stack := map[[2]int]*Fact{}
-	for _, text := range c.Pre {
+	for _, text := range constraints {
 		con, err := ParseConstraint(text)
 		if err != nil {
-			return nil, fmt.Errorf("%s: pre: %w", c, err)
+			return nil, fmt.Errorf("%s: %s: %w", c, what, err)
+		}
+		counter := con.Var.Where == Counter || (con.Op == OpEqual || con.Op == OpDiffLE) && con.Other.Where == Counter
+		if what == "pre" && (con.Op == OpBottom || counter) {
+			return nil, fmt.Errorf("%s: pre: %q: a bottom or a loop counter is not an initial state", c, text)
 		}
 		if err := ps.add(con, stack); err != nil {
-			return nil, fmt.Errorf("%s: pre: %q: %w", c, text, err)
+			return nil, fmt.Errorf("%s: %s: %q: %w", c, what, text, err)
 		}
 	}
 	for _, f := range stack {
@@ -69,17 +82,16 @@ func PreStateOf(c *Case) (*PreState, error) {
 func (ps *PreState) add(c Constraint, stack map[[2]int]*Fact) error {
 	switch {
 	case c.Op == OpBottom:
-		return fmt.Errorf("_|_ in pre")
+		ps.Bottom = true
+		return nil
 	case c.Op == OpEqual || c.Op == OpDiffLE:
 		ps.Relations = append(ps.Relations, c)
 		return nil
 	case c.Var.Where == Counter:
-		return fmt.Errorf("loop counters are not part of an initial state")
+		meet(ps.Counters, c.Var.Name, c.Range)
+		return nil
 	case c.Var.Where == Global:
-		if old, ok := ps.Globals[c.Var.Name]; ok {
-			c.Range = old.intersect(c.Range)
-		}
-		ps.Globals[c.Var.Name] = c.Range
+		meet(ps.Globals, c.Var.Name, c.Range)
 		return nil
 	}
 	f := ps.fact(c.Var, stack)
@@ -113,4 +125,12 @@ func (ps *PreState) fact(v Var, stack map[[2]int]*Fact) *Fact {
 		stack[key] = &Fact{Lo: v.Lo, Hi: v.Hi, Values: map[Kind]Interval{}}
 	}
 	return stack[key]
+}
+
+// meet intersects m[k] with r (or sets it).
+func meet(m map[string]Interval, k string, r Interval) {
+	if old, ok := m[k]; ok {
+		r = old.intersect(r)
+	}
+	m[k] = r
 }

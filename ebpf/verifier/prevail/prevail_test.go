@@ -328,6 +328,16 @@ func TestPreStateOf(t *testing.T) {
 	}
 }
 
+func TestPostStateOf(t *testing.T) {
+	ps, err := PostStateOf(&Case{Post: []string{"_|_", "pc[3]=[1, +oo]", "pc[3]=[0, 100]", "r0.type=number"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ps.Bottom || ps.Counters["3"].String() != "[1, 100]" || ps.Regs[0].Types != 1<<TypeNumber {
+		t.Errorf("post state %+v", ps)
+	}
+}
+
 func TestParseMessage(t *testing.T) {
 	for _, tt := range []struct {
 		raw, label string
