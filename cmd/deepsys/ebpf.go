@@ -45,16 +45,21 @@ func readInput(cmd *cobra.Command, path string) ([]byte, error) {
 
 func newEBPFAsmCmd() *cobra.Command {
 	var out string
+	var llvm bool
 	cmd := &cobra.Command{
 		Use:   "asm FILE|-",
-		Short: "Assemble uBPF/bpf_conformance syntax; print 64-bit words, or write raw bytecode with -o",
+		Short: "Assemble uBPF/bpf_conformance syntax (--llvm: the kernel/LLVM syntax); print 64-bit words, or write raw bytecode with -o",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, err := readInput(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			insns, err := asm.Assemble(string(src))
+			assemble := asm.Assemble
+			if llvm {
+				assemble = asm.AssembleLLVM
+			}
+			insns, err := assemble(string(src))
 			if err != nil {
 				return err
 			}
@@ -69,6 +74,8 @@ func newEBPFAsmCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write little-endian bytecode to `FILE`")
+	cmd.Flags().BoolVar(&llvm, "llvm", false,
+		"read the kernel/LLVM syntax (r0 = *(u32 *)(r1 + 4)), as disasm --llvm, llvm-objdump and the verifier log print it")
 	return cmd
 }
 

@@ -23,6 +23,14 @@ func TestEBPFAsmDisasmRun(t *testing.T) {
 	if code != 0 || out != "r0 = 0x5\nw1 = *(u8 *)(r1 + 0x1)\nr0 += r1\nexit\n" {
 		t.Fatalf("disasm --llvm: exit %d:\n%s", code, out)
 	}
+	// asm --llvm reads that text back to the same bytes.
+	llvmSrc := filepath.Join(dir, "p.ll.s")
+	if err := os.WriteFile(llvmSrc, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, words, errs := runCLI(t, "ebpf", "asm", "--llvm", llvmSrc); code != 0 || !strings.HasPrefix(words, "0x00000005000000b7\n") {
+		t.Fatalf("asm --llvm: exit %d: %s%s", code, words, errs)
+	}
 	code, out, _ = runCLI(t, "ebpf", "disasm", bin)
 	if code != 0 || !strings.Contains(out, "ldxb %r1, [%r1+1]") {
 		t.Fatalf("disasm: exit %d:\n%s", code, out)

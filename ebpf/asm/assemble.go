@@ -22,14 +22,19 @@ import (
 )
 
 // Error is an assembly error: the 1-based line it is on, the line's text,
-// and what is wrong with it.
+// and what is wrong with it; AssembleLLVM also gives the 1-based column
+// (0 where the whole line is meant).
 type Error struct {
-	Line int
-	Text string
-	Err  error
+	Line   int
+	Column int
+	Text   string
+	Err    error
 }
 
 func (e *Error) Error() string {
+	if e.Column > 0 {
+		return fmt.Sprintf("line %d, column %d: %q: %v", e.Line, e.Column, e.Text, e.Err)
+	}
 	if e.Text == "" {
 		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
 	}

@@ -55,6 +55,15 @@
 // The first is the syntax of the conformance corpora and of this project's
 // tests; the second is what clang, bpftool and the verifier log show.
 //
+// AssembleLLVM reads the second syntax back: what DisassembleLLVM and
+// llvm-objdump print, with decimal or hexadecimal numbers, labels written
+// "LBB0_2:" (LLVM) or "<out>:" (PREVAIL), "call bpf_map_lookup_elem" by
+// helper name, "call pc+3" for a local call, ';', '#' or "//" comments, and
+// the verifier log's spellings ("12: (18) r1 = 0x5" is lddw,
+// "(r10 -8)", "atomic64_fetch_add", "goto pc+1"). LLVM's text drops two
+// fields (a call's src, ldind's imm); apart from those,
+// AssembleLLVM(DisassembleLLVM(p)) == p. Errors name line and column.
+//
 // # Test files
 //
 // ParseTestFile and ReadTestFile read the .data format ("-- asm", "-- raw",
