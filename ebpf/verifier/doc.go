@@ -9,10 +9,19 @@
 //     kernel's kernel/bpf/tnum.c domain (Vishwanathan et al., "Sound,
 //     Precise, and Fast Abstract Interpretation with Tristate Numbers",
 //     CGO 2022), with each ALU operation's abstract transfer function.
+//  2. Scalars (bounds.go): a tnum plus unsigned and signed intervals over
+//     64 and 32 bits, which tighten each other (reg_bounds_sync).
+//  3. Arithmetic on scalars (scalar_alu.go): each ALU64/ALU32 operation's
+//     transfer function (adjust_scalar_min_max_vals).
+//  4. Branches (branch.go): what each outcome of a conditional jump
+//     teaches about its operands, and when the outcome is known
+//     (reg_set_min_max, is_branch_taken).
 //
-// Still to come, in the order the kernel applies them: signed and unsigned
-// 64- and 32-bit bounds and their refinement with the tnum
-// (reg_bounds_sync), register types and pointer arithmetic, stack slots,
-// the walk over all paths with state pruning, helper prototypes, and the
-// log.
+// Each is tested for soundness the same way: random small sets of
+// concrete values, their abstraction, the operation applied to both, and
+// every concrete result must lie in the abstract one.
+//
+// Still to come, in the order the kernel applies them: register types and
+// pointer arithmetic, stack slots, the walk over all paths with state
+// pruning, helper prototypes, and the log.
 package verifier
