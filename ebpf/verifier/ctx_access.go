@@ -44,33 +44,33 @@ var xdpMd = context{size: 24, fields: []field{
 // (sf) and TC may do with each field.
 func skbContext(tc bool) context {
 	type f struct {
-		off, size     int
-		ptr           RegType
-		sf, tcw, sfw  bool // socket filter readable; TC writable; socket filter writable
+		off, size    int
+		ptr          RegType
+		sf, tcw, sfw bool // socket filter readable; TC writable; socket filter writable
 	}
 	list := []f{
-		{0, 4, 0, true, false, false},    // len
-		{4, 4, 0, true, false, false},    // pkt_type
-		{8, 4, 0, true, true, false},     // mark
-		{12, 4, 0, true, true, false},    // queue_mapping
-		{16, 4, 0, true, false, false},   // protocol
-		{20, 4, 0, true, false, false},   // vlan_present
-		{24, 4, 0, true, false, false},   // vlan_tci
-		{28, 4, 0, true, false, false},   // vlan_proto
-		{32, 4, 0, true, true, false},    // priority
-		{36, 4, 0, true, false, false},   // ingress_ifindex
-		{40, 4, 0, true, false, false},   // ifindex
-		{44, 4, 0, true, true, false},    // tc_index
-		{48, 4, 0, true, true, true},     // cb[0]
-		{52, 4, 0, true, true, true},     // cb[1]
-		{56, 4, 0, true, true, true},     // cb[2]
-		{60, 4, 0, true, true, true},     // cb[3]
-		{64, 4, 0, true, true, true},     // cb[4]
-		{68, 4, 0, true, false, false},   // hash
-		{72, 4, 0, false, true, false},   // tc_classid
+		{0, 4, 0, true, false, false},  // len
+		{4, 4, 0, true, false, false},  // pkt_type
+		{8, 4, 0, true, true, false},   // mark
+		{12, 4, 0, true, true, false},  // queue_mapping
+		{16, 4, 0, true, false, false}, // protocol
+		{20, 4, 0, true, false, false}, // vlan_present
+		{24, 4, 0, true, false, false}, // vlan_tci
+		{28, 4, 0, true, false, false}, // vlan_proto
+		{32, 4, 0, true, true, false},  // priority
+		{36, 4, 0, true, false, false}, // ingress_ifindex
+		{40, 4, 0, true, false, false}, // ifindex
+		{44, 4, 0, true, true, false},  // tc_index
+		{48, 4, 0, true, true, true},   // cb[0]
+		{52, 4, 0, true, true, true},   // cb[1]
+		{56, 4, 0, true, true, true},   // cb[2]
+		{60, 4, 0, true, true, true},   // cb[3]
+		{64, 4, 0, true, true, true},   // cb[4]
+		{68, 4, 0, true, false, false}, // hash
+		{72, 4, 0, false, true, false}, // tc_classid
 		{76, 4, PtrToPacket, false, false, false},
 		{80, 4, PtrToPacketEnd, false, false, false},
-		{84, 4, 0, true, false, false},   // napi_id
+		{84, 4, 0, true, false, false}, // napi_id
 		{140, 4, PtrToPacketMeta, false, false, false},
 		{152, 8, 0, false, true, false},  // tstamp
 		{160, 4, 0, false, false, false}, // wire_len

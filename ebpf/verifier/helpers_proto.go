@@ -13,19 +13,19 @@ import (
 type argType uint8
 
 const (
-	argNone         argType = iota // DONTCARE: the argument list ended
-	argAnything                    // any initialised value
-	argConstMapPtr                 // a map (ld_imm64 of a map)
-	argMapKey                      // pointer to key_size readable bytes
-	argMapValue                    // pointer to value_size readable bytes
-	argCtx                         // the context, unmodified
-	argMem                         // pointer to readable memory, size in the next argument
-	argMemOrNull                   // argMem, or NULL (with size 0)
-	argUninitMem                   // pointer to writable memory, size in the next argument
-	argConstSize                   // the size of the previous argument: known bounds, > 0
-	argConstSizeOrZero             // the same, 0 allowed
-	argAllocSizeOrZero             // a constant size to allocate
-	argRingbufMem                  // a ring buffer reservation, released by the call
+	argNone            argType = iota // DONTCARE: the argument list ended
+	argAnything                       // any initialised value
+	argConstMapPtr                    // a map (ld_imm64 of a map)
+	argMapKey                         // pointer to key_size readable bytes
+	argMapValue                       // pointer to value_size readable bytes
+	argCtx                            // the context, unmodified
+	argMem                            // pointer to readable memory, size in the next argument
+	argMemOrNull                      // argMem, or NULL (with size 0)
+	argUninitMem                      // pointer to writable memory, size in the next argument
+	argConstSize                      // the size of the previous argument: known bounds, > 0
+	argConstSizeOrZero                // the same, 0 allowed
+	argAllocSizeOrZero                // a constant size to allocate
+	argRingbufMem                     // a ring buffer reservation, released by the call
 )
 
 // retType is enum bpf_return_type.
@@ -39,12 +39,12 @@ const (
 )
 
 type helperProto struct {
-	name         string
-	args         [5]argType
-	ret          retType
-	pktChanges   bool                // bpf_helper_changes_pkt_data: packet pointers die
-	types        []loader.ProgType   // nil: every type here
-	mapTypes     []maps.Type         // the map argument's allowed types (nil: any but ringbuf and prog array)
+	name       string
+	args       [5]argType
+	ret        retType
+	pktChanges bool              // bpf_helper_changes_pkt_data: packet pointers die
+	types      []loader.ProgType // nil: every type here
+	mapTypes   []maps.Type       // the map argument's allowed types (nil: any but ringbuf and prog array)
 }
 
 var (
