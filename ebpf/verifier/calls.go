@@ -19,7 +19,8 @@ package verifier
 //  3. The main program's exit needs r0 initialised ("R0 !read_ok") and
 //     every reference released.
 //  4. After the walk, the stack of every call chain, each frame rounded up
-//     to 32 bytes, must fit in 512 bytes ("combined stack size").
+//     to 16 bytes (as for a JITed program), must fit in 512 bytes
+//     ("combined stack size").
 
 import (
 	"fmt"
@@ -209,9 +210,9 @@ func (e *env) stackRange(s *state, reg Reg, regno uint8, size int64, a access) e
 	hi := int64(reg.Off) + reg.Num.S.max + size
 	if reg.Num.S.min <= -maxVarOff || reg.Num.S.max >= maxVarOff || lo < -ebpf.StackSize || hi > 0 || size == 0 {
 		if _, ok := reg.Num.IsConst(); ok {
-			return fail("invalid indirect access to stack R%d off=%d size=%d", regno, lo, size)
+			return fail("invalid%s stack R%d off=%d size=%d", a, regno, lo, size)
 		}
-		return fail("invalid variable-offset indirect access to stack R%d var_off=%v off=%d size=%d", regno, reg.Num.Var, reg.Off, size)
+		return fail("invalid variable-offset%s stack R%d var_off=%s off=%d size=%d", a, regno, tnumStr(reg.Num.Var), reg.Off, size)
 	}
 	e.noteDepth(s, reg.Frame, int(-lo))
 	if a == write {
@@ -229,7 +230,7 @@ func (e *env) stackRange(s *state, reg Reg, regno uint8, size int64, a access) e
 // localCall is step 2's call.
 func (e *env) localCall(s *state) error {
 	if len(s.frames) >= MaxCallFrames {
-		return fail("the call stack of %d frames is too deep !", len(s.frames)+1)
+		return fail("the call stack of %d frames is too deep", len(s.frames)+1)
 	}
 	t, _ := e.prog.Target(s.insn)
 	caller := s.cur()
@@ -268,7 +269,7 @@ func (e *env) exit(s *state) (bool, error) {
 		return false, fail("R0 leaks addr as return value")
 	}
 	if len(s.refs) > 0 {
-		return false, fail("Unreleased reference id=%d alloc_insn=%d", s.refs[0].id, e.prog.Slot(s.refs[0].insn))
+		return false, fail("BPF_EXIT instruction in main prog would lead to reference leak")
 	}
 	return true, nil
 }
@@ -278,7 +279,7 @@ func (e *env) exit(s *state) (bool, error) {
 func (e *env) checkStackDepth() error {
 	var walk func(fn, depth, frames int) error
 	walk = func(fn, depth, frames int) error {
-		depth += roundUp32(max(e.depth[fn], 1))
+		depth += roundUp16(e.depth[fn])
 		if depth > ebpf.StackSize {
 			return e.rejectAt(fn, fmt.Sprintf("combined stack size of %d calls is %d. Too large", frames, depth), nil)
 		}
@@ -295,4 +296,5 @@ func (e *env) checkStackDepth() error {
 	return walk(0, 0, 1)
 }
 
-func roundUp32(n int) int { return (n + 31) &^ 31 }
+// roundUp16 is the kernel's round_up_stack_depth for a JITed program.
+func roundUp16(n int) int { return (n + 15) &^ 15 }

@@ -30,7 +30,14 @@ func (l *logger) printf(format string, args ...any) {
 
 // insnLine is "slot: (opcode) text".
 func insnLine(slot int, ins ebpf.Instruction) string {
-	return fmt.Sprintf("%d: (%02x) %s", slot, ins.Opcode, asm.FormatLLVM(ins))
+	text := asm.FormatLLVM(ins)
+	if ins.IsLDDW() && ins.Src != ebpf.PseudoImm64 {
+		text = fmt.Sprintf("r%d = map[%d]", ins.Dst, uint32(ins.Imm64))
+		if off := uint64(ins.Imm64) >> 32; off != 0 || ins.Src == ebpf.PseudoMapValue || ins.Src == ebpf.PseudoMapIdxValue {
+			text = fmt.Sprintf("r%d = map[%d].value+%d", ins.Dst, uint32(ins.Imm64), off)
+		}
+	}
+	return fmt.Sprintf("%d: (%02x) %s", slot, ins.Opcode, text)
 }
 
 // stateString lists the initialised registers and stack slots of the

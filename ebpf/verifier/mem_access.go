@@ -24,6 +24,8 @@ package verifier
 // spill, the spilled register); sign-extending loads an unknown number.
 
 import (
+	"fmt"
+
 	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/ebpf/loader"
 	"github.com/deepsys/deepsys/ebpf/maps"
@@ -94,9 +96,6 @@ func (e *env) store(s *state, ins ebpf.Instruction) error {
 		}
 		val = *r
 	} else {
-		if t := s.reg(ins.Dst).Type; t == PtrToCtx {
-			return fail("BPF_ST stores into R%d %v is not allowed", ins.Dst, t)
-		}
 		val = constReg(uint64(int64(ins.Imm)))
 	}
 	_, err := e.access(s, ins.Dst, int(ins.Offset), ins.Size().Bytes(), write, &val)
@@ -220,7 +219,7 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 	f := s.frames[reg.Frame]
 	at := reg.Num.Var.Add(Const(uint64(int64(reg.Off) + int64(off))))
 	if !at.IsAligned(uint64(size)) {
-		return Reg{}, fail("misaligned stack access off %v+%d+%d size %d", reg.Num.Var, reg.Off, off, size)
+		return Reg{}, fail("misaligned stack access off %s+%d+%d size %d", tnumStr(reg.Num.Var), reg.Off, off, size)
 	}
 	base := int64(reg.Off) + int64(off)
 	v, fixed := reg.Num.IsConst()
@@ -240,7 +239,7 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 	}
 	lo, hi := base+reg.Num.S.min, base+reg.Num.S.max
 	if reg.Num.S.min <= -maxVarOff || reg.Num.S.max >= maxVarOff || lo < -ebpf.StackSize || hi+int64(size) > 0 {
-		return Reg{}, fail("invalid variable-offset%s stack R%d var_off=%v off=%d size=%d", a, regno, reg.Num.Var, reg.Off, size)
+		return Reg{}, fail("invalid variable-offset%s stack R%d var_off=%s off=%d size=%d", a, regno, tnumStr(reg.Num.Var), base, size)
 	}
 	e.noteDepth(s, reg.Frame, int(-lo))
 	if a == write {
@@ -256,6 +255,14 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 		}
 	}
 	return sizedUnknown(size), nil
+}
+
+// tnumStr prints t as the kernel's tnum_strn: a constant in decimal.
+func tnumStr(t Tnum) string {
+	if t.IsConst() {
+		return fmt.Sprint(int64(t.Value))
+	}
+	return fmt.Sprintf("(%#x; %#x)", t.Value, t.Mask)
 }
 
 // noteDepth records that the function of frame fr uses depth bytes.

@@ -49,6 +49,13 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 			return false, fail("infinite loop detected at insn %d", e.prog.Slot(cur.insn))
 		}
 	}
+	// As the kernel does, store a new state only every 20 jumps or 100
+	// instructions: a loop of a million iterations must not keep a
+	// million states.
+	if e.jmps-e.prevJmps < 20 && e.res.Processed-e.prevInsns < 100 {
+		return false, nil
+	}
+	e.prevJmps, e.prevInsns = e.jmps, e.res.Processed
 	c := &checkpoint{st: cur.clone(), branches: 1, parent: cur.parent}
 	cur.parent = c
 	e.explored[cur.insn] = append(list, c)

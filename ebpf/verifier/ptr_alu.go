@@ -187,6 +187,10 @@ func (e *env) ptrALU(s *state, ins ebpf.Instruction, op ebpf.ALUOp, width int, s
 	default:
 		return fail("R%d pointer arithmetic with %s operator prohibited", ins.Dst, aluNames[op])
 	}
+	if op == ebpf.ALUSub && ptr.Type == PtrToStack {
+		// JITs may not support it (the kernel's test "invalid fp arithmetic")
+		return fail("R%d subtraction from stack pointer prohibited", ins.Dst)
+	}
 	if ptr.Type.MaybeNull() {
 		return fail("R%d pointer arithmetic on %v prohibited, null-check it first", ins.Dst, ptr.Type)
 	}
@@ -220,16 +224,16 @@ func (e *env) movePointer(ptr Reg, n Scalar, sub bool, regno uint8) (Reg, error)
 		ptr.Off = int32(off)
 		return ptr, nil
 	}
-	if n.S.min <= -maxVarOff || n.S.max >= maxVarOff {
+	if n.S.min == math.MinInt64 {
 		return Reg{}, fail("math between %v pointer and register with unbounded min value is not allowed", ptr.Type)
+	}
+	if n.S.min >= maxVarOff || n.S.min <= -maxVarOff {
+		return Reg{}, fail("value %d makes %v pointer be out of bounds", n.S.min, ptr.Type)
 	}
 	if sub {
 		ptr.Num = ALU(ebpf.ALUSub, 0, ptr.Num, n, 64)
 	} else {
 		ptr.Num = ALU(ebpf.ALUAdd, 0, ptr.Num, n, 64)
-	}
-	if ptr.Num.S.min <= -maxVarOff || ptr.Num.S.max >= maxVarOff {
-		return Reg{}, fail("R%d pointer arithmetic out of range: variable offset too large", regno)
 	}
 	if ptr.Type.isPacket() {
 		ptr.ID, ptr.Range = e.newID(), 0

@@ -70,19 +70,22 @@ type Result struct {
 
 // env is one verification.
 type env struct {
-	insns    []ebpf.Instruction
-	prog     *ebpf.Program
-	opts     Options
-	log      logger
-	idGen    uint32
-	pending  []*state
-	explored map[int][]*checkpoint
-	prune    []bool
-	fnOf     []int       // fnOf[i]: the first instruction of i's function
-	depth    map[int]int // function start -> deepest stack byte used
-	calls    map[[2]int]int
-	res      Result
-	insnIdx  int // the instruction being checked
+	insns     []ebpf.Instruction
+	prog      *ebpf.Program
+	opts      Options
+	log       logger
+	idGen     uint32
+	pending   []*state
+	explored  map[int][]*checkpoint
+	prune     []bool
+	fnOf      []int       // fnOf[i]: the first instruction of i's function
+	depth     map[int]int // function start -> deepest stack byte used
+	calls     map[[2]int]int
+	res       Result
+	insnIdx   int // the instruction being checked
+	jmps      int // jumps and calls processed
+	prevJmps  int // jmps when the last checkpoint was stored
+	prevInsns int // res.Processed then
 }
 
 // Verify proves insns safe to run as a program of opts.ProgType, or
@@ -233,6 +236,7 @@ func (e *env) step(cur *state) (done bool, err error) {
 	case c == ebpf.ClassLD:
 		err = e.ld(cur, ins)
 	default:
+		e.jmps++
 		return e.jump(cur, ins)
 	}
 	cur.insn++
@@ -285,10 +289,7 @@ func (e *env) checkPseudo(ins ebpf.Instruction) error {
 			return fail("fd %d is not pointing to valid bpf_map", idx)
 		}
 		m := e.opts.Maps[idx]
-		if m.Type != maps.Array {
-			return fail("map_direct_value_addr not supported for map type %d", m.Type)
-		}
-		if off >= m.ValueSize {
+		if m.Type != maps.Array || m.MaxEntries != 1 || off >= m.ValueSize {
 			return fail("invalid access to map value pointer, value_size=%d off=%d", m.ValueSize, off)
 		}
 	default:

@@ -1,0 +1,40 @@
+package verifier
+
+import (
+	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+)
+
+// TestKernelRules verifies every rule program with Linux too.
+func TestKernelRules(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireBPF(t)
+	var tally diffTally
+	for _, c := range ruleCases {
+		opts := c.options()
+		opts.LogLevel = 0
+		ours, kernel := compareWithKernel(t, c.name, assemble(t, c.src), opts, &tally)
+		if ours.accepted == kernel.accepted && !ours.accepted && ours.insn != kernel.insn {
+			t.Logf("%s: both reject, we at %d (%s), the kernel at %d (%s)", c.name, ours.insn, ours.reason, kernel.insn, kernel.reason)
+		}
+		if !ours.accepted && !kernel.accepted && ours.reason != kernel.reason {
+			t.Logf("%s: reasons differ: ours %q, kernel %q", c.name, ours.reason, kernel.reason)
+		}
+	}
+	t.Log(tally.String())
+}
+
+// TestKernelObjects verifies every ebpf/testdata program with Linux too.
+func TestKernelObjects(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireBPF(t)
+	var tally diffTally
+	for _, o := range objectPrograms(t) {
+		compareWithKernel(t, o.name(), o.prog.Insns, o.options(0), &tally)
+	}
+	t.Log(tally.String())
+	if tally.imprecise > 0 {
+		t.Errorf("the kernel accepts every test object; we rejected %d", tally.imprecise)
+	}
+}
