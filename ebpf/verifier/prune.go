@@ -19,7 +19,11 @@ package verifier
 //     loop: pruning against it would assume what it has not proved. If
 //     the new state equals it exactly, the loop made no progress and will
 //     not terminate: "infinite loop detected at insn N".
-//  4. Subsumption per register (regsafe): an uninitialised old register
+//  4. A checkpoint that keeps failing to prune (more than 3 misses per hit,
+//     plus 3) is dropped from its instruction's list, as the kernel
+//     evicts them: a long loop would otherwise compare each new state
+//     with every earlier iteration's. Its parent links stay.
+//  5. Subsumption per register (regsafe): an uninitialised old register
 //     accepts anything (the old paths never read it); scalars by range
 //     and tnum containment; pointers of the same type with the same fixed
 //     offset, the variable part contained, the same map, and for packets
@@ -30,24 +34,32 @@ package verifier
 import "github.com/deepsys/deepsys/ebpf"
 
 type checkpoint struct {
-	st       *state
-	branches int
-	parent   *checkpoint
+	st        *state
+	branches  int
+	parent    *checkpoint
+	hit, miss int // prunes it made, comparisons it failed (step 4)
 }
 
 // visit is steps 2-3 for cur at a prune point; it then stores cur.
 func (e *env) visit(cur *state) (pruned bool, err error) {
 	list := e.explored[cur.insn]
-	for _, c := range list {
-		if c.branches == 0 {
-			if statesSafe(c.st, cur, false) {
-				return true, nil
-			}
-			continue
-		}
-		if statesSafe(c.st, cur, true) {
+	kept := list[:0]
+	defer func() { e.explored[cur.insn] = kept }()
+	for i, c := range list {
+		switch {
+		case c.branches == 0 && statesSafe(c.st, cur, false):
+			c.hit++
+			kept = append(kept, list[i:]...)
+			return true, nil
+		case c.branches > 0 && statesSafe(c.st, cur, true):
+			kept = append(kept, list[i:]...)
 			return false, fail("infinite loop detected at insn %d", e.prog.Slot(cur.insn))
 		}
+		c.miss++
+		if c.miss > c.hit*3+3 {
+			continue // evicted (step 4)
+		}
+		kept = append(kept, c)
 	}
 	// As the kernel does, store a new state only every 20 jumps or 100
 	// instructions: a loop of a million iterations must not keep a
@@ -58,7 +70,7 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 	e.prevJmps, e.prevInsns = e.jmps, e.res.Processed
 	c := &checkpoint{st: cur.clone(), branches: 1, parent: cur.parent}
 	cur.parent = c
-	e.explored[cur.insn] = append(list, c)
+	kept = append(kept, c)
 	e.res.States++
 	e.res.PeakStates = max(e.res.PeakStates, e.res.States)
 	return false, nil
