@@ -51,6 +51,7 @@ func (e *env) helperCall(s *state, id int32) error {
 		return fail("program of this type cannot use helper %s#%d", p.name, id)
 	}
 	var m *maps.Spec
+	keyReg := *s.reg(ebpf.R2) // before r1-r5 are clobbered
 	mapIdx := -1
 	var reserve int
 	var released uint32
@@ -139,6 +140,10 @@ func (e *env) helperCall(s *state, id int32) error {
 		*r0 = ptrReg(PtrToMapValueOrNull)
 		r0.Map = mapIdx
 		r0.ID = e.newID()
+		if id == 1 && constKeyInArray(s, m, keyReg) {
+			*r0 = ptrReg(PtrToMapValue)
+			r0.Map = mapIdx
+		}
 	case retMemOrNull:
 		*r0 = ptrReg(PtrToMemOrNull)
 		r0.Size = reserve
@@ -147,6 +152,36 @@ func (e *env) helperCall(s *state, id int32) error {
 		s.refs = append(s.refs, ref{id: r0.ID, insn: s.insn})
 	}
 	return nil
+}
+
+// constKeyInArray reports whether a lookup in array map m by the key at
+// key (a stack pointer) cannot fail: the key is a known constant below
+// max_entries (the kernel's can_elide_value_nullness, for the 4-byte
+// keys of arrays). Known keys are all-zero bytes or a spilled constant.
+func constKeyInArray(s *state, m *maps.Spec, key Reg) bool {
+	if m.Type != maps.Array && m.Type != maps.PerCPUArray || key.Type != PtrToStack {
+		return false
+	}
+	v, ok := key.Num.IsConst()
+	if !ok {
+		return false
+	}
+	off := int(int64(key.Off) + int64(v))
+	if off < -ebpf.StackSize || off+4 > 0 {
+		return false
+	}
+	f := s.frames[key.Frame]
+	k, known := uint64(0), true
+	slot, b := slotOf(off)
+	if sl := &f.stack[slot]; sl.isSpill() && b == 0 {
+		k, known = sl.spill.isConst()
+	} else {
+		for i := range 4 {
+			sl, bb := slotOf(off + i)
+			known = known && f.stack[sl].kind[bb] == stackZero
+		}
+	}
+	return known && uint32(k) < m.MaxEntries
 }
 
 // sizeArg checks a size argument and the memory argument before it

@@ -17,7 +17,8 @@ package verifier
 //  4. A packet pointer compared with pkt_end (or pkt_meta with pkt): on
 //     the edge where ptr <= end holds, every packet pointer with the same
 //     ID has its range raised to the compared pointer's offset: bytes
-//     [0, off) from them are inside the packet.
+//     [0, off) from them are inside the packet; where ptr < end holds,
+//     one byte more.
 //  5. Any other comparison involving a pointer (root may compare
 //     pointers) follows both edges and learns nothing.
 
@@ -189,14 +190,17 @@ func (e *env) packetRange(t, f *state, dst, src Reg, op ebpf.JumpOp) {
 		return a.Type == PtrToPacket && b.Type == PtrToPacketEnd || a.Type == PtrToPacketMeta && b.Type == PtrToPacket
 	}
 	var ptr, end Reg
-	var onTaken bool
+	var onTaken, strict bool
 	switch {
 	case ptrType(dst, src): // if ptr op end
 		ptr, end = dst, src
 		switch op {
-		case ebpf.JumpGT, ebpf.JumpGE: // ptr <= end (or <) on the fall-through
-			onTaken = false
-		case ebpf.JumpLT, ebpf.JumpLE:
+		case ebpf.JumpGT: // fall-through: ptr <= end
+		case ebpf.JumpGE: // fall-through: ptr < end
+			strict = true
+		case ebpf.JumpLT:
+			onTaken, strict = true, true
+		case ebpf.JumpLE:
 			onTaken = true
 		default:
 			return
@@ -204,9 +208,12 @@ func (e *env) packetRange(t, f *state, dst, src Reg, op ebpf.JumpOp) {
 	case ptrType(src, dst): // if end op ptr
 		ptr, end = src, dst
 		switch op {
-		case ebpf.JumpLT, ebpf.JumpLE: // end < ptr: fall-through has ptr <= end
-			onTaken = false
-		case ebpf.JumpGT, ebpf.JumpGE:
+		case ebpf.JumpLT: // fall-through: end >= ptr
+		case ebpf.JumpLE: // fall-through: end > ptr
+			strict = true
+		case ebpf.JumpGT:
+			onTaken, strict = true, true
+		case ebpf.JumpGE:
 			onTaken = true
 		default:
 			return
@@ -214,7 +221,11 @@ func (e *env) packetRange(t, f *state, dst, src Reg, op ebpf.JumpOp) {
 	default:
 		return
 	}
-	if v, ok := end.Num.IsConst(); ptr.Off <= 0 || end.Off != 0 || !ok || v != 0 {
+	proved := ptr.Off
+	if strict {
+		proved++ // ptr < end: ptr + 1 <= end
+	}
+	if v, ok := end.Num.IsConst(); ptr.Off < 0 || proved <= 0 || end.Off != 0 || !ok || v != 0 {
 		return
 	}
 	s := f
@@ -222,8 +233,8 @@ func (e *env) packetRange(t, f *state, dst, src Reg, op ebpf.JumpOp) {
 		s = t
 	}
 	s.forEachReg(func(x *Reg) {
-		if x.Type == ptr.Type && x.ID == ptr.ID && x.Range < ptr.Off {
-			x.Range = ptr.Off
+		if x.Type == ptr.Type && x.ID == ptr.ID && x.Range < proved {
+			x.Range = proved
 		}
 	})
 }

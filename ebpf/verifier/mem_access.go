@@ -229,6 +229,10 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 			return Reg{}, fail("invalid%s stack R%d off=%d size=%d", a, regno, o, size)
 		}
 		e.noteDepth(s, reg.Frame, int(-o))
+		if a == write && val.Type == PtrToStack && val.Frame > reg.Frame {
+			// it would outlive the frame it points into
+			return Reg{}, fail("cannot spill pointers to stack into stack frame of the caller")
+		}
 		if a == write {
 			if err := f.stackWrite(int(o), size, *val); err != nil {
 				return Reg{}, err

@@ -222,6 +222,7 @@ var ruleCases = []ruleCase{
 	{name: "caller reads r1 after a call", src: "mov %r1, 5\ncall local f\nmov %r0, %r1\nexit\nf:\nmov %r0, 0\nexit", want: "R1 !read_ok", insn: 2},
 	{name: "r6 survives a call", src: "mov %r6, 5\ncall local f\nmov %r0, %r6\nexit\nf:\nmov %r6, 1\nmov %r0, 0\nexit"},
 	{name: "callee writes the caller's stack", src: "mov %r1, %r10\nadd %r1, -8\ncall local f\nldxdw %r0, [%r10-8]\nexit\nf:\nstdw [%r1+0], 3\nmov %r0, 0\nexit"},
+	{name: "callee spills its stack pointer into the caller's stack", src: "mov %r1, %r10\nadd %r1, -8\ncall local f\nmov %r0, 0\nexit\nf:\nstxdw [%r1+0], %r10\nmov %r0, 0\nexit", want: "cannot spill pointers to stack into stack frame of the caller", insn: 5},
 	{name: "stack pointer returned to the caller", src: "call local f\nexit\nf:\nmov %r0, %r10\nexit", want: "cannot return stack pointer to the caller", insn: 3},
 	{name: "call chain too deep", src: "call local f1\nexit\nf1:\ncall local f2\nexit\nf2:\ncall local f3\nexit\nf3:\ncall local f4\nexit\nf4:\ncall local f5\nexit\nf5:\ncall local f6\nexit\nf6:\ncall local f7\nexit\nf7:\ncall local f8\nexit\nf8:\nmov %r0, 0\nexit", want: "the call stack of 9 frames is too deep", insn: 14},
 	{name: "combined stack too large", src: "stdw [%r10-256], 0\ncall local f\nexit\nf:\nstdw [%r10-272], 0\nmov %r0, 0\nexit", want: "combined stack size of 2 calls is 528. Too large", insn: 3},

@@ -1,0 +1,206 @@
+package verifier
+
+// Random well-formed XDP programs (packet access with and without bounds
+// checks, stack spills and fills, map lookups with and without null
+// checks, bounded and unbounded indexes, helper calls, forward branches,
+// small loops), each verified by us, by Linux when the machine allows,
+// and, when we accept, run in the checking interpreter on random packets.
+// A first generator for the differential; the full generator
+// builds on compareWithKernel.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/deepsys/deepsys/ebpf/host"
+	"github.com/deepsys/deepsys/ebpf/loader"
+	"github.com/deepsys/deepsys/ebpf/maps"
+	"github.com/deepsys/deepsys/internal/testenv"
+)
+
+// genProgram writes a random program in assembly (with MAPn markers, see
+// assemble). r6 is the context, r7 data, r8 data_end; r0-r5 and r9 are
+// scratch.
+func genProgram(rng *rand.Rand) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p("mov %%r6, %%r1")
+	p("ldxw %%r7, [%%r6+0]")
+	p("ldxw %%r8, [%%r6+4]")
+	scratch := func() {
+		for r := 0; r <= 5; r++ {
+			p("mov %%r%d, %d", r, rng.IntN(16))
+		}
+	}
+	scratch()
+	n := 4 + rng.IntN(12)
+	label := 0
+	reg := func() int { return rng.IntN(6) }
+	sizes := []string{"b", "h", "w", "dw"}
+	for i := 0; i < n; i++ {
+		switch rng.IntN(12) {
+		case 0: // scalar arithmetic
+			ops := []string{"mov", "add", "sub", "and", "or", "lsh", "rsh", "mul", "xor", "arsh"}
+			w := []string{"", "32"}[rng.IntN(2)]
+			p("%s%s %%r%d, %d", ops[rng.IntN(len(ops))], w, reg(), rng.IntN(40)-8)
+		case 1:
+			p("mov %%r%d, %%r%d", reg(), reg())
+		case 2: // packet access behind a check
+			k := 1 + rng.IntN(40)
+			off := rng.IntN(k+4) - 2
+			size := sizes[rng.IntN(4)]
+			p("mov %%r9, %%r7")
+			p("add %%r9, %d", k)
+			op := []string{"jgt %%r9, %%r8, L%d", "jge %%r9, %%r8, L%d", "jlt %%r8, %%r9, L%d", "jle %%r9, %%r8, L%d"}[rng.IntN(4)]
+			p(op, label)
+			if rng.IntN(2) == 0 {
+				p("ldx%s %%r%d, [%%r7%+d]", size, reg(), off)
+			} else {
+				p("st%s [%%r7%+d], %d", size, off, rng.IntN(100))
+			}
+			p("L%d:", label)
+			label++
+		case 3: // packet access at a variable offset
+			k := 2 + rng.IntN(30)
+			p("mov %%r9, %%r7")
+			p("add %%r9, %d", k)
+			p("jgt %%r9, %%r8, L%d", label)
+			p("ldxb %%r4, [%%r7+0]")
+			p("and %%r4, %d", []int{1, 3, 7, 15, 31, 255}[rng.IntN(6)])
+			p("mov %%r9, %%r7")
+			p("add %%r9, %%r4")
+			p("mov %%r5, %%r9")
+			p("add %%r5, %d", 1+rng.IntN(4))
+			p("jgt %%r5, %%r8, L%d", label)
+			p("ldx%s %%r0, [%%r9%+d]", sizes[rng.IntN(3)], rng.IntN(4)-1)
+			p("L%d:", label)
+			label++
+		case 4: // stack store and load
+			off := -8 * (1 + rng.IntN(8))
+			size := sizes[rng.IntN(4)]
+			if rng.IntN(2) == 0 {
+				p("stx%s [%%r10%+d], %%r%d", size, off+rng.IntN(8), reg())
+			} else {
+				p("ldx%s %%r%d, [%%r10%+d]", size, reg(), off+rng.IntN(8))
+			}
+		case 5: // spill and fill a pointer
+			off := -8 * (1 + rng.IntN(8))
+			p("stxdw [%%r10%+d], %%r%d", off, []int{6, 7, 8, 10}[rng.IntN(4)])
+			p("ldxdw %%r9, [%%r10%+d]", off)
+		case 6: // map lookup
+			m := rng.IntN(2)
+			p("stw [%%r10-4], %d", rng.IntN(6))
+			p("mov %%r2, %%r10")
+			p("add %%r2, -4")
+			p("lddw %%r1, MAP%d", m)
+			p("call 1")
+			if rng.IntN(5) > 0 {
+				p("jeq %%r0, 0, L%d", label)
+			}
+			vs := []int{8, 16}[m]
+			if rng.IntN(3) == 0 {
+				p("ldxb %%r3, [%%r0+0]")
+				p("and %%r3, %d", []int{3, 7, 15, 31}[rng.IntN(4)])
+				p("add %%r0, %%r3")
+				p("ldxb %%r1, [%%r0+0]")
+			} else {
+				p("ldx%s %%r1, [%%r0%+d]", sizes[rng.IntN(4)], rng.IntN(vs+2)-1)
+			}
+			p("L%d:", label)
+			scratch()
+			label++
+		case 7: // forward branch on a scalar
+			p("j%s %%r%d, %d, L%d", []string{"eq", "ne", "gt", "lt", "sge", "sle", "set"}[rng.IntN(7)], reg(), rng.IntN(20), label)
+			p("mov %%r%d, %d", reg(), rng.IntN(64))
+			p("L%d:", label)
+			label++
+		case 8: // helper
+			p("call %d", []int{5, 7, 8}[rng.IntN(3)])
+			scratch()
+		case 9: // bounded loop
+			p("mov %%r9, 0")
+			p("L%d:", label)
+			p("add %%r9, 1")
+			p("add %%r0, %%r9")
+			p("jlt %%r9, %d, L%d", 1+rng.IntN(6), label)
+			label++
+		case 10: // stack access at a bounded variable offset
+			p("mov %%r9, %%r%d", reg())
+			p("and %%r9, %d", []int{7, 15, 31, 63}[rng.IntN(4)])
+			p("mov %%r4, %%r10")
+			p("add %%r4, %d", -64-8*rng.IntN(2))
+			p("add %%r4, %%r9")
+			if rng.IntN(2) == 0 {
+				p("stb [%%r4+0], 1")
+			} else {
+				p("ldxb %%r0, [%%r4+0]")
+			}
+		case 11: // packet pointers after adjust_head
+			p("mov %%r1, %%r6")
+			p("mov %%r2, %d", rng.IntN(8)-4)
+			p("call 44")
+			scratch()
+			if rng.IntN(2) == 0 {
+				p("ldxw %%r7, [%%r6+0]")
+				p("ldxw %%r8, [%%r6+4]")
+			}
+		}
+	}
+	p("mov %%r0, %d", rng.IntN(4))
+	p("exit")
+	return b.String()
+}
+
+// randomCount is how many random programs each test makes.
+func randomCount() int {
+	if testing.Short() {
+		return 300
+	}
+	return 3000
+}
+
+// TestRandomSoundness: every random program we accept runs without a
+// fault.
+func TestRandomSoundness(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 7))
+	accepted, n := 0, randomCount()
+	for i := range n {
+		src := genProgram(rng)
+		insns := assemble(t, src)
+		if _, err := Verify(insns, Options{ProgType: loader.XDP, Maps: ruleMaps}); err != nil {
+			continue
+		}
+		accepted++
+		ms := make([]maps.Map, len(ruleMaps))
+		for j, s := range ruleMaps {
+			ms[j], _ = maps.New(s, maps.Options{})
+		}
+		fillMaps(t, ms, rng)
+		coll, err := host.NewCollection(ms, host.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := coll.Load("random", host.XDP, insns)
+		if err != nil {
+			t.Fatalf("random %d: %v", i, err)
+		}
+		runRandom(t, fmt.Sprintf("random %d:\n%s", i, src), p, host.XDP, 0, rng)
+		p.Close()
+	}
+	t.Logf("%d random programs, %d accepted and run %d times each without a fault", n, accepted, runs)
+}
+
+// TestKernelRandom: the random programs verified by us and by Linux.
+func TestKernelRandom(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireBPF(t)
+	rng := rand.New(rand.NewPCG(42, 7))
+	var tally diffTally
+	for i := range randomCount() {
+		src := genProgram(rng)
+		compareWithKernel(t, fmt.Sprintf("random %d:\n%s", i, src), assemble(t, src), Options{ProgType: loader.XDP, Maps: ruleMaps}, &tally)
+	}
+	t.Log(tally.String())
+}
