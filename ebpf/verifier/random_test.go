@@ -39,6 +39,16 @@ func genProgram(rng *rand.Rand) string {
 	label := 0
 	reg := func() int { return rng.IntN(6) }
 	sizes := []string{"b", "h", "w", "dw"}
+	bytes := map[string]int{"b": 1, "h": 2, "w": 4, "dw": 8}
+	// inside picks an offset for an access of size in [0, limit): mostly
+	// in bounds and aligned, sometimes one off either way.
+	inside := func(limit int, size string) int {
+		n := bytes[size]
+		if rng.IntN(5) == 0 || limit < n {
+			return rng.IntN(limit+3) - 2
+		}
+		return rng.IntN(limit-n+1) / n * n
+	}
 	for i := 0; i < n; i++ {
 		switch rng.IntN(12) {
 		case 0: // scalar arithmetic
@@ -49,8 +59,8 @@ func genProgram(rng *rand.Rand) string {
 			p("mov %%r%d, %%r%d", reg(), reg())
 		case 2: // packet access behind a check
 			k := 1 + rng.IntN(40)
-			off := rng.IntN(k+4) - 2
 			size := sizes[rng.IntN(4)]
+			off := inside(k, size)
 			p("mov %%r9, %%r7")
 			p("add %%r9, %d", k)
 			op := []string{"jgt %%r9, %%r8, L%d", "jge %%r9, %%r8, L%d", "jlt %%r8, %%r9, L%d", "jle %%r9, %%r8, L%d"}[rng.IntN(4)]
@@ -78,12 +88,12 @@ func genProgram(rng *rand.Rand) string {
 			p("L%d:", label)
 			label++
 		case 4: // stack store and load
-			off := -8 * (1 + rng.IntN(8))
 			size := sizes[rng.IntN(4)]
+			off := inside(64, size) - 64
 			if rng.IntN(2) == 0 {
-				p("stx%s [%%r10%+d], %%r%d", size, off+rng.IntN(8), reg())
+				p("stx%s [%%r10%+d], %%r%d", size, off, reg())
 			} else {
-				p("ldx%s %%r%d, [%%r10%+d]", size, reg(), off+rng.IntN(8))
+				p("ldx%s %%r%d, [%%r10%+d]", size, reg(), off)
 			}
 		case 5: // spill and fill a pointer
 			off := -8 * (1 + rng.IntN(8))
@@ -106,7 +116,8 @@ func genProgram(rng *rand.Rand) string {
 				p("add %%r0, %%r3")
 				p("ldxb %%r1, [%%r0+0]")
 			} else {
-				p("ldx%s %%r1, [%%r0%+d]", sizes[rng.IntN(4)], rng.IntN(vs+2)-1)
+				size := sizes[rng.IntN(4)]
+				p("ldx%s %%r1, [%%r0%+d]", size, inside(vs, size))
 			}
 			p("L%d:", label)
 			scratch()
