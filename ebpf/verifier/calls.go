@@ -93,7 +93,10 @@ func (e *env) helperCall(s *state, id int32) error {
 				return fail("dereference of modified ctx ptr R%d off=%d disallowed", regno, reg.Off)
 			}
 		case argMem, argMemOrNull, argUninitMem:
-			// checked with the size, in the next argument
+			// the bytes are checked with the size, in the next argument
+			if !memTypes[reg.Type] && !(a == argMemOrNull && reg.isNull()) {
+				return fail("R%d type=%v expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_", regno, reg.Type)
+			}
 		case argConstSize, argConstSizeOrZero:
 			if err := e.sizeArg(s, regno, p.args[i-1], a == argConstSizeOrZero); err != nil {
 				return err
@@ -153,6 +156,9 @@ func (e *env) helperCall(s *state, id int32) error {
 	}
 	return nil
 }
+
+// memTypes are the pointers a helper may read or write memory through.
+var memTypes = map[RegType]bool{PtrToStack: true, PtrToPacket: true, PtrToPacketMeta: true, PtrToMapValue: true, PtrToMem: true}
 
 // constKeyInArray reports whether a lookup in array map m by the key at
 // key (a stack pointer) cannot fail: the key is a known constant below
@@ -233,7 +239,7 @@ func (e *env) memArg(s *state, regno uint8, size int64, a access) error {
 	case PtrToPacket, PtrToPacketMeta:
 		return packetAccess(reg, regno, 0, int(size))
 	}
-	return fail("R%d type=%v expected=fp, pkt, pkt_meta, map_value, ringbuf_mem", regno, reg.Type)
+	return fail("R%d type=%v expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_", regno, reg.Type)
 }
 
 // stackRange checks size bytes of stack at reg: inside the frame, and

@@ -45,6 +45,7 @@
 // counts and what is not done.
 //
 // It verifies as root does (CAP_BPF and CAP_PERFMON): Options.Unprivileged
-// refuses reads of uninitialised stack; the rest of the unprivileged rules
-// (pointer leaks, speculative-execution sanitation) is not done.
+// refuses reads of uninitialised stack, pointers stored into memory or
+// returned, and pointer subtraction; the rest of the unprivileged rules
+// (speculative-execution sanitation among them) is not done.
 package verifier

@@ -210,6 +210,7 @@ var ruleCases = []ruleCase{
 	{name: "xdp_load_bytes size unbounded", src: "mov %r6, %r1\ncall 7\nmov %r4, %r0\nmov %r1, %r6\nmov %r2, 0\nmov %r3, %r10\nadd %r3, -16\ncall 189\nexit", want: "R4 min value is negative", insn: 7},
 	{name: "xdp_load_bytes size bounded", src: "mov %r6, %r1\ncall 7\nmov %r4, %r0\nand %r4, 15\nadd %r4, 1\nmov %r1, %r6\nmov %r2, 0\nmov %r3, %r10\nadd %r3, -16\ncall 189\nexit"},
 	{name: "xdp_load_bytes size past the buffer", src: "mov %r6, %r1\ncall 7\nmov %r4, %r0\nand %r4, 31\nadd %r4, 1\nmov %r1, %r6\nmov %r2, 0\nmov %r3, %r10\nadd %r3, -16\ncall 189\nexit", want: "invalid write to stack R3 off=-16 size=32", insn: 9},
+	{name: "ringbuf output of a number with size 0", src: "lddw %r1, MAP2\nmov %r2, 5\nmov %r3, 0\nmov %r4, 0\ncall 130\nexit", want: "R2 type=scalar expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_", insn: 4},
 	{name: "csum_diff with NULL", src: "mov %r1, 0\nmov %r2, 0\nstdw [%r10-8], 0\nmov %r3, %r10\nadd %r3, -8\nmov %r4, 8\nmov %r5, 0\ncall 28\nexit"},
 
 	// legacy packet loads
