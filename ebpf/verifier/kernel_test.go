@@ -45,6 +45,10 @@ var kernelProgTypes = map[loader.ProgType]cebpf.ProgramType{
 	loader.SchedCLS: cebpf.SchedCLS, loader.SchedACT: cebpf.SchedACT,
 }
 
+// kernelQuiet asks the kernel for no log (for timing; a refusal still
+// fetches one).
+var kernelQuiet bool
+
 // kernelVerify loads insns into Linux as opts.ProgType with opts.Maps
 // created for it. ok is false when the kernel could not be asked (not a
 // verifier verdict: e.g. a map it cannot create).
@@ -85,7 +89,11 @@ func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdi
 		return verdict{}, false
 	}
 	spec := &cebpf.ProgramSpec{Type: kernelProgTypes[opts.ProgType], Instructions: cins, License: "GPL"}
-	prog, err := cebpf.NewProgramWithOptions(spec, cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch, LogSizeStart: 1 << 20})
+	popts := cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch, LogSizeStart: 1 << 20}
+	if kernelQuiet {
+		popts = cebpf.ProgramOptions{}
+	}
+	prog, err := cebpf.NewProgramWithOptions(spec, popts)
 	var verr *cebpf.VerifierError
 	switch {
 	case err == nil:
