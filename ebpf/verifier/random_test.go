@@ -11,6 +11,8 @@ package verifier
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,12 +25,16 @@ import (
 // genProgram writes a random program in assembly (with MAPn markers, see
 // assemble). r6 is the context, r7 data, r8 data_end; r0-r5 and r9 are
 // scratch.
-func genProgram(rng *rand.Rand) string {
+func genProgram(rng *rand.Rand, typ loader.ProgType) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	data, end := 0, 4
+	if typ != loader.XDP {
+		data, end = 76, 80
+	}
 	p("mov %%r6, %%r1")
-	p("ldxw %%r7, [%%r6+0]")
-	p("ldxw %%r8, [%%r6+4]")
+	p("ldxw %%r7, [%%r6+%d]", data)
+	p("ldxw %%r8, [%%r6+%d]", end)
 	scratch := func() {
 		for r := 0; r <= 5; r++ {
 			p("mov %%r%d, %d", r, rng.IntN(16))
@@ -36,6 +42,7 @@ func genProgram(rng *rand.Rand) string {
 	}
 	scratch()
 	n := 4 + rng.IntN(12)
+	hasFn := false
 	label := 0
 	reg := func() int { return rng.IntN(6) }
 	sizes := []string{"b", "h", "w", "dw"}
@@ -50,7 +57,7 @@ func genProgram(rng *rand.Rand) string {
 		return rng.IntN(limit-n+1) / n * n
 	}
 	for i := 0; i < n; i++ {
-		switch rng.IntN(12) {
+		switch rng.IntN(19) {
 		case 0: // scalar arithmetic
 			ops := []string{"mov", "add", "sub", "and", "or", "lsh", "rsh", "mul", "xor", "arsh"}
 			w := []string{"", "32"}[rng.IntN(2)]
@@ -148,24 +155,140 @@ func genProgram(rng *rand.Rand) string {
 			} else {
 				p("ldxb %%r0, [%%r4+0]")
 			}
-		case 11: // packet pointers after adjust_head
+		case 11: // packet pointers after a helper that moves the packet
 			p("mov %%r1, %%r6")
-			p("mov %%r2, %d", rng.IntN(8)-4)
-			p("call 44")
+			if typ == loader.XDP {
+				p("mov %%r2, %d", rng.IntN(8)-4)
+				p("call 44")
+			} else {
+				p("mov %%r2, 14")
+				p("mov %%r3, 0")
+				p("mov %%r4, 0")
+				p("mov %%r5, 0")
+				p("call 10")
+			}
 			scratch()
 			if rng.IntN(2) == 0 {
 				p("ldxw %%r7, [%%r6+0]")
 				p("ldxw %%r8, [%%r6+4]")
 			}
+		case 12: // map value index bounded by a branch
+			p("stw [%%r10-4], 0")
+			p("mov %%r2, %%r10")
+			p("add %%r2, -4")
+			p("lddw %%r1, MAP1")
+			p("call 1")
+			p("jeq %%r0, 0, L%d", label)
+			p("ldxw %%r3, [%%r0+0]")
+			p("%s %%r3, %d, L%d", []string{"jgt", "jge", "jsgt", "jgt32"}[rng.IntN(4)], 12+rng.IntN(6), label)
+			if rng.IntN(2) == 0 {
+				p("jslt %%r3, 0, L%d", label)
+			}
+			p("add %%r0, %%r3")
+			p("ldxb %%r1, [%%r0+0]")
+			p("L%d:", label)
+			scratch()
+			label++
+		case 13: // 32-bit arithmetic and branches
+			p("%s32 %%r%d, %%r%d", []string{"add", "sub", "mul", "and", "or", "xor", "lsh", "rsh", "arsh", "mov"}[rng.IntN(10)], reg(), reg())
+			p("j%s32 %%r%d, %d, L%d", []string{"eq", "ne", "gt", "lt", "sge", "sle"}[rng.IntN(6)], reg(), rng.IntN(40)-5, label)
+			p("mov %%r%d, %d", reg(), rng.IntN(64))
+			p("L%d:", label)
+			label++
+		case 14: // ring buffer reserve, write, submit or discard
+			p("lddw %%r1, MAP2")
+			p("mov %%r2, %d", 8*(1+rng.IntN(3)))
+			p("mov %%r3, 0")
+			p("call 131")
+			if rng.IntN(6) > 0 {
+				p("jeq %%r0, 0, L%d", label)
+			}
+			p("stdw [%%r0%+d], 1", inside(16, "dw"))
+			p("mov %%r1, %%r0")
+			p("mov %%r2, 0")
+			if rng.IntN(8) > 0 {
+				p("call %d", 132+rng.IntN(2))
+			}
+			p("L%d:", label)
+			scratch()
+			label++
+		case 15: // a bpf-to-bpf call with a pointer to the caller's stack
+			hasFn = true
+			p("mov %%r1, %%r10")
+			p("add %%r1, %d", -8*(1+rng.IntN(4)))
+			p("mov %%r2, %d", rng.IntN(20))
+			p("call local fn")
+			p("mov %%r%d, %%r0", reg())
+			scratch()
+		case 16: // sign-extending loads from the stack
+			p("stdw [%%r10-8], %d", rng.IntN(400)-200)
+			p("ldxs%s %%r%d, [%%r10-8]", []string{"b", "h", "w"}[rng.IntN(3)], reg())
+		case 17: // a bounded number through a spill, then a packet index
+			p("mov %%r9, %%r7")
+			p("add %%r9, 16")
+			p("jgt %%r9, %%r8, L%d", label)
+			p("ldxb %%r3, [%%r7+0]")
+			p("and %%r3, 7")
+			p("stxdw [%%r10-24], %%r3")
+			p("ldxdw %%r4, [%%r10-24]")
+			p("mov %%r9, %%r7")
+			p("add %%r9, %%r4")
+			p("ldxb %%r0, [%%r9%+d]", inside(9, "b"))
+			p("L%d:", label)
+			label++
+		case 18: // a number compared with a copy of itself
+			p("mov %%r3, %%r%d", reg())
+			p("mov %%r4, %%r3")
+			p("jgt %%r4, %d, L%d", 1+rng.IntN(30), label)
+			p("mov %%r9, %%r10")
+			p("add %%r9, -32")
+			p("add %%r9, %%r3")
+			p("ldxb %%r0, [%%r9+0]")
+			p("L%d:", label)
+			label++
 		}
 	}
 	p("mov %%r0, %d", rng.IntN(4))
 	p("exit")
+	if hasFn {
+		p("fn:")
+		switch rng.IntN(3) {
+		case 0:
+			p("stdw [%%r1%+d], 7", inside(8, "dw"))
+			p("mov %%r0, %%r2")
+		case 1:
+			p("ldxdw %%r0, [%%r1+0]")
+		default:
+			p("stdw [%%r10-8], 1")
+			p("mov %%r0, %%r2")
+			p("add %%r0, 1")
+		}
+		p("exit")
+	}
 	return b.String()
+}
+
+// randomSeed is 42, or DEEPSYS_VERIFIER_SEED.
+func randomSeed() uint64 {
+	if n, err := strconv.ParseUint(os.Getenv("DEEPSYS_VERIFIER_SEED"), 10, 64); err == nil {
+		return n
+	}
+	return 42
+}
+
+// randomType is XDP mostly, TC sometimes.
+func randomType(rng *rand.Rand) loader.ProgType {
+	if rng.IntN(4) == 0 {
+		return loader.SchedCLS
+	}
+	return loader.XDP
 }
 
 // randomCount is how many random programs each test makes.
 func randomCount() int {
+	if n, err := strconv.Atoi(os.Getenv("DEEPSYS_VERIFIER_RANDOM")); err == nil && n > 0 {
+		return n // e.g. DEEPSYS_VERIFIER_RANDOM=100000 for a long hunt
+	}
 	if testing.Short() {
 		return 300
 	}
@@ -175,12 +298,13 @@ func randomCount() int {
 // TestRandomSoundness: every random program we accept runs without a
 // fault.
 func TestRandomSoundness(t *testing.T) {
-	rng := rand.New(rand.NewPCG(42, 7))
+	rng := rand.New(rand.NewPCG(randomSeed(), 7))
 	accepted, n := 0, randomCount()
 	for i := range n {
-		src := genProgram(rng)
+		typ := randomType(rng)
+		src := genProgram(rng, typ)
 		insns := assemble(t, src)
-		if _, err := Verify(insns, Options{ProgType: loader.XDP, Maps: ruleMaps}); err != nil {
+		if _, err := Verify(insns, Options{ProgType: typ, Maps: ruleMaps}); err != nil {
 			continue
 		}
 		accepted++
@@ -193,11 +317,12 @@ func TestRandomSoundness(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := coll.Load("random", host.XDP, insns)
+		kind, _ := host.KindOf(typ)
+		p, err := coll.Load("random", kind, insns)
 		if err != nil {
 			t.Fatalf("random %d: %v", i, err)
 		}
-		runRandom(t, fmt.Sprintf("random %d:\n%s", i, src), p, host.XDP, 0, rng)
+		runRandom(t, fmt.Sprintf("random %d (%v):\n%s", i, typ, src), p, kind, 0, rng)
 		p.Close()
 	}
 	t.Logf("%d random programs, %d accepted and run %d times each without a fault", n, accepted, runs)
@@ -207,11 +332,12 @@ func TestRandomSoundness(t *testing.T) {
 func TestKernelRandom(t *testing.T) {
 	testenv.RequireRoot(t)
 	testenv.RequireBPF(t)
-	rng := rand.New(rand.NewPCG(42, 7))
+	rng := rand.New(rand.NewPCG(randomSeed(), 7))
 	var tally diffTally
 	for i := range randomCount() {
-		src := genProgram(rng)
-		compareWithKernel(t, fmt.Sprintf("random %d:\n%s", i, src), assemble(t, src), Options{ProgType: loader.XDP, Maps: ruleMaps}, &tally)
+		typ := randomType(rng)
+		src := genProgram(rng, typ)
+		compareWithKernel(t, fmt.Sprintf("random %d (%v):\n%s", i, typ, src), assemble(t, src), Options{ProgType: typ, Maps: ruleMaps}, &tally)
 	}
 	t.Log(tally.String())
 }

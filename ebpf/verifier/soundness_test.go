@@ -54,6 +54,10 @@ func runRandom(t *testing.T, name string, p *host.Program, kind host.Kind, minLe
 		for i := range pkt {
 			pkt[i] = byte(rng.Uint32())
 		}
+		if kind != host.XDP && len(pkt) < 64 {
+			pkt = append(pkt, make([]byte, 64-len(pkt))...)
+			pkt[12], pkt[13] = 0x08, 0x00 // IPv4: the skb test run parses it
+		}
 		var err error
 		switch kind {
 		case host.XDP:
