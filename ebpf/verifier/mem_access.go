@@ -247,7 +247,7 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 	}
 	e.noteDepth(s, reg.Frame, int(-lo))
 	if a == write {
-		if val.Type.IsPointer() {
+		if val.Type.IsPointer() && e.opts.Unprivileged {
 			return Reg{}, fail("spilled ptr in range of var-offset stack write; insn %d", e.insnIdx)
 		}
 		f.markBytes(int(lo), int(hi-lo)+size, stackMisc)

@@ -217,6 +217,22 @@ var ruleCases = []ruleCase{
 	{name: "ld_abs in a socket filter", typ: loader.SocketFilter, src: "mov %r6, %r1\nldabsb 12\nexit"},
 	{name: "ld_abs in xdp", src: "mov %r6, %r1\nldabsb 12\nexit", want: "BPF_LD_[ABS|IND] instructions not allowed for this program type", insn: 1},
 
+	// return values and atomics
+	{name: "xdp returns any number", src: "mov %r0, 100\nexit"},
+	{name: "socket filter returns a pointer as root", typ: loader.SocketFilter, src: "mov %r0, %r10\nexit"},
+	{name: "atomic add on the stack", src: "stdw [%r10-8], 0\nmov %r1, 1\nlock add [%r10-8], %r1\nlock fetch add [%r10-8], %r1\nmov %r0, %r1\nexit"},
+	{name: "atomic on a map value", src: lookup + "jeq %r0, 0, +3\nmov %r1, 1\nlock xchg [%r0+0], %r1\nmov %r0, %r1\nexit"},
+	{name: "atomic on the context", src: "mov %r2, 1\nlock add32 [%r1+12], %r2\nmov %r0, 0\nexit", want: "BPF_ATOMIC stores into R1 ctx is not allowed", insn: 1},
+	{name: "atomic cmpxchg reads r0", src: "stdw [%r10-8], 0\nmov %r1, 1\nlock cmpxchg [%r10-8], %r1\nexit", want: "R0 !read_ok", insn: 2},
+	{name: "sign-extending move and byte swap", src: "mov %r0, 200\nmovsx864 %r0, %r0\nbe16 %r0\nbswap64 %r0\nexit"},
+	{name: "variable-offset stack write then read", src: "call 7\nand %r0, 15\nmov %r1, %r10\nadd %r1, -32\nadd %r1, %r0\nstb [%r1+0], 1\nldxb %r0, [%r1+0]\nexit"},
+	{name: "variable-offset stack pointer spilled", src: "call 7\nand %r0, 8\nmov %r1, %r10\nadd %r1, -32\nadd %r1, %r0\nstxdw [%r1+0], %r10\nldxdw %r0, [%r10-32]\nexit"},
+	{name: "variable-offset stack pointer spilled unprivileged", unpriv: true, src: "call 7\nand %r0, 8\nmov %r1, %r10\nadd %r1, -32\nadd %r1, %r0\nstdw [%r10-32], 0\nstdw [%r10-24], 0\nstxdw [%r1+0], %r10\nmov %r0, 0\nexit", want: "spilled ptr in range of var-offset stack write", insn: 7},
+	{name: "ld_ind without the skb in r6", typ: loader.SchedCLS, src: "mov %r7, 0\nldindw %r7, 2\nexit", want: "at the time of BPF_LD_ABS|IND R6 != pointer to skb", insn: 1},
+	{name: "tail call holding a reference", src: "mov %r6, %r1\nlddw %r1, MAP2\nmov %r2, 8\nmov %r3, 0\ncall 131\nmov %r7, %r0\nmov %r1, %r6\nlddw %r2, MAP3\nmov %r3, 0\ncall 12\njeq %r7, 0, +3\nmov %r1, %r7\nmov %r2, 0\ncall 133\nmov %r0, 0\nexit", want: "tail_call would lead to reference leak", insn: 9},
+	{name: "pointer compared with a number", src: "ldxw %r2, [%r1+0]\nmov %r0, 0\njgt %r2, 1000, +1\nmov %r0, 1\nexit"},
+	{name: "jmp32 on a map value or null", src: lookup + "jeq32 %r0, 0, +1\nldxdw %r0, [%r0+0]\nmov %r0, 0\nexit", want: "R0 invalid mem access 'map_value_or_null'", insn: 6},
+
 	// bpf-to-bpf calls
 	{name: "call passes r1", src: "mov %r1, 5\ncall local f\nexit\nf:\nmov %r0, %r1\nexit"},
 	{name: "callee reads the caller's r6", src: "mov %r6, 5\ncall local f\nexit\nf:\nmov %r0, %r6\nexit", want: "R6 !read_ok", insn: 3},

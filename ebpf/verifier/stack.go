@@ -23,9 +23,9 @@ package verifier
 //     Options.Unprivileged refuses it ("invalid read from stack").
 //  6. Accesses at a variable offset (a stack pointer plus a bounded index)
 //     are checked over every offset the index allows: reads give an
-//     unknown number, writes make every byte they may touch misc, and
-//     pointers may not be stored that way (simpler than the kernel, which
-//     tracks a few more cases).
+//     unknown number, writes make every byte they may touch misc (a
+//     pointer stored that way becomes bytes; Options.Unprivileged refuses
+//     it), simpler than the kernel, which tracks a few more cases.
 
 import "fmt"
 
