@@ -6,9 +6,13 @@ package verifier
 //  1. Every instruction must be reachable from instruction 0 along some
 //     edge (fall-through, jump, call), whatever the values: dead code is
 //     refused ("unreachable insn N", with N in slots as the kernel counts).
-//  2. Prune points, where the walk compares states (prune.go), are the
-//     targets of jumps and the instructions after conditional jumps and
-//     calls, as the kernel marks them (mark_prune_point).
+//  2. Prune points, where the walk compares states (prune.go), are where
+//     the kernel marks them (visit_insn, mark_prune_point): conditional
+//     jumps themselves, the targets of goto, the instructions after calls
+//     and bpf-to-bpf calls themselves. Matching the kernel here matters
+//     beyond speed: where the kernel's rules are not monotone (a narrow
+//     read of a spilled pointer is refused at a fixed offset, allowed at
+//     a variable one), which states get pruned decides the verdict.
 //  3. Each instruction belongs to the function starting at the closest
 //     call target at or before it (Validate has checked that jumps stay
 //     inside a function).
@@ -44,16 +48,21 @@ func (e *env) checkCFG() error {
 			t, _ := e.prog.Target(i)
 			starts[t] = true
 			visit(t)
+			e.markPrune(i)
 			e.markPrune(i + 1)
 			visit(i + 1)
-		case ins.Class().IsJump() && ins.JumpOp() != ebpf.JumpCall:
+		case ins.Class().IsJump() && ins.JumpOp() == ebpf.JumpCall:
+			e.markPrune(i + 1)
+			visit(i + 1)
+		case ins.IsUnconditionalJump():
 			t, _ := e.prog.Target(i)
 			e.markPrune(t)
 			visit(t)
-			if !ins.IsUnconditionalJump() {
-				e.markPrune(i + 1)
-				visit(i + 1)
-			}
+		case ins.Class().IsJump():
+			t, _ := e.prog.Target(i)
+			e.markPrune(i)
+			visit(t)
+			visit(i + 1)
 		default:
 			visit(i + 1)
 		}

@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,7 +52,8 @@ var kernelQuiet bool
 
 // kernelVerify loads insns into Linux as opts.ProgType with opts.Maps
 // created for it. ok is false when the kernel could not be asked (not a
-// verifier verdict: e.g. a map it cannot create).
+// verifier verdict: e.g. a map it cannot create). DEEPSYS_KERNEL_LOG=FILE
+// writes the kernel's whole log of the last program loaded to FILE.
 func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdict, ok bool) {
 	t.Helper()
 	var fds []int
@@ -90,6 +92,9 @@ func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdi
 	}
 	spec := &cebpf.ProgramSpec{Type: kernelProgTypes[opts.ProgType], Instructions: cins, License: "GPL"}
 	popts := cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch, LogSizeStart: 1 << 20}
+	if os.Getenv("DEEPSYS_KERNEL_LOG") != "" { // debugging one program: the whole log, also on success
+		popts = cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch | cebpf.LogLevelInstruction, LogSizeStart: 1 << 22}
+	}
 	if kernelQuiet {
 		popts = cebpf.ProgramOptions{}
 	}
@@ -97,9 +102,15 @@ func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdi
 	var verr *cebpf.VerifierError
 	switch {
 	case err == nil:
+		if os.Getenv("DEEPSYS_KERNEL_LOG") != "" {
+			os.WriteFile(os.Getenv("DEEPSYS_KERNEL_LOG"), []byte(prog.VerifierLog), 0o644)
+		}
 		prog.Close()
 		return verdict{accepted: true, insn: -1}, true
 	case errors.As(err, &verr):
+		if os.Getenv("DEEPSYS_KERNEL_LOG") != "" {
+			os.WriteFile(os.Getenv("DEEPSYS_KERNEL_LOG"), []byte(strings.Join(verr.Log, "\n")), 0o644)
+		}
 		return kernelVerdict(verr.Log), true
 	}
 	t.Logf("kernel: load: %v", err)

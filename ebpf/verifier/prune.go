@@ -45,6 +45,7 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 	list := e.explored[cur.insn]
 	kept := list[:0]
 	defer func() { e.explored[cur.insn] = kept }()
+	add := e.jmps-e.prevJmps >= 2 && e.res.Processed-e.prevInsns >= 8
 	for i, c := range list {
 		switch {
 		case c.branches == 0 && statesSafe(c.st, cur, false):
@@ -54,6 +55,8 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 		case c.branches > 0 && statesSafe(c.st, cur, true):
 			kept = append(kept, list[i:]...)
 			return false, fail("infinite loop detected at insn %d", e.prog.Slot(cur.insn))
+		case c.branches > 0 && e.jmps-e.prevJmps < 20 && e.res.Processed-e.prevInsns < 100:
+			add = false // in a loop: not every iteration's state
 		}
 		c.miss++
 		if c.miss > c.hit*3+3 {
@@ -61,10 +64,11 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 		}
 		kept = append(kept, c)
 	}
-	// As the kernel does, store a new state only every 20 jumps or 100
+	// As the kernel does, store a new state only after 2 jumps and 8
+	// instructions, and inside a loop only every 20 jumps or 100
 	// instructions: a loop of a million iterations must not keep a
 	// million states.
-	if e.jmps-e.prevJmps < 20 && e.res.Processed-e.prevInsns < 100 {
+	if !add {
 		return false, nil
 	}
 	e.prevJmps, e.prevInsns = e.jmps, e.res.Processed

@@ -15,9 +15,10 @@ package verifier
 //     ("invalid size of register spill"), and it destroys any spill it
 //     overlaps.
 //  4. A load of a spilled pointer must be the whole slot ("invalid size of
-//     register fill"); a narrower load of a spilled number, or a load of
-//     misc bytes, gives an unknown number of the load's width; a load of
-//     zero bytes gives 0.
+//     register fill"); a narrower load of a spilled number's low bytes
+//     gives them (a constant stays constant), other narrow loads of a
+//     spill and loads of misc bytes an unknown number of the load's
+//     width; a load of zero bytes gives 0.
 //  5. Reading invalid bytes: as root (CAP_PERFMON) the kernel allows it
 //     (env->allow_uninit_stack) and so do we, giving an unknown number;
 //     Options.Unprivileged refuses it ("invalid read from stack").
@@ -116,6 +117,9 @@ func (f *frame) stackRead(off, size int, strict bool) (Reg, error) {
 		if s.spill.Type != ScalarValue {
 			return Reg{}, fmt.Errorf("invalid size of register fill")
 		}
+		if b == 0 { // the low bytes of a spilled number (little-endian)
+			return truncated(s.spill.Num, size), nil
+		}
 		return sizedUnknown(size), nil
 	}
 	zero := true
@@ -141,6 +145,18 @@ func (f *frame) stackRead(off, size int, strict bool) (Reg, error) {
 		return constReg(0), nil
 	}
 	return sizedUnknown(size), nil
+}
+
+// truncated is n cut to its low size bytes (coerce_reg_to_size).
+func truncated(n Scalar, size int) Reg {
+	mask := uint64(1)<<(8*size) - 1
+	if v, ok := n.IsConst(); ok {
+		return constReg(v & mask)
+	}
+	if n.U.max <= mask {
+		return scalarReg(n)
+	}
+	return sizedUnknown(size)
 }
 
 // sizedUnknown is an unknown number loaded from size bytes (zero-extended).

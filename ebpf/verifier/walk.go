@@ -173,6 +173,10 @@ func (e *env) walk() error {
 		}
 		i := cur.insn
 		e.insnIdx = i
+		e.res.Processed++
+		if e.res.Processed > e.opts.MaxInsns {
+			return e.rejectAt(i, fmt.Sprintf("BPF program is too large. Processed %d insn", e.res.Processed), cur)
+		}
 		if e.prune[i] {
 			pruned, err := e.visit(cur)
 			if err != nil {
@@ -186,10 +190,6 @@ func (e *env) walk() error {
 				cur = nil
 				continue
 			}
-		}
-		e.res.Processed++
-		if e.res.Processed > e.opts.MaxInsns {
-			return e.rejectAt(i, fmt.Sprintf("BPF program is too large. Processed %d insn", e.res.Processed), cur)
 		}
 		done, err := e.step(cur)
 		if err != nil {
