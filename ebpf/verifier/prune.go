@@ -13,8 +13,9 @@ package verifier
 //     instruction is at least as general: every register and stack slot
 //     of the old state describes every value the new one allows (safe).
 //     Whatever the new state could do, the old one's exploration already
-//     covered. Without the kernel's liveness and precision tracking we
-//     compare every register: sound, sometimes less pruning.
+//     covered. Registers no later instruction reads (liveness.go) are
+//     not compared; without the kernel's precision tracking, every live
+//     one is compared in full: sound, sometimes less pruning.
 //  3. A checkpoint still being explored is an ancestor of the path on a
 //     loop: pruning against it would assume what it has not proved. If
 //     the new state equals it exactly, the loop made no progress and will
@@ -48,11 +49,11 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 	add := e.jmps-e.prevJmps >= 2 && e.res.Processed-e.prevInsns >= 8
 	for i, c := range list {
 		switch {
-		case c.branches == 0 && statesSafe(c.st, cur, false):
+		case c.branches == 0 && e.statesSafe(c.st, cur, false):
 			c.hit++
 			kept = append(kept, list[i:]...)
 			return true, nil
-		case c.branches > 0 && statesSafe(c.st, cur, true):
+		case c.branches > 0 && e.statesSafe(c.st, cur, true):
 			kept = append(kept, list[i:]...)
 			return false, fail("infinite loop detected at insn %d", e.prog.Slot(cur.insn))
 		case c.branches > 0 && e.jmps-e.prevJmps < 20 && e.res.Processed-e.prevInsns < 100:
@@ -118,8 +119,9 @@ func (m *idMap) match(o, c uint32) bool {
 	return true
 }
 
-// statesSafe reports whether old subsumes cur (exact: equals it).
-func statesSafe(old, cur *state, exact bool) bool {
+// statesSafe reports whether old subsumes cur (exact: equals it), on
+// the registers live there (liveness.go).
+func (e *env) statesSafe(old, cur *state, exact bool) bool {
 	if len(old.frames) != len(cur.frames) || len(old.refs) != len(cur.refs) {
 		return false
 	}
@@ -134,7 +136,11 @@ func statesSafe(old, cur *state, exact bool) bool {
 		if of.callsite != cf.callsite {
 			return false
 		}
+		live := e.liveIn(cur, i)
 		for r := range ebpf.NumRegisters {
+			if live&bit(uint8(r)) == 0 && r != ebpf.R10 {
+				continue
+			}
 			if !regSafe(&of.regs[r], &cf.regs[r], ids, exact) {
 				return false
 			}

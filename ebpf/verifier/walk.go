@@ -79,6 +79,7 @@ type env struct {
 	explored  map[int][]*checkpoint
 	prune     []bool
 	fnOf      []int       // fnOf[i]: the first instruction of i's function
+	live      []regSet    // live[i]: registers read on some path from i before written (liveness.go)
 	depth     map[int]int // function start -> deepest stack byte used
 	calls     map[[2]int]int
 	res       Result
@@ -133,7 +134,11 @@ func (e *env) structure() error {
 		return e.rejectAt(-1, err.Error(), nil)
 	}
 	e.prog = ebpf.NewProgram(e.insns)
-	return e.checkCFG()
+	if err := e.checkCFG(); err != nil {
+		return err
+	}
+	e.computeLiveness()
+	return nil
 }
 
 // rejectAt is the RejectError for instruction i, logging st's state.
