@@ -30,9 +30,13 @@ func TestKernelObjects(t *testing.T) {
 	testenv.RequireRoot(t)
 	testenv.RequireBPF(t)
 	var tally diffTally
+	ours, kernel := 0, 0
 	for _, o := range objectPrograms(t) {
-		compareWithKernel(t, o.name(), o.prog.Insns, o.options(0), &tally)
+		v, k := compareWithKernel(t, o.name(), o.prog.Insns, o.options(0), &tally)
+		t.Logf("%-32s processed: ours %4d, kernel %4d", o.name(), v.processed, k.processed)
+		ours, kernel = ours+v.processed, kernel+k.processed
 	}
+	t.Logf("instructions processed in all: ours %d, kernel %d", ours, kernel)
 	t.Log(tally.String())
 	if tally.imprecise > 0 {
 		t.Errorf("the kernel accepts every test object; we rejected %d", tally.imprecise)

@@ -29,9 +29,10 @@ import (
 
 // verdict is one verifier's answer.
 type verdict struct {
-	accepted bool
-	insn     int    // the failing instruction, in slots (-1 if unknown)
-	reason   string // the last line of the log
+	accepted  bool
+	processed int    // instructions processed, when the log says (0 if not)
+	insn      int    // the failing instruction, in slots (-1 if unknown)
+	reason    string // the last line of the log
 }
 
 func (v verdict) String() string {
@@ -91,7 +92,7 @@ func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdi
 		return verdict{}, false
 	}
 	spec := &cebpf.ProgramSpec{Type: kernelProgTypes[opts.ProgType], Instructions: cins, License: "GPL"}
-	popts := cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch, LogSizeStart: 1 << 20}
+	popts := cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch | cebpf.LogLevelStats, LogSizeStart: 1 << 20}
 	if os.Getenv("DEEPSYS_KERNEL_LOG") != "" { // debugging one program: the whole log, also on success
 		popts = cebpf.ProgramOptions{LogLevel: cebpf.LogLevelBranch | cebpf.LogLevelInstruction, LogSizeStart: 1 << 22}
 	}
@@ -105,8 +106,12 @@ func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdi
 		if os.Getenv("DEEPSYS_KERNEL_LOG") != "" {
 			os.WriteFile(os.Getenv("DEEPSYS_KERNEL_LOG"), []byte(prog.VerifierLog), 0o644)
 		}
+		v := verdict{accepted: true, insn: -1}
+		if m := logProcessed.FindStringSubmatch(prog.VerifierLog); m != nil {
+			v.processed, _ = strconv.Atoi(m[1])
+		}
 		prog.Close()
-		return verdict{accepted: true, insn: -1}, true
+		return v, true
 	case errors.As(err, &verr):
 		if os.Getenv("DEEPSYS_KERNEL_LOG") != "" {
 			os.WriteFile(os.Getenv("DEEPSYS_KERNEL_LOG"), []byte(strings.Join(verr.Log, "\n")), 0o644)
@@ -117,7 +122,10 @@ func kernelVerify(t testing.TB, insns []ebpf.Instruction, opts Options) (v verdi
 	return verdict{}, false
 }
 
-var logInsn = regexp.MustCompile(`^(\d+): \([0-9a-f]{2}\)`)
+var (
+	logInsn      = regexp.MustCompile(`^(\d+): \([0-9a-f]{2}\)`)
+	logProcessed = regexp.MustCompile(`processed (\d+) insns`)
+)
 
 // kernelVerdict reads the failing instruction and the reason from a
 // verifier log: the last "N: (op) ..." line and the last line before the
@@ -145,9 +153,9 @@ func kernelVerdict(log []string) verdict {
 
 // ourVerdict is Verify's answer as a verdict.
 func ourVerdict(insns []ebpf.Instruction, opts Options) verdict {
-	_, err := Verify(insns, opts)
+	res, err := Verify(insns, opts)
 	if err == nil {
-		return verdict{accepted: true, insn: -1}
+		return verdict{accepted: true, insn: -1, processed: res.Processed}
 	}
 	var re *RejectError
 	if !errors.As(err, &re) {

@@ -334,10 +334,18 @@ func TestKernelRandom(t *testing.T) {
 	testenv.RequireBPF(t)
 	rng := rand.New(rand.NewPCG(randomSeed(), 7))
 	var tally diffTally
+	ours, kernel, same := 0, 0, 0
 	for i := range randomCount() {
 		typ := randomType(rng)
 		src := genProgram(rng, typ)
-		compareWithKernel(t, fmt.Sprintf("random %d (%v):\n%s", i, typ, src), assemble(t, src), Options{ProgType: typ, Maps: ruleMaps}, &tally)
+		v, k := compareWithKernel(t, fmt.Sprintf("random %d (%v):\n%s", i, typ, src), assemble(t, src), Options{ProgType: typ, Maps: ruleMaps}, &tally)
+		if v.accepted && k.accepted {
+			ours, kernel = ours+v.processed, kernel+k.processed
+			if v.processed == k.processed {
+				same++
+			}
+		}
 	}
 	t.Log(tally.String())
+	t.Logf("accepted by both: instructions processed, ours %d, kernel %d; the same count for %d programs", ours, kernel, same)
 }
