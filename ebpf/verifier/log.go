@@ -17,15 +17,35 @@ import (
 	"github.com/deepsys/deepsys/ebpf/asm"
 )
 
+// maxTrace bounds the per-instruction lines of a level-2 log (the kernel
+// bounds its log by the buffer the loader gives it): a walk of a million
+// instructions would otherwise log gigabytes. The error and the summary
+// are always written.
+const maxTrace = 16 << 20
+
 type logger struct {
-	level int
-	b     strings.Builder
+	level     int
+	b         strings.Builder
+	truncated bool
 }
 
 func (l *logger) printf(format string, args ...any) {
 	if l.level > 0 {
 		fmt.Fprintf(&l.b, format, args...)
 	}
+}
+
+// trace is printf for the per-instruction lines of level 2.
+func (l *logger) trace(format string, args ...any) {
+	if l.level < 2 || l.truncated {
+		return
+	}
+	if l.b.Len() > maxTrace {
+		l.truncated = true
+		l.b.WriteString("... the rest of the trace is left out (more than 16 MiB)\n")
+		return
+	}
+	fmt.Fprintf(&l.b, format, args...)
 }
 
 // insnLine is "slot: (opcode) text".

@@ -125,3 +125,16 @@ func TestBadOptions(t *testing.T) {
 		t.Error("empty program accepted")
 	}
 }
+
+// TestLogBounded: a level-2 log of a walk to the instruction limit is
+// cut, and still ends with the error.
+func TestLogBounded(t *testing.T) {
+	_, err := Verify(assemble(t, "mov %r0, 0\nloop:\nadd %r0, 1\nja loop"), Options{ProgType: loader.XDP, LogLevel: 2})
+	re, ok := err.(*RejectError)
+	if !ok || !strings.HasPrefix(re.Reason, "BPF program is too large. Processed 1000001 insn") {
+		t.Fatalf("%v", err)
+	}
+	if len(re.Log) > maxTrace+1<<20 || !strings.Contains(re.Log, "left out") || !strings.Contains(re.Log, re.Reason) {
+		t.Errorf("log of %d bytes, ending %q", len(re.Log), re.Log[max(0, len(re.Log)-300):])
+	}
+}

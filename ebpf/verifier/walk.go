@@ -173,7 +173,7 @@ func (e *env) walk() error {
 			cur = e.pending[len(e.pending)-1]
 			e.pending = e.pending[:len(e.pending)-1]
 			if e.log.level > 1 {
-				e.log.printf("from %d: %s\n", e.prog.Slot(cur.insn), cur)
+				e.log.trace("from %d: %s\n", e.prog.Slot(cur.insn), cur)
 			}
 		}
 		i := cur.insn
@@ -189,7 +189,7 @@ func (e *env) walk() error {
 			}
 			if pruned {
 				if e.log.level > 1 {
-					e.log.printf("%d: safe\n", e.prog.Slot(i))
+					e.log.trace("%d: safe\n", e.prog.Slot(i))
 				}
 				e.pathDone(cur)
 				cur = nil
@@ -200,8 +200,8 @@ func (e *env) walk() error {
 		if err != nil {
 			return e.rejectAt(i, err.Error(), cur)
 		}
-		if e.log.level > 1 {
-			e.log.printf("%s ; %s\n", insnLine(e.prog.Slot(i), e.insns[i]), cur)
+		if e.log.level > 1 && !e.log.truncated {
+			e.log.trace("%s ; %s\n", insnLine(e.prog.Slot(i), e.insns[i]), cur)
 		}
 		if done {
 			e.pathDone(cur)
