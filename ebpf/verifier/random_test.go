@@ -57,7 +57,7 @@ func genProgram(rng *rand.Rand, typ loader.ProgType) string {
 		return rng.IntN(limit-n+1) / n * n
 	}
 	for i := 0; i < n; i++ {
-		switch rng.IntN(19) {
+		switch rng.IntN(23) {
 		case 0: // scalar arithmetic
 			ops := []string{"mov", "add", "sub", "and", "or", "lsh", "rsh", "mul", "xor", "arsh"}
 			w := []string{"", "32"}[rng.IntN(2)]
@@ -236,6 +236,62 @@ func genProgram(rng *rand.Rand, typ loader.ProgType) string {
 			p("ldxb %%r0, [%%r9%+d]", inside(9, "b"))
 			p("L%d:", label)
 			label++
+		case 19: // a helper reading or writing memory of a bounded size
+			p("mov %%r9, %%r%d", reg())
+			p("and %%r9, %d", []int{7, 15, 31}[rng.IntN(3)])
+			if rng.IntN(3) > 0 {
+				p("add %%r9, 1")
+			}
+			p("mov %%r1, %%r6")
+			p("mov %%r2, %d", rng.IntN(8))
+			p("mov %%r3, %%r10")
+			p("add %%r3, %d", -8*(1+rng.IntN(5)))
+			p("mov %%r4, %%r9")
+			if typ == loader.XDP {
+				p("call %d", 189+rng.IntN(2)) // xdp_load_bytes, xdp_store_bytes
+			} else {
+				p("call 26") // skb_load_bytes
+			}
+			scratch()
+		case 20: // csum_diff over packet bytes behind a check
+			k := 4 * (1 + rng.IntN(6))
+			p("mov %%r9, %%r7")
+			p("add %%r9, %d", k)
+			p("jgt %%r9, %%r8, L%d", label)
+			p("mov %%r1, %%r7")
+			p("mov %%r2, %d", 4*rng.IntN(k/4+2))
+			p("mov %%r3, 0")
+			p("mov %%r4, 0")
+			p("mov %%r5, 0")
+			p("call 28")
+			p("L%d:", label)
+			scratch()
+			label++
+		case 21: // a map update whose value comes from a map value or the packet
+			p("stw [%%r10-4], %d", rng.IntN(4))
+			p("mov %%r2, %%r10")
+			p("add %%r2, -4")
+			p("lddw %%r1, MAP0")
+			p("call 1")
+			p("jeq %%r0, 0, L%d", label)
+			p("mov %%r3, %%r0")
+			p("add %%r3, %d", inside(8, "dw"))
+			p("mov %%r2, %%r10")
+			p("add %%r2, -4")
+			p("lddw %%r1, MAP0")
+			p("mov %%r4, 0")
+			p("call 2")
+			p("L%d:", label)
+			scratch()
+			label++
+		case 22: // ringbuf_output of a map value or stack bytes
+			p("lddw %%r1, MAP2")
+			p("mov %%r2, %%r10")
+			p("add %%r2, %d", -8*(1+rng.IntN(4)))
+			p("mov %%r3, %d", 8*rng.IntN(6))
+			p("mov %%r4, 0")
+			p("call 130")
+			scratch()
 		case 18: // a number compared with a copy of itself
 			p("mov %%r3, %%r%d", reg())
 			p("mov %%r4, %%r3")
