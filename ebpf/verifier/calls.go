@@ -230,6 +230,9 @@ func (e *env) memArg(s *state, regno uint8, size int64, a access) error {
 	reg := *s.reg(regno)
 	switch reg.Type {
 	case PtrToStack:
+		if reg.Frame >= len(s.frames) {
+			panic("BUG: verifier: a stack pointer outlived its frame")
+		}
 		return e.stackRange(s, reg, regno, size, a)
 	case PtrToMapValue:
 		m := e.mapOf(reg.Map)

@@ -152,6 +152,9 @@ func (e *env) access(s *state, regno uint8, off, size int, a access, val *Reg) (
 	}
 	switch reg.Type {
 	case PtrToStack:
+		if reg.Frame >= len(s.frames) {
+			panic("BUG: verifier: a stack pointer outlived its frame")
+		}
 		return e.stackAccess(s, reg, regno, off, size, a, val)
 	case PtrToMapValue:
 		m := e.opts.Maps[reg.Map]
