@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/deepsys/deepsys/ebpf"
@@ -65,5 +66,36 @@ func FuzzVerify(f *testing.F) {
 		if errors.As(err, &runErr) {
 			t.Fatalf("UNSOUND: accepted, but faults: %v", err)
 		}
+	})
+}
+
+// FuzzGenerated: the random program generator driven by the fuzzer's
+// seeds; every program the verifier accepts runs without a fault.
+func FuzzGenerated(f *testing.F) {
+	f.Add(uint64(1), uint64(2))
+	f.Fuzz(func(t *testing.T, a, b uint64) {
+		rng := rand.New(rand.NewPCG(a, b))
+		typ := randomType(rng)
+		src := genProgram(rng, typ)
+		insns := assemble(t, src)
+		if _, err := Verify(insns, Options{ProgType: typ, Maps: ruleMaps}); err != nil {
+			return
+		}
+		ms := make([]maps.Map, len(ruleMaps))
+		for j, s := range ruleMaps {
+			ms[j], _ = maps.New(s, maps.Options{})
+		}
+		fillMaps(t, ms, rng)
+		coll, err := host.NewCollection(ms, host.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind, _ := host.KindOf(typ)
+		p, err := coll.Load("generated", kind, insns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		runRandom(t, src, p, kind, 0, rng)
 	})
 }
