@@ -177,6 +177,7 @@ func constKeyInArray(s *state, m *maps.Spec, key Reg) bool {
 		return false
 	}
 	f := s.frames[key.Frame]
+	markRead(s, key.Frame, off, off+4)
 	k, known := uint64(0), true
 	slot, b := slotOf(off)
 	if sl := &f.stack[slot]; sl.isSpill() && b == 0 {
@@ -263,6 +264,7 @@ func (e *env) stackRange(s *state, reg Reg, regno uint8, size int64, a access) e
 		f.markBytes(int(lo), int(hi-lo), stackMisc)
 		return nil
 	}
+	markRead(s, reg.Frame, int(lo), int(hi))
 	if e.opts.Unprivileged {
 		if at, ok := f.stackInitialized(int(lo), int(hi)); !ok {
 			return fail("invalid indirect read from stack R%d off %d+%d size %d", regno, lo, int64(at)-lo, size)
@@ -284,6 +286,7 @@ func (e *env) localCall(s *state) error {
 	}
 	e.calls[[2]int{caller.fn, t}]++
 	s.frames = append(s.frames, callee)
+	s.written[len(s.frames)-1] = ^uint64(0) // a fresh frame (liveness.go, step 4)
 	s.insn = t
 	return nil
 }

@@ -22,6 +22,48 @@ package verifier
 
 import "github.com/deepsys/deepsys/ebpf"
 
+// Stack read marks (the kernel's mark_reg_read on stack slots): which
+// slots of a checkpoint's stack a later instruction may read, found
+// during the walk since stack addresses are values.
+//
+//  4. A path's state keeps the slots written whole (8 aligned bytes) since
+//     its latest checkpoint; a new frame's slots count as written (no
+//     earlier checkpoint saw this frame's contents).
+//  5. A read of a slot that is not written in the current segment marks
+//     it read in the latest checkpoint, and on up the chain of
+//     checkpoints until one whose own segment wrote it (the read saw that
+//     write, not anything older) or one that already has the mark.
+//  6. A checkpoint is only used for pruning once every path from it is
+//     done, so its marks are final then: a slot no path read cannot
+//     matter, and stackSafe skips it.
+
+// markRead is step 5 for bytes [lo, hi) of frame k.
+func markRead(s *state, k, lo, hi int) {
+	for sl := (lo + ebpf.StackSize) / 8; sl <= (hi-1+ebpf.StackSize)/8 && sl < slots; sl++ {
+		if sl < 0 {
+			continue
+		}
+		bitS := uint64(1) << sl
+		if s.written[k]&bitS != 0 {
+			continue
+		}
+		for c := s.parent; c != nil; c = c.parent {
+			if k >= len(c.st.frames) || c.st.read[k]&bitS != 0 {
+				break
+			}
+			c.st.read[k] |= bitS
+			if c.st.written[k]&bitS != 0 {
+				break
+			}
+		}
+	}
+}
+
+// markWritten is step 4 for an 8-byte write at off of frame k.
+func markWritten(s *state, k, off int) {
+	s.written[k] |= uint64(1) << ((off + ebpf.StackSize) / 8)
+}
+
 type regSet uint16
 
 const r0to5 regSet = 0x3f

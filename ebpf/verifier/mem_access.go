@@ -240,8 +240,12 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 			if err := f.stackWrite(int(o), size, *val); err != nil {
 				return Reg{}, err
 			}
+			if size == 8 {
+				markWritten(s, reg.Frame, int(o))
+			}
 			return Reg{}, nil
 		}
+		markRead(s, reg.Frame, int(o), int(o)+size)
 		return f.stackRead(int(o), size, e.opts.Unprivileged)
 	}
 	lo, hi := base+reg.Num.S.min, base+reg.Num.S.max
@@ -261,6 +265,7 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 			return Reg{}, fail("invalid read from stack R%d var_off %v+%d size %d", regno, reg.Num.Var, at, size)
 		}
 	}
+	markRead(s, reg.Frame, int(lo), int(hi)+size)
 	return sizedUnknown(size), nil
 }
 

@@ -74,7 +74,9 @@ func (e *env) visit(cur *state) (pruned bool, err error) {
 	}
 	e.prevJmps, e.prevInsns = e.jmps, e.res.Processed
 	c := &checkpoint{st: cur.clone(), branches: 1, parent: cur.parent}
+	c.st.hasRead = true
 	cur.parent = c
+	cur.written = [MaxCallFrames]uint64{} // a new segment (liveness.go, step 4)
 	kept = append(kept, c)
 	e.res.States++
 	e.res.PeakStates = max(e.res.PeakStates, e.res.States)
@@ -145,15 +147,22 @@ func (e *env) statesSafe(old, cur *state, exact bool) bool {
 				return false
 			}
 		}
-		if !stackSafe(of, cf, ids, exact) {
+		var read uint64 = ^uint64(0)
+		if old.hasRead && !exact {
+			read = old.read[i]
+		}
+		if !stackSafe(of, cf, ids, exact, read) {
 			return false
 		}
 	}
 	return true
 }
 
-func stackSafe(of, cf *frame, ids *idMap, exact bool) bool {
+func stackSafe(of, cf *frame, ids *idMap, exact bool, read uint64) bool {
 	for i := range of.stack {
+		if read&(uint64(1)<<i) == 0 {
+			continue // no path from old read it (liveness.go, step 6)
+		}
 		os, cs := &of.stack[i], &cf.stack[i]
 		if exact {
 			if os.kind != cs.kind || os.isSpill() && !regSafe(&os.spill, &cs.spill, ids, true) {

@@ -41,6 +41,13 @@ type state struct {
 	refs   []ref
 	insn   int
 	parent *checkpoint
+	// written marks, per frame, the stack slots written whole since the
+	// path's latest checkpoint; read, in a checkpoint's copy, the slots
+	// some path from it read before writing them (liveness.go, stack
+	// read marks). hasRead says read is being kept (checkpoints only).
+	written [MaxCallFrames]uint64
+	read    [MaxCallFrames]uint64
+	hasRead bool
 }
 
 func (s *state) cur() *frame { return s.frames[len(s.frames)-1] }
@@ -49,7 +56,7 @@ func (s *state) reg(r uint8) *Reg { return &s.cur().regs[r] }
 
 // clone is a deep copy of s.
 func (s *state) clone() *state {
-	c := &state{insn: s.insn, parent: s.parent, frames: make([]*frame, len(s.frames))}
+	c := &state{insn: s.insn, parent: s.parent, frames: make([]*frame, len(s.frames)), written: s.written}
 	for i, f := range s.frames {
 		nf := *f
 		c.frames[i] = &nf
