@@ -30,10 +30,11 @@
 //     (jumps.go), helper calls against their prototypes and bpf-to-bpf
 //     calls (helpers_proto.go, calls.go).
 //  6. The walk (walk.go): the control-flow graph first (cfg.go: no dead
-//     code), then every path depth first with a stack of pending branch
-//     states, pruned where a verified state at the same instruction is at
-//     least as general (prune.go), within 1,000,000 processed
-//     instructions.
+//     code; liveness.go: which registers are read later), then every path
+//     depth first with a stack of pending branch states, pruned where a
+//     verified state at the same instruction is at least as general on
+//     what may still be read (prune.go; liveness.go's stack read marks),
+//     within 1,000,000 processed instructions.
 //  7. Errors and the log (errors.go, log.go) in the kernel's words and
 //     format.
 //

@@ -138,3 +138,44 @@ func TestLogBounded(t *testing.T) {
 		t.Errorf("log of %d bytes, ending %q", len(re.Log), re.Log[max(0, len(re.Log)-300):])
 	}
 }
+
+// TestPruningIgnoresUnreadStack: diamonds that leave different values in
+// a stack slot nothing reads again are pruned (stack read marks); one
+// whose slot is read later is not wrongly pruned: the read of the
+// slot written 8 on one side must see its bounds.
+func TestPruningIgnoresUnreadStack(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("call 7\nmov %r6, %r0\nmov %r0, 0\n")
+	const n = 30
+	for range n {
+		b.WriteString("jgt %r6, 10, +2\nstdw [%r10-8], 1\nja +1\nstdw [%r10-8], 2\nmov %r1, 0\n")
+	}
+	b.WriteString("exit\n")
+	res, err := Verify(assemble(t, b.String()), Options{ProgType: loader.XDP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Processed > 20*n {
+		t.Errorf("processed %d instructions for %d diamonds: unread slots block pruning", res.Processed, n)
+	}
+	// the slot is read after the join: 8 on one side makes the access
+	// out of bounds, so the verifier must not prune that side away
+	_, err = Verify(assemble(t, `
+		call 7
+		mov %r6, %r0
+		jgt %r6, 10, +2
+		stdw [%r10-8], 1
+		ja +1
+		stdw [%r10-8], 8
+		mov %r1, 0
+		jgt %r6, 20, +0
+		ldxdw %r2, [%r10-8]
+		mov %r3, %r10
+		add %r3, -8
+		add %r3, %r2
+		ldxb %r0, [%r3+0]
+		exit`), Options{ProgType: loader.XDP})
+	if re, ok := err.(*RejectError); !ok || !strings.HasPrefix(re.Reason, "invalid read from stack") {
+		t.Errorf("got %v, want the read past the stack refused", err)
+	}
+}
