@@ -10,6 +10,7 @@ import (
 	"github.com/deepsys/deepsys/ebpf/interp"
 	"github.com/deepsys/deepsys/ebpf/loader"
 	"github.com/deepsys/deepsys/ebpf/maps"
+	"github.com/deepsys/deepsys/ebpf/verifier/progen"
 )
 
 // FuzzVerify: any instruction stream is verified without a panic or a
@@ -75,9 +76,8 @@ func FuzzGenerated(f *testing.F) {
 	f.Add(uint64(1), uint64(2))
 	f.Fuzz(func(t *testing.T, a, b uint64) {
 		rng := rand.New(rand.NewPCG(a, b))
-		typ := randomType(rng)
-		src := genProgram(rng, typ)
-		insns := assemble(t, src)
+		prog := progen.Generate(rng, progen.Options{})
+		typ, src, insns := prog.ProgType, prog.Src, prog.Insns
 		if _, err := Verify(insns, Options{ProgType: typ, Maps: ruleMaps}); err != nil {
 			return
 		}
