@@ -24,7 +24,7 @@ import (
 // ebpfCLI plugs article 4, eBPF, into the CLI.
 var ebpfCLI = &systemCLI{
 	verbs: func() []*cobra.Command {
-		return []*cobra.Command{newEBPFAsmCmd(), newEBPFDisasmCmd(), newEBPFRunCmd(), newEBPFConformanceCmd(), newEBPFObjdumpCmd(), newEBPFTestRunCmd(), newEBPFVerifyCmd()}
+		return []*cobra.Command{newEBPFAsmCmd(), newEBPFDisasmCmd(), newEBPFRunCmd(), newEBPFConformanceCmd(), newEBPFObjdumpCmd(), newEBPFTestRunCmd(), newEBPFVerifyCmd(), newEBPFVerifyDiffCmd()}
 	},
 	showcase: ebpfShowcase,
 	bench: func(cfg benchConfig) ([]bench.Workload, error) {
