@@ -33,7 +33,7 @@ func randomCount() int {
 	if testing.Short() {
 		return 300
 	}
-	return 3000
+	return 10000
 }
 
 // TestRandomSoundness: every random program we accept runs without a
