@@ -13,6 +13,8 @@
 //
 // None uses a map or a helper. The fifth workload, XDP parse + map update,
 // is a C program with maps and helpers run at the XDP hook (object.go).
+// The sixth times verification, not runs: our verifier against the
+// kernel's load on the test objects and the conformance corpus (verify.go).
 //
 // Method: the metric is ns per program run, lower is better, rounds
 // interleaved by internal/bench. Every contestant is measured the same way:
@@ -154,7 +156,7 @@ const InterpGoal = 3
 
 // Workloads builds one workload per program, every engine a contestant,
 // with the interpreter's ns per instruction derived from it, then the
-// object workload (object.go).
+// object workload (object.go) and the verification workload (verify.go).
 func Workloads(cfg Config) ([]bench.Workload, error) {
 	cfg = cfg.withDefaults()
 	progs, err := Programs()
@@ -184,5 +186,9 @@ func Workloads(cfg Config) ([]bench.Workload, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(out, w), nil
+	v, err := verifyWorkload(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, w, v), nil
 }

@@ -142,11 +142,18 @@ func TestQuickBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := r.Results()
-	if len(results) != 3*len(ws)-1 {
-		t.Fatalf("%d results for %d workloads, want 3 each (interp, linux jit, interp per instruction), 2 for the object", len(results), len(ws))
+	if len(results) != 3*len(ws)-3 {
+		t.Fatalf("%d results for %d workloads, want 3 each (interp, linux jit, interp per instruction), 2 for the object, 1 for verification", len(results), len(ws))
 	}
+	if last := results[len(results)-1]; last.Workload != VerifyWorkload || last.Contestant != "deepsys verifier" || last.Peer != "linux verifier" ||
+		last.Unit != "ns/program" || last.Deepsys <= 0 || last.PeerValue <= 0 {
+		t.Errorf("the last result is %+v, want verification against the kernel", last)
+	} else {
+		t.Logf("%s: ours %.0f ns/program, linux %.0f ns/program, ratio %.3f", last.Workload, last.Deepsys, last.PeerValue, last.Ratio)
+	}
+	results = results[:len(results)-1]
 	if last := results[len(results)-1]; last.Workload != ObjectWorkload || last.Peer != "linux jit" {
-		t.Errorf("the last result is %+v, want the object workload against the kernel", last)
+		t.Errorf("the last run result is %+v, want the object workload against the kernel", last)
 	}
 	for i, res := range results {
 		if i%3 == 2 && res.Workload != ObjectWorkload {
