@@ -1,13 +1,16 @@
 package verifier
 
 // The kernel differential: the same program verified by us and by Linux
-// (bpf(BPF_PROG_LOAD) through cilium/ebpf), compared verdict by verdict.
+// (kernel.Verify: bpf(BPF_PROG_LOAD) through cilium/ebpf), compared
+// verdict by verdict.
 //
 //   - unsound: we accept what the kernel rejects. Must never happen.
 //   - imprecise: we reject what the kernel accepts. Counted and logged.
 //
-// compareWithKernel is the one entry point, for the tables here and for
-// the random program generator to come.
+// compareWithKernel is the tests' entry point, for the tables here and
+// the random programs. Package kernelcmp classifies the same way for
+// `deepsys ebpf verify-diff`; it imports this package, so these tests
+// cannot use it.
 
 import (
 	"errors"
