@@ -16,6 +16,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// geteuid is os.Geteuid; a test pretends not to be root.
+var geteuid = os.Geteuid
+
 func newEBPFVerifyDiffCmd() *cobra.Command {
 	var n, index int
 	var seed uint64
@@ -46,7 +49,7 @@ program I's assembly and both verdicts.`,
 			if n <= 0 {
 				return fmt.Errorf("--programs %d: want at least 1", n)
 			}
-			if os.Geteuid() != 0 {
+			if geteuid() != 0 {
 				return errors.New("verify-diff needs root: Linux's verifier is asked through bpf(BPF_PROG_LOAD) (run it with sudo)")
 			}
 			gen := func(i int) progen.Program {

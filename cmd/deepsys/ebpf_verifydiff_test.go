@@ -26,6 +26,16 @@ func TestEBPFVerifyDiff(t *testing.T) {
 	}
 }
 
+// TestEBPFVerifyDiffNeedsRoot: without root, a clear error.
+func TestEBPFVerifyDiffNeedsRoot(t *testing.T) {
+	defer func(f func() int) { geteuid = f }(geteuid)
+	geteuid = func() int { return 1000 }
+	code, _, errs := runCLI(t, "ebpf", "verify-diff", "--programs", "1")
+	if code == 0 || !strings.Contains(errs, "needs root") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
 func TestEBPFVerifyDiffBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"ebpf", "verify-diff", "--type", "kprobe"},
