@@ -121,11 +121,13 @@ func bitwise(op ebpf.ALUOp, a, b Scalar) Scalar {
 	return r
 }
 
-// shift handles shifts by a known amount; an unknown amount gives an
-// unknown result.
+// shift handles shifts by a known amount; an unknown amount, or one of
+// the width or more (defined at run time, but not tracked by Linux:
+// adjust_scalar_min_max_vals marks the result unknown), gives an unknown
+// result.
 func shift(op ebpf.ALUOp, a, b Scalar, width int) Scalar {
 	n, ok := b.IsConst()
-	if !ok {
+	if !ok || n >= uint64(width) {
 		return UnknownScalar()
 	}
 	s := uint8(n) & uint8(width-1)
