@@ -469,7 +469,9 @@ func TestPrevailCorpus(t *testing.T) {
 	for k := range skipped {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return skipped[keys[i]] > skipped[keys[j]] || skipped[keys[i]] == skipped[keys[j]] && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return skipped[keys[i]] > skipped[keys[j]] || skipped[keys[i]] == skipped[keys[j]] && keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		t.Logf("  skipped %4d  %s", skipped[k], k)
 	}
@@ -477,7 +479,9 @@ func TestPrevailCorpus(t *testing.T) {
 	for k := range cats {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return cats[keys[i]].n > cats[keys[j]].n || cats[keys[i]].n == cats[keys[j]].n && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return cats[keys[i]].n > cats[keys[j]].n || cats[keys[i]].n == cats[keys[j]].n && keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		t.Logf("  %4d  %-70s %s", cats[k].n, k, strings.Join(cats[k].examples, ", "))
 	}
@@ -489,7 +493,9 @@ func TestPrevailCorpus(t *testing.T) {
 	for k := range classes {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return classes[keys[i]] > classes[keys[j]] || classes[keys[i]] == classes[keys[j]] && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return classes[keys[i]] > classes[keys[j]] || classes[keys[i]] == classes[keys[j]] && keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		t.Logf("  class %4d  %s", classes[k], k)
 	}
