@@ -312,6 +312,18 @@ func prevailEntry(c *prevail.Case, prog *prevail.Program) (*fragment, []maps.Spe
 		}
 		b.frame.regs[r] = reg
 	}
+	// A packet pointer at packet_size is PREVAIL's spelling of data_end.
+	for _, rel := range ps.Relations {
+		v, o := rel.Var, rel.Other
+		if v.Where == prevail.Global {
+			v, o = o, v
+		}
+		if rel.Op == prevail.OpEqual && rel.Const.Sign() == 0 && v.Where == prevail.InReg &&
+			v.Kind == prevail.KindPacketOffset && o.Where == prevail.Global && o.Name == "packet_size" &&
+			v.Reg >= 0 && v.Reg <= 10 && b.frame.regs[v.Reg].Type == PtrToPacket {
+			b.frame.regs[v.Reg] = ptrReg(PtrToPacketEnd)
+		}
+	}
 	return &fragment{entry: b.frame, assume: prog.Assume, ctx: &prevailCtx, idBase: b.ids}, b.specs, b.lossy, nil
 }
 
@@ -392,13 +404,15 @@ var prevailClasses = []struct{ class, substr string }{
 	{"Linux rule: shift by a constant >= the width refused", "invalid shift"},
 	{"Linux rule: division by the constant 0 refused", "div by zero"},
 	{"Linux rule: stack accesses aligned", "misaligned stack"},
-	{"Linux rule: a callee starts with only r1-r5 and r10", "!read_ok"},
+	{"Linux rule: an uninitialised register is never read (a callee's r0, r0 at exit, stores and moves of one)", "!read_ok"},
 	{"Linux rule: no subtraction from a stack pointer", "subtraction from stack pointer"},
 	{"Linux rule: map direct values only in single-entry arrays", "invalid access to map value pointer"},
 	{"Linux rule: packet pointers read from ctx whole", "bpf_context access"},
 	{"Linux rule: helper map types, jumps between functions", "map_type"},
 	{"Linux rule: helper map types, jumps between functions", "jumps from the function"},
-	{"PREVAIL region layout: packet metadata below data (meta_offset)", "meta_offset"},
+	{"PREVAIL more precise or its region layout: packet bounds kept relationally, metadata below data (meta_offset)", "invalid access to packet"},
+	{"Linux more precise: PREVAIL joins paths where Linux walks each", "Upper bound must be at most packet_size"},
+	{"Linux more precise: PREVAIL joins paths where Linux walks each", "Only numbers can be added to pointers"},
 	{"root's rules: uninitialised stack readable, pointers comparable and subtractable, 32-bit copies of pointers", "PREVAIL:"},
 }
 
