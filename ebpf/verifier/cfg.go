@@ -68,7 +68,7 @@ func (e *env) checkCFG() error {
 		}
 	}
 	for i := range seen {
-		if !seen[i] {
+		if !seen[i] && e.opts.fragment == nil {
 			return e.rejectAt(i, fmtUnreachable(e.prog.Slot(i)), nil)
 		}
 	}

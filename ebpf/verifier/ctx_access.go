@@ -33,6 +33,7 @@ type context struct {
 	size   int
 	fields []field
 	narrow bool // reads narrower than a field allowed (__sk_buff)
+	loose  bool // fragments (fragment.go): number fields read and written at any size inside them
 }
 
 var xdpMd = context{size: 24, fields: []field{
@@ -109,13 +110,15 @@ func (e *env) ctxAccess(reg Reg, regno uint8, off, size int, a access) (Reg, err
 	}
 	v, _ := reg.Num.IsConst()
 	off += int(int64(v))
-	c := contexts[e.opts.ProgType]
+	c := e.ctxOf()
 	for _, f := range c.fields {
 		if off < f.off || off >= f.off+f.size {
 			continue
 		}
 		ok := off%size == 0 && off+size <= f.off+f.size
-		if a == write {
+		if c.loose && f.ptr == NotInit {
+			ok = off+size <= f.off+f.size
+		} else if a == write {
 			ok = ok && f.write && size == f.size
 		} else {
 			ok = ok && f.read && (size == f.size || c.narrow && f.ptr == NotInit && size < f.size)

@@ -42,8 +42,10 @@
 // programs (kernel_test.go's compareWithKernel: rule tables, the test
 // objects, the bpf_conformance and uBPF corpora, random programs), and the
 // checking interpreter, on which every accepted program must run without
-// a memory fault (soundness_test.go, FuzzVerify). docs/ebpf.md has the
-// counts and what is not done.
+// a memory fault (soundness_test.go, FuzzVerify); and PREVAIL's YAML
+// test corpus, each case verified as a fragment from its given state
+// (fragment.go, prevail_test.go). docs/ebpf.md has the counts and what is
+// not done.
 //
 // It verifies as root does (CAP_BPF and CAP_PERFMON): Options.Unprivileged
 // refuses reads of uninitialised stack, pointers stored into memory or

@@ -62,6 +62,13 @@ func (e *env) jump(s *state, ins ebpf.Instruction) (bool, error) {
 	taken.insn = target
 	s.insn++
 	keepT, keepF := e.branch(taken, s, ins, *dst, src, op, width)
+	if e.isAssume(e.insnIdx) { // assume: the taken edge's refinement, no other edge (fragment.go)
+		if !keepT {
+			return true, nil
+		}
+		*s = *taken
+		return false, nil
+	}
 	switch {
 	case keepT && keepF:
 		return false, e.push(taken)

@@ -57,6 +57,10 @@ type Options struct {
 	// Unprivileged verifies as a user without CAP_PERFMON: reads of
 	// uninitialised stack are refused. The default is root's rules.
 	Unprivileged bool
+
+	// fragment, set by tests only, verifies a piece of code from a given
+	// state (fragment.go).
+	fragment *fragment
 }
 
 // Result is an accepted program's verification statistics.
@@ -94,6 +98,9 @@ type env struct {
 func Verify(insns []ebpf.Instruction, opts Options) (*Result, error) {
 	if opts.MaxInsns <= 0 {
 		opts.MaxInsns = DefaultMaxInsns
+	}
+	if opts.fragment != nil {
+		insns = withEnd(insns)
 	}
 	e := &env{insns: insns, opts: opts, log: logger{level: opts.LogLevel},
 		explored: map[int][]*checkpoint{}, depth: map[int]int{}, calls: map[[2]int]int{}}
@@ -165,6 +172,9 @@ func (e *env) rejectAt(i int, reason string, st *state) *RejectError {
 // walk is steps 2-5.
 func (e *env) walk() error {
 	cur := initialState()
+	if e.opts.fragment != nil {
+		cur = e.fragmentState()
+	}
 	for {
 		if cur == nil {
 			if len(e.pending) == 0 {
@@ -178,6 +188,11 @@ func (e *env) walk() error {
 		}
 		i := cur.insn
 		e.insnIdx = i
+		if e.fragmentEnd(i) {
+			e.pathDone(cur)
+			cur = nil
+			continue
+		}
 		e.res.Processed++
 		if e.res.Processed > e.opts.MaxInsns {
 			return e.rejectAt(i, fmt.Sprintf("BPF program is too large. Processed %d insn", e.res.Processed), cur)
