@@ -39,21 +39,6 @@ type verifyProg struct {
 	opts  verifier.Options
 }
 
-// conformanceProlog is bpf_conformance's XDP prolog, as ebpf/kernel loads
-// the corpus: r1 = data after proving data + %d <= data_end, r2 = the
-// memory's length.
-const conformanceProlog = `
-	mov %%r0, -1
-	mov %%r6, %%r1
-	ldxw %%r1, [%%r6+0]
-	ldxw %%r2, [%%r6+4]
-	mov %%r3, %%r1
-	add %%r3, %d
-	jle %%r3, %%r2, +1
-	exit
-	mov %%r2, %d
-`
-
 // verifySet is the test objects' programs and the bpf_conformance corpus,
 // found from the module root (the bench runs in the checkout); programs
 // the kernel cannot be asked about are left out.
@@ -98,10 +83,7 @@ func verifySet() ([]verifyProg, error) {
 		if err != nil || len(tf.Mem) > 3000 {
 			continue
 		}
-		front, err := asm.Assemble(fmt.Sprintf(conformanceProlog, len(tf.Mem), len(tf.Mem)))
-		if err != nil {
-			return nil, err
-		}
+		front := kernel.Prolog(len(tf.Mem))
 		set = append(set, verifyProg{append(front, insns...), verifier.Options{ProgType: loader.XDP}})
 	}
 	var out []verifyProg

@@ -66,7 +66,7 @@ func Load(insns []ebpf.Instruction, opts Options) (*Program, error) {
 		return nil, fmt.Errorf("kernel: Options.MemLen %d is outside 0-%d", opts.MemLen, MaxMemLen)
 	}
 	p := &Program{memLen: opts.MemLen}
-	front := prolog(opts.MemLen)
+	front := Prolog(opts.MemLen)
 	if !opts.Retval32 {
 		m, err := cebpf.NewMap(&cebpf.MapSpec{Name: "deepsys_r0", Type: cebpf.Array, KeySize: 4, ValueSize: 8, MaxEntries: 1})
 		if err != nil {

@@ -48,7 +48,7 @@ func TestPrologEncoding(t *testing.T) {
 		got  []ebpf.Instruction
 		want []insn
 	}{
-		{"prolog", prolog(size), []insn{
+		{"prolog", Prolog(size), []insn{
 			{0xb7, 0, 0, 0, -1}, {0xbf, 6, 1, 0, 0}, {0x61, 1, 6, 0, 0}, {0x61, 2, 6, 4, 0},
 			{0xbf, 3, 1, 0, 0}, {0x07, 3, 0, 0, size}, {0xbd, 3, 2, 1, 0}, {0x95, 0, 0, 0, 0}, {0xb7, 2, 0, 0, size},
 		}},

@@ -46,8 +46,11 @@ const wrapperSource = `
 	exit
 `
 
-// prolog returns the XDP prolog for memLen bytes of memory.
-func prolog(memLen int) []ebpf.Instruction {
+// Prolog returns bpf_conformance's XDP prolog for memLen bytes of memory:
+// r1 = data after proving data + memLen <= data_end, r2 = memLen. Put in
+// front of a corpus program, it makes an XDP program of it, as the kernel
+// runs the corpus; the verifier's tests and the bench use it too.
+func Prolog(memLen int) []ebpf.Instruction {
 	insns, err := asm.Assemble(fmt.Sprintf(prologSource, memLen, memLen))
 	if err != nil || ebpf.NewProgram(insns).NumSlots() != PrologSlots {
 		panic(fmt.Sprintf("BUG: kernel: the XDP prolog does not assemble to %d slots: %v", PrologSlots, err))

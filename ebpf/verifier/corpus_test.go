@@ -2,31 +2,16 @@ package verifier
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/deepsys/deepsys/ebpf"
 	"github.com/deepsys/deepsys/ebpf/asm"
+	"github.com/deepsys/deepsys/ebpf/kernel"
 	"github.com/deepsys/deepsys/ebpf/loader"
 	"github.com/deepsys/deepsys/internal/testenv"
 )
-
-// conformanceProlog is bpf_conformance's XDP prolog (as ebpf/kernel
-// loads the corpus): r1 = data after proving data + %d <= data_end, r2 =
-// the memory's length.
-const conformanceProlog = `
-	mov %%r0, -1
-	mov %%r6, %%r1
-	ldxw %%r1, [%%r6+0]
-	ldxw %%r2, [%%r6+4]
-	mov %%r3, %%r1
-	add %%r3, %d
-	jle %%r3, %%r2, +1
-	exit
-	mov %%r2, %d
-`
 
 // corpusPrograms is every bpf_conformance program behind its prolog.
 func corpusPrograms(t testing.TB, corpus string) (names []string, progs [][]ebpf.Instruction) {
@@ -50,10 +35,7 @@ func corpusPrograms(t testing.TB, corpus string) (names []string, progs [][]ebpf
 			t.Logf("%s: %v", path, err)
 			continue
 		}
-		front, err := asm.Assemble(fmt.Sprintf(conformanceProlog, len(tf.Mem), len(tf.Mem)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		front := kernel.Prolog(len(tf.Mem))
 		names = append(names, filepath.Base(path))
 		progs = append(progs, append(front, insns...))
 	}
