@@ -72,6 +72,23 @@ func loadKernel(t *testing.T, kind Kind, insns []ebpf.Instruction) *cebpf.Progra
 }
 
 // runKernel runs a case in Linux.
+// kernelRunPackets runs p once per packet with BPF_PROG_TEST_RUN and
+// keeps each r0 and output packet.
+func kernelRunPackets(t *testing.T, p *cebpf.Program, packets [][]byte) xdpOutcome {
+	t.Helper()
+	var o xdpOutcome
+	for _, pkt := range packets {
+		opts := cebpf.RunOptions{Data: pkt, DataOut: make([]byte, len(pkt)+xdpFrameSize), Repeat: 1}
+		ret, err := p.Run(&opts)
+		if err != nil {
+			t.Fatalf("BPF_PROG_TEST_RUN: %v", err)
+		}
+		o.retvals = append(o.retvals, uint64(ret))
+		o.packets = append(o.packets, opts.DataOut)
+	}
+	return o
+}
+
 func runKernel(t *testing.T, tc xdpCase) xdpOutcome {
 	ms := kernelMaps(t, tc.maps)
 	p := loadKernel(t, tc.progKind(), withFDs(assemble(t, tc.src), ms))
@@ -82,16 +99,7 @@ func runKernel(t *testing.T, tc xdpCase) xdpOutcome {
 			}
 		}
 	}
-	var o xdpOutcome
-	for _, pkt := range tc.packets {
-		opts := cebpf.RunOptions{Data: pkt, DataOut: make([]byte, len(pkt)+xdpFrameSize), Repeat: 1}
-		ret, err := p.Run(&opts)
-		if err != nil {
-			t.Fatalf("BPF_PROG_TEST_RUN: %v", err)
-		}
-		o.retvals = append(o.retvals, uint64(ret))
-		o.packets = append(o.packets, opts.DataOut)
-	}
+	o := kernelRunPackets(t, p, tc.packets)
 	for i, d := range tc.maps {
 		m := ms[i]
 		o.dumps = append(o.dumps, dump(func(k []byte) ([]byte, error) {

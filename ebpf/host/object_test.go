@@ -205,16 +205,7 @@ func runObjectKernel(t *testing.T, oc objectCase) xdpOutcome {
 			}
 		}
 	}
-	var o xdpOutcome
-	for _, pkt := range oc.packets {
-		opts := cebpf.RunOptions{Data: pkt, DataOut: make([]byte, len(pkt)+xdpFrameSize), Repeat: 1}
-		ret, err := p.Run(&opts)
-		if err != nil {
-			t.Fatalf("BPF_PROG_TEST_RUN: %v", err)
-		}
-		o.retvals = append(o.retvals, uint64(ret))
-		o.packets = append(o.packets, opts.DataOut)
-	}
+	o := kernelRunPackets(t, p, oc.packets)
 	for i, d := range obj.Maps {
 		o.dumps = append(o.dumps, dumpProbe(kernelLookup(ms[i], d.Spec), d.Spec, oc.probe, oc.ignore))
 	}
