@@ -1,0 +1,19 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// syscallsCLI plugs article 5, system calls, into the CLI. Its verbs live
+// one to a file (syscalls_<verb>.go); each file adds its constructor to
+// syscallsVerbs from an init function.
+var syscallsCLI = &systemCLI{
+	verbs: func() []*cobra.Command {
+		out := make([]*cobra.Command, 0, len(syscallsVerbs))
+		for _, v := range syscallsVerbs {
+			out = append(out, v())
+		}
+		return out
+	},
+}
+
+// syscallsVerbs are the constructors of `deepsys syscalls` verbs.
+var syscallsVerbs []func() *cobra.Command
