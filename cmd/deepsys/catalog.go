@@ -8,7 +8,7 @@ var catalog = []system{
 	{2, "nvme", "NVMe and the Storage Stack: The NVMe Command Set, Submission/Completion Queues, SPDK, and the Death of the SCSI/SATA Bottleneck", nil},
 	{3, "dataplane", "User-Space Networking: Snabb Switch, FD.io VPP (Vector Packet Processing), AF_XDP, and the Philosophy of Kernel Bypass", nil},
 	{4, "ebpf", "eBPF Internals: The In-Kernel Verifier, Safety Proofs, JIT Compilation to Native Code, Map Types, and XDP/TC Hooks", ebpfCLI},
-	{5, "syscalls", "System Calls: The Gateway Between User Space and Kernel", nil},
+	{5, "syscalls", "System Calls: The Gateway Between User Space and Kernel", syscallsCLI},
 	{6, "tee", "Trusted Execution: Intel SGX Enclaves, AMD SEV-SNP, Attestation Protocols, and the Confidential Computing Promise", nil},
 	{7, "cheri", "Capability-Based Security: CHERI Architecture, Hardware Capabilities, Spatial and Referential Safety, and Compartmentalization", nil},
 	{8, "regions", "Region-Based Memory Management: Tofte & Talpin's Region Inference, the ML Kit, Safety Proofs, and the Relationship to Rust's Lifetimes", nil},
