@@ -1,24 +1,40 @@
 // Package decode turns a system call's raw registers into the line a
 // person reads: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`,
-// in strace's notation, so the two tools' outputs can be compared.
+// in strace's notation (strace 6.1, default options), so the two tools'
+// outputs can be compared line for line.
 //
-// A syscall is decoded in two steps, because its arguments are read at two
-// moments. At entry (Enter) the registers hold the arguments and the
-// tracee's memory holds what they point to that goes in: paths, buffers to
-// write, argv. At exit (Exit) rax holds the result and memory holds what
-// came out: a read's buffer, a stat structure. Reading an in-argument at
-// exit would be wrong (execve has replaced the memory, another thread may
-// have changed it); reading an out-argument at entry would show garbage.
+// A syscall is decoded in steps, because its arguments are read at two
+// moments (ptrace(2) stops the tracee twice: syscall-enter-stop and
+// syscall-exit-stop):
 //
-// Syscalls without a signature in syscalls/systab print their arguments in
-// hex, as many as the kernel passes (six); their return value in decimal,
-// or as -1 ERRNO (text) for a negated errno.
+//  1. Enter looks the number up in syscalls/systab: the signature names a
+//     type for each argument (signatures.txt documents the types).
+//  2. At entry, each in-argument is formatted now, from the registers and
+//     the memory they point to: a path, a buffer to write, argv, a sockaddr
+//     passed in. An in-out argument (a socklen_t the kernel rewrites)
+//     keeps what it pointed to at entry.
+//  3. At exit (Exit), rax holds the result; the out-arguments are formatted
+//     then: a read's buffer (ret bytes of it), a stat structure, the fds of
+//     pipe2. If the call failed, strace prints an out-argument's address
+//     instead of its contents, and so do we. Reading an in-argument at exit
+//     would be wrong (execve has replaced the memory, another thread may
+//     have changed it); reading an out-argument at entry would show garbage.
+//  4. The result prints by the signature's return type: decimal, hex for
+//     addresses (mmap, brk), octal for umask, `-1 ENOENT (No such file or
+//     directory)` for a negated errno, with strace's parenthesised notes
+//     where it adds them (poll's revents, fcntl's flags, "Timeout").
+//
+// Memory is untrusted: mem may be nil, fail (EFAULT, a tracee that died),
+// or hold anything. An argument whose memory cannot be read prints as its
+// address in hex, as strace prints it; no input panics or loops (FuzzDecode).
+//
+// Syscalls without a signature print their arguments in hex, as many as
+// the kernel passes (six), and their return value in decimal.
 package decode
 
 import (
 	"fmt"
 	"strings"
-	"syscall"
 
 	"github.com/deepsys/deepsys/syscalls/systab"
 )
@@ -38,25 +54,58 @@ type Call struct {
 	Ret    int64
 	Exited bool
 
-	sc   systab.Syscall
-	text []string // the formatted arguments, filled at entry and exit
+	sc    systab.Syscall
+	types []argType
+	text  []string               // the formatted arguments, filled at entry and exit
+	saved [systab.MaxArgs]uint64 // what in-out arguments pointed to at entry
+	note  string                 // strace's parenthesised note after the result
 }
 
 // Enter starts decoding syscall nr with the raw arguments args, reading
 // what they point to from mem (which may be nil: pointers print as hex).
 func Enter(nr int, args [systab.MaxArgs]uint64, mem Memory) *Call {
 	c := &Call{Nr: nr, Name: systab.Name(nr), Args: args}
-	c.sc, _ = systab.Lookup(nr)
-	c.text = make([]string, c.argCount())
-	for i := range c.text {
-		c.text[i] = fmt.Sprintf("%#x", args[i])
+	var known bool
+	c.sc, known = systab.Lookup(nr)
+	if !known {
+		c.Name = fmt.Sprintf("syscall_%#x", uint(nr)) // strace 6.1's spelling
+	}
+	n := c.argCount()
+	c.types = make([]argType, n)
+	c.text = make([]string, n)
+	for i := range n {
+		c.types[i] = c.argType(i)
+		a := c.arg(i, mem)
+		if t := c.types[i]; t.save != nil {
+			c.saved[i] = t.save(a)
+		}
+		if c.types[i].phase == atEntry {
+			c.text[i] = c.types[i].format(a)
+		}
 	}
 	return c
 }
 
-// Exit finishes decoding with the raw return value ret.
+// Exit finishes decoding with the raw return value ret, reading the
+// out-arguments from mem.
 func (c *Call) Exit(ret int64, mem Memory) {
 	c.Ret, c.Exited = ret, true
+	for i, t := range c.types {
+		a := c.arg(i, mem)
+		switch {
+		case t.phase == atExit && c.Errno() != 0 && !t.evenOnError:
+			c.text[i] = pointer(a.v)
+		case t.phase == atExit:
+			c.text[i] = t.format(a)
+		case t.exit != nil && c.text[i] == deferred:
+			c.text[i] = t.exit(a)
+		case t.suffix != nil && c.Errno() == 0:
+			c.text[i] += t.suffix(a)
+		}
+	}
+	if f := retNotes[c.sc.Ret]; f != nil && c.Errno() == 0 {
+		c.note = f(c, mem)
+	}
 }
 
 func (c *Call) argCount() int {
@@ -66,40 +115,31 @@ func (c *Call) argCount() int {
 	return systab.MaxArgs
 }
 
+// argType is the formatter of argument i: its signature type, or hex for a
+// syscall without a signature (or a type this package does not know).
+func (c *Call) argType(i int) argType {
+	if !c.sc.Decoded {
+		return argType{format: func(a arg) string { return hex(a.v) }}
+	}
+	name, _, _ := strings.Cut(c.sc.Args[i].Type, "@")
+	if t, ok := types[name]; ok {
+		return t
+	}
+	return argType{format: func(a arg) string { return hex(a.v) }}
+}
+
 // ArgsString is the decoded argument list without the parentheses.
-func (c *Call) ArgsString() string { return strings.Join(c.text, ", ") }
-
-// Errno is the errno the call failed with, or 0.
-func (c *Call) Errno() int {
-	if c.Exited && c.Ret < 0 && c.Ret >= -4095 {
-		return int(-c.Ret)
-	}
-	return 0
-}
-
-// RetString is the result as strace prints it after "= ": the value, or
-// `-1 ENOENT (No such file or directory)`; "?" before Exit.
-func (c *Call) RetString() string {
-	if !c.Exited {
-		return "?"
-	}
-	if e := c.Errno(); e != 0 {
-		name := systab.ErrnoName(e)
-		if name == "" {
-			return fmt.Sprintf("-1 Unknown error %d", e)
+func (c *Call) ArgsString() string {
+	out := make([]string, 0, len(c.text))
+	for i, s := range c.text {
+		if s == deferred {
+			s = pointer(c.Args[i]) // not exited yet: the address
 		}
-		return fmt.Sprintf("-1 %s (%s)", name, errnoText(e))
+		if s != omit {
+			out = append(out, s)
+		}
 	}
-	return fmt.Sprint(c.Ret)
-}
-
-// errnoText is strerror(e), strace's parenthesised text.
-func errnoText(e int) string {
-	s := syscall.Errno(e).Error()
-	if strings.HasPrefix(s, "errno ") {
-		return "Unknown error " + s[len("errno "):]
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return strings.Join(out, ", ")
 }
 
 // String is strace's line for the call (without pid or timing).
