@@ -179,3 +179,31 @@ func TestUndecodedAndErrno(t *testing.T) {
 		t.Errorf("String = %q, want %q", got, want)
 	}
 }
+
+// TestEverySignatureTypeIsKnown checks signatures.txt against types.go: a
+// type this package does not know would print in hex without a word.
+func TestEverySignatureTypeIsKnown(t *testing.T) {
+	decoded := 0
+	for nr := 0; nr <= systab.Max(); nr++ {
+		s, ok := systab.Lookup(nr)
+		if !ok || !s.Decoded {
+			continue
+		}
+		decoded++
+		for _, a := range s.Args {
+			name, link, _ := strings.Cut(a.Type, "@")
+			if _, ok := types[name]; !ok {
+				t.Errorf("%s: argument %s has type %q, which decode does not know", s.Name, a.Name, a.Type)
+			}
+			if link != "" && link != "ret" && (len(link) != 1 || link[0] < '0' || link[0] > '5') {
+				t.Errorf("%s: argument %s: bad link %q", s.Name, a.Name, link)
+			}
+		}
+		if _, ok := retTypes[s.Ret]; !ok {
+			t.Errorf("%s: return type %q unknown", s.Name, s.Ret)
+		}
+	}
+	if decoded < 120 {
+		t.Errorf("only %d syscalls decoded, want the ~120 most used", decoded)
+	}
+}

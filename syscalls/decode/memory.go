@@ -12,6 +12,9 @@ func readFull(mem Memory, addr uint64, n int) ([]byte, bool) {
 	if mem == nil || addr == 0 || n < 0 || n > maxRead {
 		return nil, false
 	}
+	if n == 0 {
+		return []byte{}, true
+	}
 	p := make([]byte, n)
 	got, err := mem.ReadMemory(addr, p)
 	if err != nil || got != n {

@@ -76,6 +76,8 @@ var types = map[string]argType{
 	"stat":         out(pointee(stat)),
 	"statx":        out(pointee(statx)),
 	"utsname":      out(pointee(utsname)),
+	"statfs":       out(pointee(statfsText)),
+	"ogidlist":     out(func(a arg) string { return gidList(a.mem, a.v, a.length()) }),
 	"dirents":      out(func(a arg) string { return dirents(a.mem, a.v, a.length()) }),
 	"timespec":     in(pointee(timespec)),
 	"otimespec":    out(pointee(timespec)),

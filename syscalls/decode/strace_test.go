@@ -1,0 +1,194 @@
+package decode
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"golang.org/x/sys/unix"
+)
+
+// TestAgainstStrace runs real programs twice, under strace and under a
+// minimal ptrace loop that decodes with this package, both with address
+// space randomisation off (setarch -R) so that addresses agree too, and
+// wants strace's lines back, one for one. Lines whose values change from
+// run to run (random bytes, clocks, pids) compare by name only.
+func TestAgainstStrace(t *testing.T) {
+	strace := testenv.RequireTool(t, "strace")
+	setarch := testenv.RequireTool(t, "setarch")
+	dir := t.TempDir()
+	for _, cmd := range [][]string{
+		{"cat", "/etc/hostname"},
+		{"ls", "-l", "/usr"},
+		{"ls", "-la", "/etc/ssl"},
+		{"sh", "-c", "echo hello; cd /nonexistent; exit 3"},
+		{"dd", "if=/dev/zero", "of=/dev/null", "bs=1k", "count=3", "status=none"},
+		{"stat", "-f", "/", "/proc", "/sys", "/dev/pts"},
+		{"uname", "-a"},
+		{"stat", "/", "/etc/passwd", "/dev/null"},
+		{"head", "-c", "100", "/bin/true"},
+		{"id"},
+	} {
+		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
+			argv := append([]string{setarch, "-R"}, cmd...)
+			want := fromExec(straceLines(t, strace, filepath.Join(dir, "strace.out"), argv))
+			got := fromExec(traceLines(t, argv))
+			compareLines(t, got, want)
+		})
+	}
+}
+
+// fromExec drops setarch's own syscalls, made before it turns
+// randomisation off: the lines before the target's execve.
+func fromExec(lines []string) []string {
+	for i, l := range lines {
+		if strings.HasPrefix(l, "execve(") {
+			return lines[i:]
+		}
+	}
+	return nil
+}
+
+// straceLines runs argv under strace and returns its lines with the
+// column padding before " = " removed, without setarch's own execve.
+func straceLines(t *testing.T, strace, out string, argv []string) []string {
+	cmd := exec.Command(strace, append([]string{"-qq", "-o", out, "--"}, argv...)...)
+	cmd.Env = testEnv()
+	if err := cmd.Run(); err != nil && cmd.ProcessState.ExitCode() < 0 {
+		t.Fatalf("strace: %v", err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		if strings.HasPrefix(l, "---") || strings.HasPrefix(l, "+++") {
+			continue
+		}
+		if i := strings.LastIndex(l, " = "); i >= 0 {
+			l = strings.TrimRight(l[:i], " ") + l[i:]
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+func testEnv() []string { return []string{"PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/root"} }
+
+// traceLines runs argv under PTRACE_TRACEME and decodes every syscall.
+func traceLines(t *testing.T, argv []string) []string {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = testEnv()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	var ws unix.WaitStatus
+	if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil || !ws.Stopped() {
+		t.Fatalf("first stop: %v %v", ws, err)
+	}
+	if err := unix.PtraceSetOptions(pid, unix.PTRACE_O_TRACESYSGOOD|unix.PTRACE_O_EXITKILL|unix.PTRACE_O_TRACEEXEC); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	var call *Call
+	mem := pidMem(pid)
+	sig := 0
+	for {
+		if err := unix.PtraceSyscall(pid, sig); err != nil {
+			t.Fatal(err)
+		}
+		sig = 0
+		if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if ws.Exited() || ws.Signaled() {
+			break
+		}
+		switch {
+		case ws.StopSignal() == unix.SIGTRAP|0x80:
+			var regs unix.PtraceRegs
+			if err := unix.PtraceGetRegs(pid, &regs); err != nil {
+				t.Fatal(err)
+			}
+			if call == nil {
+				call = Enter(int(regs.Orig_rax), [6]uint64{regs.Rdi, regs.Rsi, regs.Rdx, regs.R10, regs.R8, regs.R9}, mem)
+				if call.Name == "exit_group" {
+					lines = append(lines, call.String())
+				}
+				continue
+			}
+			call.Exit(int64(regs.Rax), mem)
+			lines = append(lines, call.String())
+			call = nil
+		case ws.StopSignal() == unix.SIGTRAP && ws.TrapCause() != 0: // PTRACE_EVENT_EXEC
+		default:
+			sig = int(ws.StopSignal())
+		}
+	}
+	return lines
+}
+
+// pidMem reads a tracee's memory with process_vm_readv(2).
+type pidMem int
+
+func (p pidMem) ReadMemory(addr uint64, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	local := []unix.Iovec{{Base: &b[0], Len: uint64(len(b))}}
+	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(b)}}
+	return unix.ProcessVMReadv(int(p), local, remote, 0)
+}
+
+// volatile are the syscalls whose printed values differ between two runs.
+var volatile = regexp.MustCompile(`^(getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
+
+// envpAddr is execve's environment address: on setarch's stack, which is
+// laid out before randomisation is turned off.
+var envpAddr = regexp.MustCompile(`0x[0-9a-f]+ /\* [0-9]+ vars? \*/`)
+
+// freeCounts are statfs's free blocks and inodes, which other programs
+// change between the two runs.
+var freeCounts = regexp.MustCompile(`(f_bfree|f_bavail|f_ffree)=[0-9]+`)
+
+func compareLines(t *testing.T, got, want []string) {
+	t.Helper()
+	bad := 0
+	for i := 0; i < len(got) || i < len(want); i++ {
+		g, w := at(got, i), at(want, i)
+		g, w = envpAddr.ReplaceAllString(g, "ENVP"), envpAddr.ReplaceAllString(w, "ENVP")
+		g, w = freeCounts.ReplaceAllString(g, "$1=N"), freeCounts.ReplaceAllString(w, "$1=N")
+		if g == w || volatile.MatchString(w) && name(g) == name(w) {
+			continue
+		}
+		if bad++; bad <= 10 {
+			t.Errorf("line %d:\n got  %s\n want %s", i+1, g, w)
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d lines differ from strace", bad, len(want))
+	}
+}
+
+func at(l []string, i int) string {
+	if i < len(l) {
+		return l[i]
+	}
+	return "<none>"
+}
+
+func name(l string) string { n, _, _ := strings.Cut(l, "("); return n }
+
+var _ = fmt.Sprint
