@@ -1,0 +1,224 @@
+package decode
+
+import (
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+const einval = -int64(unix.EINVAL)
+
+var memoryCases = []callCase{
+	{want: `brk(NULL) = 0x5645745eb000`, args: [6]uint64{0}, ret: 0x5645745eb000},
+	{want: `brk(0x56457460c000) = 0x56457460c000`, args: [6]uint64{0x56457460c000}, ret: 0x56457460c000},
+	{want: `mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7efdfa242000`,
+		args: [6]uint64{0, 8192, 3, 0x22, 0xffffffffffffffff, 0}, ret: 0x7efdfa242000},
+	{want: `mmap(0x7efdfa07d000, 1400832, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7efdfa07d000`,
+		args: [6]uint64{0x7efdfa07d000, 1400832, 5, 0x812, 3, 0x26000}, ret: 0x7efdfa07d000},
+	{want: `mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f8f25145000`,
+		args: [6]uint64{0, 4096, 0, 0x20022, 0xffffffff, 0}, ret: 0x7f8f25145000},
+	{want: `mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_SEM|PROT_GROWSDOWN|PROT_GROWSUP|0xfcfffff0, 0xf /* MAP_??? */|MAP_FIXED|MAP_ANONYMOUS|MAP_32BIT|MAP_NORESERVE|MAP_POPULATE|MAP_NONBLOCK|MAP_GROWSDOWN|MAP_DENYWRITE|MAP_EXECUTABLE|MAP_LOCKED|MAP_STACK|MAP_HUGETLB|MAP_SYNC|MAP_FIXED_NOREPLACE|0x3e00680|63<<MAP_HUGE_SHIFT, -1, 0) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{0, 4096, 0xffffffff, 0xffffffff, 0xffffffff, 0}, ret: einval},
+	{want: `mmap(NULL, 4096, PROT_GROWSDOWN, MAP_FILE|1<<MAP_HUGE_SHIFT, -1, 0) = -1 EBADF (Bad file descriptor)`,
+		args: [6]uint64{0, 4096, 0x1000000, 0x4000000, 0xffffffff, 0}, ret: -int64(unix.EBADF)},
+	{want: `mprotect(0x7efdfa226000, 16384, PROT_READ) = 0`, args: [6]uint64{0x7efdfa226000, 16384, 1}},
+	{want: `munmap(0x7efdfa239000, 35023) = 0`, args: [6]uint64{0x7efdfa239000, 35023}},
+	{want: `madvise(0x7f96f3b00000, 1048576, MADV_NOHUGEPAGE) = 0`, args: [6]uint64{0x7f96f3b00000, 1048576, 15}},
+	{want: `madvise(NULL, 0, 0xffff /* MADV_??? */) = -1 EINVAL (Invalid argument)`, args: [6]uint64{0, 0, 0xffff}, ret: einval},
+}
+
+var processCases = []callCase{
+	{want: `execve("/usr/bin/cat", ["cat", "/etc/hostname"], 0x7ffc1b9f4668 /* 35 vars */) = 0`,
+		args: [6]uint64{p1, p2, 0x7ffc1b9f4668},
+		mem: fakeMem{p1: cstr("/usr/bin/cat"), p2: bytes{}.u64(p3, p3+4, 0), p3: []byte("cat\x00/etc/hostname\x00"),
+			0x7ffc1b9f4668: bytes{}.u64(envp35()...).u64(0)}},
+	{want: `execve("/bin/true", ["/bin/true", "x"], 0x7ffea220ffe0 /* 1 var */) = 0`,
+		args: [6]uint64{p1, p2, 0x7ffea220ffe0},
+		mem: fakeMem{p1: cstr("/bin/true"), p2: bytes{}.u64(p3, p3+10, 0), p3: []byte("/bin/true\x00x\x00"),
+			0x7ffea220ffe0: bytes{}.u64(p3, 0)}},
+	{want: `execve("/usr/bin/sh", ["sh", "-c", "echo hello; cd /nonexistent; exi"...], 0x7ffc3f0537b8 /* 0 vars */) = 0`,
+		args: [6]uint64{p1, p2, 0x7ffc3f0537b8},
+		mem: fakeMem{p1: cstr("/usr/bin/sh"), p2: bytes{}.u64(p3, p3+3, p3+6, 0),
+			p3: []byte("sh\x00-c\x00echo hello; cd /nonexistent; exit 3\x00"), 0x7ffc3f0537b8: bytes{}.u64(0)}},
+	{want: `clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f8f24f58a10) = 4700`,
+		args: [6]uint64{0x1200011, 0, 0, 0x7f8f24f58a10, 0}, ret: 4700},
+	{want: `clone(child_stack=0x7e90e6a2000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS, tls=0x7e90e6b6090) = 4810`,
+		args: [6]uint64{0xd0f00, 0x7e90e6a2000, 0, 0, 0x7e90e6b6090}, ret: 4810},
+	{want: `clone(child_stack=NULL, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_PIDFD|CLONE_PTRACE|CLONE_VFORK|CLONE_PARENT|CLONE_THREAD|CLONE_NEWNS|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID|CLONE_UNTRACED|CLONE_CHILD_SETTID|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNET|CLONE_IO|0xffffffff00400000|SIGCHLD, parent_tid=NULL, tls=NULL, child_tidptr=NULL) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{0xffffffffffffff11}, ret: einval},
+	{want: `clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f2366007990, parent_tid=0x7f2366007990, exit_signal=0, stack=0x7f2365807000, stack_size=0x7fff80, tls=0x7f23660076c0} => {parent_tid=[8271]}, 88) = 8271`,
+		args: [6]uint64{p1, 88}, ret: 8271,
+		mem: fakeMem{p1: bytes{}.u64(0x3d0f00, 0, 0x7f2366007990, 0x7f2366007990, 0, 0x7f2365807000, 0x7fff80, 0x7f23660076c0).pad(24),
+			0x7f2366007990: bytes{}.u32(8271)}},
+	{want: `wait4(4700, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 4700`,
+		args: [6]uint64{4700, p1, 0, 0}, ret: 4700, mem: fakeMem{p1: bytes{}.u32(0x300)}},
+	{want: `wait4(4701, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 4701`,
+		args: [6]uint64{4701, p1, 0, 0}, ret: 4701, mem: fakeMem{p1: bytes{}.u32(9)}},
+	{want: `wait4(-1, 0x7ffd0000, WNOHANG, NULL) = 0`, args: [6]uint64{0xffffffffffffffff, p1, 1, 0}, ret: 0, mem: fakeMem{p1: bytes{}.u32(0)}},
+	{want: `wait4(-1, 0x7ffd0000, WNOHANG, NULL) = -1 ECHILD (No child processes)`,
+		args: [6]uint64{0xffffffff, p1, 1, 0}, ret: -int64(unix.ECHILD)},
+	{want: `wait4(-1, NULL, WNOHANG|WEXITED|WSTOPPED|WCONTINUED|WNOWAIT|__WCLONE|__WALL|__WNOTHREAD|0x1efffff0, NULL) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{0xffffffff, 0, 0xffffffff, 0}, ret: einval},
+	{want: `kill(99999, SIGRT_32) = -1 ESRCH (No such process)`, args: [6]uint64{99999, 64}, ret: -int64(unix.ESRCH)},
+	{want: `kill(99999, 65) = -1 ESRCH (No such process)`, args: [6]uint64{99999, 65}, ret: -int64(unix.ESRCH)},
+	{want: `kill(99999, SIGRTMIN) = -1 ESRCH (No such process)`, args: [6]uint64{99999, 32}, ret: -int64(unix.ESRCH)},
+	{want: `kill(4699, 0) = 0`, args: [6]uint64{4699, 0}},
+	{want: `tgkill(4699, 4699, SIGUSR1) = 0`, args: [6]uint64{4699, 4699, 10}},
+	{want: `exit_group(0) = ?`, args: [6]uint64{0}},
+	{want: `getpid() = 4699`, ret: 4699},
+	{want: `set_tid_address(0x7efdfa054a10) = 4606`, args: [6]uint64{0x7efdfa054a10}, ret: 4606},
+	{want: `set_robust_list(0x7efdfa054a20, 24) = 0`, args: [6]uint64{0x7efdfa054a20, 24}},
+	{want: `rseq(0x7efdfa055060, 0x20, 0, 0x53053053) = 0`, args: [6]uint64{0x7efdfa055060, 0x20, 0, 0x53053053}},
+	{want: `arch_prctl(ARCH_SET_FS, 0x7efdfa054740) = 0`, args: [6]uint64{0x1002, 0x7efdfa054740}},
+	{want: `arch_prctl(ARCH_SET_GS, 0) = 0`, args: [6]uint64{0x1001, 0}},
+	{want: `arch_prctl(ARCH_GET_FS, NULL) = -1 EFAULT (Bad address)`, args: [6]uint64{0x1003, 0}, ret: -int64(unix.EFAULT)},
+	{want: `arch_prctl(0x3001 /* ARCH_??? */, 0) = -1 EINVAL (Invalid argument)`, args: [6]uint64{0x3001, 0}, ret: einval},
+	{want: `prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0`,
+		args: [6]uint64{0, 3, 0, p1}, mem: fakeMem{p1: bytes{}.u64(8<<20, ^uint64(0))}},
+	{want: `prlimit64(0, RLIMIT_NOFILE, NULL, {rlim_cur=20000, rlim_max=20000}) = 0`,
+		args: [6]uint64{0, 7, 0, p1}, mem: fakeMem{p1: bytes{}.u64(20000, 20000)}},
+	{want: `prlimit64(0, 0x63 /* RLIMIT_??? */, NULL, NULL) = -1 EINVAL (Invalid argument)`, args: [6]uint64{0, 99, 0, 0}, ret: einval},
+	{want: `getrandom("\x9a\xc1\xe6\x0d\x5c\xcc\x2a\x98", 8, GRND_NONBLOCK) = 8`,
+		args: [6]uint64{p1, 8, 1}, ret: 8, mem: fakeMem{p1: []byte("\x9a\xc1\xe6\x0d\x5c\xcc\x2a\x98")}},
+	{want: `getrandom(NULL, 0, GRND_NONBLOCK|GRND_RANDOM|GRND_INSECURE|0xfffffff8) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{0, 0, 0xffffffff}, ret: einval},
+	{want: `uname({sysname="Linux", nodename="vm", ...}) = 0`, args: [6]uint64{p1},
+		mem: fakeMem{p1: bytes("Linux").pad(60).raw("vm").pad(63 + 65*4)}},
+	{want: `sched_getaffinity(0, 128, [0 1]) = 32`, args: [6]uint64{0, 128, p1}, ret: 32, mem: fakeMem{p1: bytes{3}.pad(31)}},
+	{want: `futex(0x7efdfa22ba4c, FUTEX_WAKE_PRIVATE, 2147483647) = 0`, args: [6]uint64{0x7efdfa22ba4c, 129, 2147483647}},
+	{want: `futex(0x588298, FUTEX_WAIT_PRIVATE, 0, NULL) = 0`, args: [6]uint64{0x588298, 128, 0, 0}},
+	{want: `futex(0x7f2366007990, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 8271, NULL, FUTEX_BITSET_MATCH_ANY) = 0`,
+		args: [6]uint64{0x7f2366007990, 265, 8271, 0, 0, 0xffffffff}},
+	{want: `futex(NULL, FUTEX_CMP_REQUEUE_PRIVATE, 1, 2, 0x8, 3) = -1 EFAULT (Bad address)`,
+		args: [6]uint64{0, 132, 1, 2, 8, 3}, ret: -int64(unix.EFAULT)},
+	{want: `futex(NULL, 0xffff /* FUTEX_??? */, 0, NULL, NULL, 0) = -1 ENOSYS (Function not implemented)`,
+		args: [6]uint64{0, 0xffff}, ret: -int64(unix.ENOSYS)},
+}
+
+var signalCases = []callCase{
+	{want: `rt_sigaction(SIGUSR1, {sa_handler=0x560636e15649, sa_mask=[TERM], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7f8f24f97050}, NULL, 8) = 0`,
+		args: [6]uint64{10, p1, 0, 8}, mem: fakeMem{p1: bytes{}.u64(0x560636e15649, 0x14000000, 0x7f8f24f97050, 1<<14)}},
+	{want: `rt_sigaction(SIGINT, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0`,
+		args: [6]uint64{2, 0, p1, 8}, mem: fakeMem{p1: bytes{}.u64(0, 0, 0, 0)}},
+	{want: `rt_sigaction(SIGCHLD, {sa_handler=0x55dd81236dc0, sa_mask=~[RTMIN RT_1], sa_flags=SA_RESTORER, sa_restorer=0x7f686c28f050}, NULL, 8) = 0`,
+		args: [6]uint64{17, p1, 0, 8}, mem: fakeMem{p1: bytes{}.u64(0x55dd81236dc0, 0x04000000, 0x7f686c28f050, ^uint64(3<<31))}},
+	{want: `rt_sigaction(SIGURG, {sa_handler=0x46c0a0, sa_mask=~[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_SIGINFO, sa_restorer=0x46c1e0}, NULL, 8) = 0`,
+		args: [6]uint64{23, p1, 0, 8}, mem: fakeMem{p1: bytes{}.u64(0x46c0a0, 0x1c000004, 0x46c1e0, ^uint64(0))}},
+	{want: `rt_sigaction(SIGKILL, {sa_handler=SIG_DFL, sa_mask=[INT ILL ABRT FPE USR1 USR2 ALRM STKFLT CONT TSTP TTOU XCPU VTALRM WINCH PWR RTMIN RT_2 RT_4 RT_6 RT_8 RT_10 RT_12 RT_14 RT_16 RT_18 RT_20 RT_22 RT_24 RT_26 RT_28 RT_30 RT_32], sa_flags=SA_RESTORER|SA_ONSTACK|SA_RESTART|SA_INTERRUPT|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|SA_NOCLDWAIT|0x3fffff8, sa_restorer=NULL}, NULL, 8) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{9, p1, 0, 8}, ret: einval, mem: fakeMem{p1: bytes{}.u64(0, 0xffffffff, 0, 0xaaaaaaaaaaaaaaaa)}},
+	{want: `rt_sigaction(65, NULL, NULL, 8) = -1 EINVAL (Invalid argument)`, args: [6]uint64{65, 0, 0, 8}, ret: einval},
+	{want: `rt_sigprocmask(SIG_BLOCK, [CHLD RT_4], NULL, 8) = 0`, args: [6]uint64{0, p1, 0, 8},
+		mem: fakeMem{p1: bytes{}.u64(1<<16 | 1<<35)}},
+	{want: `rt_sigprocmask(SIG_SETMASK, [CHLD RT_4], [CHLD RT_4], 8) = 0`, args: [6]uint64{2, p1, p2, 8},
+		mem: fakeMem{p1: bytes{}.u64(1<<16 | 1<<35), p2: bytes{}.u64(1<<16 | 1<<35)}},
+	{want: `rt_sigprocmask(SIG_UNBLOCK, ~[KILL RTMIN RT_1], NULL, 8) = 0`, args: [6]uint64{1, p1, 0, 8},
+		mem: fakeMem{p1: bytes{}.u64(^uint64(1<<8 | 1<<31 | 1<<32))}},
+	{want: `rt_sigprocmask(SIG_BLOCK, ~[], [], 8) = 0`, args: [6]uint64{0, p1, p2, 8},
+		mem: fakeMem{p1: bytes{}.u64(^uint64(0)), p2: bytes{}.u64(0)}},
+	{want: `rt_sigprocmask(0x7 /* SIG_??? */, NULL, NULL, 8) = 0`, args: [6]uint64{7, 0, 0, 8}},
+	{want: `sigaltstack(NULL, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0`, args: [6]uint64{0, p1},
+		mem: fakeMem{p1: bytes{}.u64(0).u32(2, 0).u64(0)}},
+	{want: `sigaltstack({ss_sp=0xc000008000, ss_flags=0, ss_size=32768}, NULL) = 0`, args: [6]uint64{p1, 0},
+		mem: fakeMem{p1: bytes{}.u64(0xc000008000).u32(0, 0).u64(32768)}},
+	{want: `sigaltstack({ss_sp=0x1000, ss_flags=SS_ONSTACK|SS_DISABLE|SS_AUTODISARM|0x7ffffffc, ss_size=5}, NULL) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{p1, 0}, ret: einval, mem: fakeMem{p1: bytes{}.u64(0x1000).u32(0xffffffff, 0).u64(5)}},
+}
+
+var timeCases = []callCase{
+	{want: `clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=0, tv_nsec=1000}, NULL) = 0`, args: [6]uint64{1, 0, p1, 0},
+		mem: fakeMem{p1: bytes{}.u64(0, 1000)}},
+	{want: `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME|0xfe, NULL, NULL) = -1 EFAULT (Bad address)`,
+		args: [6]uint64{1, 0xff, 0, 0}, ret: -int64(unix.EFAULT)},
+	{want: `nanosleep({tv_sec=0, tv_nsec=20000}, NULL) = 0`, args: [6]uint64{p1, 0}, mem: fakeMem{p1: bytes{}.u64(0, 20000)}},
+	{want: `clock_gettime(CLOCK_REALTIME, {tv_sec=1795800526, tv_nsec=855616825}) = 0`, args: [6]uint64{0, p1},
+		mem: fakeMem{p1: bytes{}.u64(1795800526, 855616825)}},
+	{want: `clock_gettime(0xfffffffe /* CLOCK_??? */, NULL) = -1 EFAULT (Bad address)`, args: [6]uint64{0xfffffffffffffffe, 0},
+		ret: -int64(unix.EFAULT)},
+}
+
+var pollCases = []callCase{
+	{want: `poll([{fd=5, events=POLLIN}], 1, 0) = 0 (Timeout)`, args: [6]uint64{p1, 1, 0}, ret: 0,
+		mem: fakeMem{p1: bytes{}.u32(5).u16(1, 0)}},
+	{want: `poll([{fd=15, events=POLLIN|POLLOUT}], 1, 10) = 1 ([{fd=15, revents=POLLIN|POLLOUT}])`, args: [6]uint64{p1, 1, 10}, ret: 1,
+		mem: fakeMem{p1: bytes{}.u32(15).u16(5, 0)}, exit: fakeMem{p1: bytes{}.u32(15).u16(5, 5)}},
+	{want: `poll([{fd=-1}], 1, 0) = 0 (Timeout)`, args: [6]uint64{p1, 1, 0}, mem: fakeMem{p1: bytes{}.u32(0xffffffff).u16(0xffff, 0)}},
+	{want: `epoll_create1(EPOLL_CLOEXEC) = 16`, args: [6]uint64{0x80000}, ret: 16},
+	{want: `epoll_create1(EPOLL_CLOEXEC|0xfff7ffff) = -1 EINVAL (Invalid argument)`, args: [6]uint64{0xffffffff}, ret: einval},
+	{want: `epoll_ctl(16, EPOLL_CTL_ADD, 15, {events=EPOLLIN, data={u32=15, u64=15}}) = 0`, args: [6]uint64{16, 1, 15, p1},
+		mem: fakeMem{p1: bytes{}.u32(1).u64(15)}},
+	{want: `epoll_ctl(5, EPOLL_CTL_ADD, 3, {events=EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, data={u32=1107296257, u64=4596901758554341377}}) = -1 EPERM (Operation not permitted)`,
+		args: [6]uint64{5, 1, 3, p1}, ret: -int64(unix.EPERM), mem: fakeMem{p1: bytes{}.u32(0x80002005).u64(4596901758554341377)}},
+	{want: `epoll_wait(16, [{events=EPOLLIN, data={u32=15, u64=15}}], 4, 0) = 1`, args: [6]uint64{16, p1, 4, 0}, ret: 1,
+		mem: fakeMem{p1: bytes{}.u32(1).u64(15)}},
+	{want: `epoll_pwait(5, [], 128, 0, NULL, 0) = 0`, args: [6]uint64{5, p1, 128, 0, 0, 0}, mem: fakeMem{p1: bytes{}.pad(12)}},
+}
+
+var socketCases = []callCase{
+	{want: `socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 8`, args: [6]uint64{2, 0x80001, 0}, ret: 8},
+	{want: `socket(AF_UNIX, SOCK_DGRAM, 0) = 9`, args: [6]uint64{1, 2, 0}, ret: 9},
+	{want: `socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3`, args: [6]uint64{1, 0x80801, 0}, ret: 3},
+	{want: `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 4`, args: [6]uint64{16, 3, 0}, ret: 4},
+	{want: `socket(0xffff /* AF_??? */, SOCK_CLOEXEC|SOCK_NONBLOCK|0xfff7f7ff, 65535) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{0xffff, 0xffffffff, 0xffff}, ret: einval},
+	{want: `socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK|0x100, IPPROTO_TCP) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{2, 0x80901, 6}, ret: einval},
+	{want: `connect(8, {sa_family=AF_INET, sin_port=htons(1), sin_addr=inet_addr("127.0.0.1")}, 16) = -1 ECONNREFUSED (Connection refused)`,
+		args: [6]uint64{8, p1, 16}, ret: -int64(unix.ECONNREFUSED), mem: fakeMem{p1: bytes{}.u16(2).raw("\x00\x01\x7f\x00\x00\x01").pad(8)}},
+	{want: `connect(3, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)`,
+		args: [6]uint64{3, p1, 110}, ret: enoent, mem: fakeMem{p1: bytes{}.u16(1).raw("/var/run/nscd/socket").pad(88)}},
+	{want: `bind(12, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0`,
+		args: [6]uint64{12, p1, 28}, mem: fakeMem{p1: bytes{}.u16(10).raw("\x00\x50").pad(19).raw("\x01").pad(4)}},
+	{want: `getsockname(13, {sa_family=AF_INET, sin_port=htons(55347), sin_addr=inet_addr("127.0.0.1")}, [16]) = 0`,
+		args: [6]uint64{13, p1, p2}, mem: fakeMem{p1: bytes{}.u16(2).raw("\xd8\x33\x7f\x00\x00\x01").pad(8), p2: bytes{}.u32(16)}},
+	{want: `accept4(3, {sa_family=AF_INET, sin_port=htons(40000), sin_addr=inet_addr("10.0.0.2")}, [128 => 16], SOCK_CLOEXEC) = 5`,
+		args: [6]uint64{3, p1, p2, 0x80000}, ret: 5, mem: fakeMem{p2: bytes{}.u32(128)},
+		exit: fakeMem{p1: bytes{}.u16(2).raw("\x9c\x40\x0a\x00\x00\x02").pad(120), p2: bytes{}.u32(16)}},
+	{want: `accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)`,
+		args: [6]uint64{3, 0, 0, 0x80800}, ret: -int64(unix.EAGAIN)},
+	{want: `socketpair(AF_UNIX, SOCK_STREAM, 0, [14, 15]) = 0`, args: [6]uint64{1, 1, 0, p1}, mem: fakeMem{p1: bytes{}.u32(14, 15)}},
+	{want: `sendto(9, "hi", 2, MSG_DONTWAIT, {sa_family=AF_UNIX, sun_path="/tmp/dec/nosock"}, 110) = -1 ENOENT (No such file or directory)`,
+		args: [6]uint64{9, p1, 2, 0x40, p2, 110}, ret: enoent, mem: fakeMem{p1: []byte("hi"), p2: bytes{}.u16(1).raw("/tmp/dec/nosock").pad(93)}},
+	{want: `sendto(14, "x", 1, 0, NULL, 0) = 1`, args: [6]uint64{14, p1, 1, 0, 0, 0}, ret: 1, mem: fakeMem{p1: []byte("x")}},
+	{want: `recvfrom(15, "x", 64, 0, NULL, NULL) = 1`, args: [6]uint64{15, p1, 64, 0, 0, 0}, ret: 1, mem: fakeMem{p1: []byte("x")}},
+	{want: `sendto(-1, NULL, 0, MSG_OOB|MSG_PEEK|MSG_DONTROUTE|MSG_CTRUNC|MSG_PROBE|MSG_TRUNC|MSG_DONTWAIT|MSG_EOR|MSG_WAITALL|MSG_FIN|MSG_SYN|MSG_CONFIRM|MSG_RST|MSG_ERRQUEUE|MSG_NOSIGNAL|MSG_MORE|MSG_WAITFORONE|MSG_SENDPAGE_NOTLAST|MSG_BATCH|MSG_NO_SHARED_FRAGS|MSG_ZEROCOPY|MSG_FASTOPEN|MSG_CMSG_CLOEXEC|MSG_CMSG_COMPAT|0x1bf00000, NULL, 0) = -1 EBADF (Bad file descriptor)`,
+		args: [6]uint64{0xffffffff, 0, 0, 0xffffffff, 0, 0}, ret: -int64(unix.EBADF)},
+	{want: `setsockopt(8, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0`, args: [6]uint64{8, 1, 2, p1, 4}, mem: fakeMem{p1: bytes{}.u32(1)}},
+	{want: `setsockopt(-1, 0xffff /* SOL_?? */, 65535, NULL, 0) = -1 EBADF (Bad file descriptor)`,
+		args: [6]uint64{0xffffffff, 0xffff, 0xffff, 0, 0}, ret: -int64(unix.EBADF)},
+	{want: `setsockopt(-1, SOL_IPV6, IPV6_V6ONLY, NULL, 0) = -1 EBADF (Bad file descriptor)`,
+		args: [6]uint64{0xffffffff, 41, 26, 0, 0}, ret: -int64(unix.EBADF)},
+	{want: `shutdown(14, SHUT_WR) = 0`, args: [6]uint64{14, 1}},
+	{want: `shutdown(-1, 0x5 /* SHUT_??? */) = -1 EBADF (Bad file descriptor)`, args: [6]uint64{0xffffffff, 5}, ret: -int64(unix.EBADF)},
+	{want: `writev(14, [{iov_base="abc", iov_len=3}, {iov_base="defg", iov_len=4}], 2) = 7`, args: [6]uint64{14, p1, 2}, ret: 7,
+		mem: fakeMem{p1: bytes{}.u64(p2, 3, p3, 4), p2: []byte("abc"), p3: []byte("defg")}},
+	{want: `readv(15, [{iov_base="abcdefg", iov_len=64}], 1) = 7`, args: [6]uint64{15, p1, 1}, ret: 7,
+		mem: fakeMem{p1: bytes{}.u64(p2, 64), p2: bytes("abcdefg").pad(57)}},
+	{want: `sendmsg(14, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="abc", iov_len=3}, {iov_base="defg", iov_len=4}], msg_iovlen=2, msg_controllen=0, msg_flags=0}, 0) = 7`,
+		args: [6]uint64{14, p4, 0}, ret: 7,
+		mem: fakeMem{p4: bytes{}.u64(0, 0, p1, 2, 0, 0, 0), p1: bytes{}.u64(p2, 3, p3, 4), p2: []byte("abc"), p3: []byte("defg")}},
+	{want: `recvmsg(15, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="abcdefg", iov_len=64}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, 0) = 7`,
+		args: [6]uint64{15, p4, 0}, ret: 7,
+		mem: fakeMem{p4: bytes{}.u64(0, 0, p1, 1, 0, 0, 0), p1: bytes{}.u64(p2, 64), p2: bytes("abcdefg").pad(57)}},
+}
+
+func TestMemory(t *testing.T)  { runCases(t, memoryCases) }
+func TestProcess(t *testing.T) { runCases(t, processCases) }
+func TestSignals(t *testing.T) { runCases(t, signalCases) }
+func TestTime(t *testing.T)    { runCases(t, timeCases) }
+func TestPoll(t *testing.T)    { runCases(t, pollCases) }
+func TestSockets(t *testing.T) { runCases(t, socketCases) }
+
+func runCases(t *testing.T, cases []callCase) {
+	for _, tc := range cases {
+		tc.run(t)
+	}
+}
+
+// envp35 is an environment of 35 (unread) string pointers.
+func envp35() []uint64 {
+	out := make([]uint64, 35)
+	for i := range out {
+		out[i] = p5 + uint64(i)
+	}
+	return out
+}
