@@ -54,11 +54,12 @@ type Call struct {
 	Ret    int64
 	Exited bool
 
-	sc    systab.Syscall
-	types []argType
-	text  []string               // the formatted arguments, filled at entry and exit
-	saved [systab.MaxArgs]uint64 // what in-out arguments pointed to at entry
-	note  string                 // strace's parenthesised note after the result
+	sc       systab.Syscall
+	types    []argType
+	text     []string               // the formatted arguments, filled at entry and exit
+	saved    [systab.MaxArgs]uint64 // what in-out arguments pointed to at entry
+	savedBad uint8                  // bit i: argument i's memory was unreadable at entry
+	note     string                 // strace's parenthesised note after the result
 }
 
 // Enter starts decoding syscall nr with the raw arguments args, reading

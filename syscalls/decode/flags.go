@@ -231,3 +231,17 @@ var fadvice = enum{"POSIX_FADV", []flag{
 	{0, "POSIX_FADV_NORMAL"}, {1, "POSIX_FADV_RANDOM"}, {2, "POSIX_FADV_SEQUENTIAL"}, {3, "POSIX_FADV_WILLNEED"},
 	{4, "POSIX_FADV_DONTNEED"}, {5, "POSIX_FADV_NOREUSE"},
 }}
+
+var msyncFlags = flags{"MS", []flag{{1, "MS_ASYNC"}, {4, "MS_SYNC"}, {2, "MS_INVALIDATE"}}}
+
+var mremapFlags = flags{"MREMAP", []flag{{1, "MREMAP_MAYMOVE"}, {2, "MREMAP_FIXED"}, {4, "MREMAP_DONTUNMAP"}}}
+
+var closeRangeFlags = flags{"CLOSE_RANGE", []flag{{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}}}
+
+var renameFlags = flags{"RENAME", []flag{{1, "RENAME_NOREPLACE"}, {2, "RENAME_EXCHANGE"}, {4, "RENAME_WHITEOUT"}}}
+
+var memfdFlags = flags{"MFD", []flag{
+	{1, "MFD_CLOEXEC"}, {2, "MFD_ALLOW_SEALING"}, {4, "MFD_HUGETLB"}, {8, "MFD_NOEXEC_SEAL"}, {0x10, "MFD_EXEC"},
+}}
+
+var eventfdFlags = flags{"EFD", []flag{{1, "EFD_SEMAPHORE"}, {0x80000, "EFD_CLOEXEC"}, {0x800, "EFD_NONBLOCK"}}}

@@ -98,3 +98,16 @@ func epollEventArray(mem Memory, addr, n uint64, array bool) string {
 	}
 	return "[" + strings.Join(out, ", ") + "]"
 }
+
+// ppollNote is poll's note plus the time left: ([...], left {tv_sec=0,
+// tv_nsec=0}); or (Timeout).
+func ppollNote(c *Call, mem Memory) string {
+	s := pollRevents(mem, c.Args[0], c.Args[1], c.Ret)
+	if c.Ret == 0 || c.Args[2] == 0 {
+		return s
+	}
+	if s != "" {
+		s += ", "
+	}
+	return s + "left " + timespec(mem, c.Args[2])
+}

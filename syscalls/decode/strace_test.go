@@ -1,7 +1,7 @@
 package decode
 
 import (
-	"fmt"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/internal/testenv"
 	"golang.org/x/sys/unix"
@@ -59,8 +60,14 @@ func fromExec(lines []string) []string {
 // straceLines runs argv under strace and returns its lines with the
 // column padding before " = " removed, without setarch's own execve.
 func straceLines(t *testing.T, strace, out string, argv []string) []string {
-	cmd := exec.Command(strace, append([]string{"-qq", "-o", out, "--"}, argv...)...)
-	cmd.Env = testEnv()
+	return straceLinesEnv(t, strace, out, argv, testEnv())
+}
+
+func straceLinesEnv(t *testing.T, strace, out string, argv, env []string) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), traceTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, strace, append([]string{"-qq", "-o", out, "--"}, argv...)...)
+	cmd.Env = env
 	if err := cmd.Run(); err != nil && cmd.ProcessState.ExitCode() < 0 {
 		t.Fatalf("strace: %v", err)
 	}
@@ -83,17 +90,25 @@ func straceLines(t *testing.T, strace, out string, argv []string) []string {
 
 func testEnv() []string { return []string{"PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=/root"} }
 
+// traceTimeout bounds each traced run: a probe that blocks fails the
+// test instead of hanging it.
+const traceTimeout = 20 * time.Second
+
 // traceLines runs argv under PTRACE_TRACEME and decodes every syscall.
-func traceLines(t *testing.T, argv []string) []string {
+func traceLines(t *testing.T, argv []string) []string { return traceLinesEnv(t, argv, testEnv()) }
+
+func traceLinesEnv(t *testing.T, argv, env []string) []string {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = testEnv()
+	cmd.Env = env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
+	timer := time.AfterFunc(traceTimeout, func() { _ = unix.Kill(pid, unix.SIGKILL) })
+	defer timer.Stop()
 	var ws unix.WaitStatus
 	if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil || !ws.Stopped() {
 		t.Fatalf("first stop: %v %v", ws, err)
@@ -153,7 +168,7 @@ func (p pidMem) ReadMemory(addr uint64, b []byte) (int, error) {
 }
 
 // volatile are the syscalls whose printed values differ between two runs.
-var volatile = regexp.MustCompile(`^(getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
+var volatile = regexp.MustCompile(`^(getpgid|getsid|setsid|getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
 
 // envpAddr is execve's environment address: on setarch's stack, which is
 // laid out before randomisation is turned off.
@@ -190,5 +205,3 @@ func at(l []string, i int) string {
 }
 
 func name(l string) string { n, _, _ := strings.Cut(l, "("); return n }
-
-var _ = fmt.Sprint

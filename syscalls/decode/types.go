@@ -31,46 +31,52 @@ var types = map[string]argType{
 	"envp":    in(pointee(envp)),
 
 	// flags (flags.go)
-	"openflags":    value(openMode),
-	"openmode":     in(openModeArg),
-	"fdflags":      value(fdFlags),
-	"atflags":      value(func(v uint64) string { return atFlags.format(v & 0xffffffff) }),
-	"accessflags":  value(func(v uint64) string { return accessAtFlags.format(v & 0xffffffff) }),
-	"statxflags":   value(statxFlags),
-	"statxmask":    value(func(v uint64) string { return statxMask.format(v & 0xffffffff) }),
-	"accessmode":   value(accessMode),
-	"prot":         value(prot),
-	"mmapflags":    value(mmapFlags),
-	"madvise":      value(func(v uint64) string { return madvise.format(v & 0xffffffff) }),
-	"grndflags":    value(func(v uint64) string { return grndFlags.format(v & 0xffffffff) }),
-	"waitoptions":  value(func(v uint64) string { return waitOptions.format(v & 0xffffffff) }),
-	"whence":       value(func(v uint64) string { return seekWhence.format(v & 0xffffffff) }),
-	"archprctl":    value(func(v uint64) string { return archPrctl.format(v & 0xffffffff) }),
-	"archarg":      archArg,
-	"clockid":      value(func(v uint64) string { return clocks.format(v & 0xffffffff) }),
-	"timerflags":   value(func(v uint64) string { return timerFlags.format(v & 0xffffffff) }),
-	"rlimitres":    value(func(v uint64) string { return rlimits.format(v & 0xffffffff) }),
-	"fadvice":      value(func(v uint64) string { return fadvice.format(v & 0xffffffff) }),
-	"epollflags":   value(func(v uint64) string { return epollCloexec.format(v & 0xffffffff) }),
-	"epollop":      value(func(v uint64) string { return epollOps.format(v & 0xffffffff) }),
-	"signal":       value(signal),
-	"sigprocmask":  value(func(v uint64) string { return sigprocmaskHow.format(v & 0xffffffff) }),
-	"sockflags":    value(func(v uint64) string { return sockTypeFlags.format(v & 0xffffffff) }),
-	"family":       value(func(v uint64) string { return families.format(v & 0xffffffff) }),
-	"socktype":     value(sockType),
-	"sockproto":    in(func(a arg) string { return sockProto(a.length(), a.v) }),
-	"msgflags":     value(func(v uint64) string { return msgFlags.format(v & 0xffffffff) }),
-	"shutdownhow":  value(func(v uint64) string { return shutdownHow.format(v & 0xffffffff) }),
-	"socklevel":    value(sockLevel),
-	"sockoptname":  in(func(a arg) string { return sockOptName(a.length(), a.v) }),
-	"futexop":      value(futexOp),
-	"futextimeout": in(futexTimeout),
-	"futexuaddr2":  in(futexUaddr2),
-	"futexval3":    in(futexVal3),
-	"fcntlcmd":     value(func(v uint64) string { return fcntlCmds.format(v & 0xffffffff) }),
-	"fcntlarg":     in(fcntlArg),
-	"ioctlreq":     value(ioctlRequest),
-	"ioctlarg":     {format: ioctlEntryArg, exit: ioctlExitArg},
+	"openflags":       value(openMode),
+	"openmode":        in(openModeArg),
+	"fdflags":         value(fdFlags),
+	"atflags":         value(func(v uint64) string { return atFlags.format(v & 0xffffffff) }),
+	"accessflags":     value(func(v uint64) string { return accessAtFlags.format(v & 0xffffffff) }),
+	"statxflags":      value(statxFlags),
+	"statxmask":       value(func(v uint64) string { return statxMask.format(v & 0xffffffff) }),
+	"accessmode":      value(accessMode),
+	"prot":            value(prot),
+	"mmapflags":       value(mmapFlags),
+	"madvise":         value(func(v uint64) string { return madvise.format(v & 0xffffffff) }),
+	"grndflags":       value(func(v uint64) string { return grndFlags.format(v & 0xffffffff) }),
+	"waitoptions":     value(func(v uint64) string { return waitOptions.format(v & 0xffffffff) }),
+	"whence":          value(func(v uint64) string { return seekWhence.format(v & 0xffffffff) }),
+	"archprctl":       value(func(v uint64) string { return archPrctl.format(v & 0xffffffff) }),
+	"archarg":         archArg,
+	"clockid":         value(func(v uint64) string { return clocks.format(v & 0xffffffff) }),
+	"timerflags":      value(func(v uint64) string { return timerFlags.format(v & 0xffffffff) }),
+	"rlimitres":       value(func(v uint64) string { return rlimits.format(v & 0xffffffff) }),
+	"msyncflags":      value(func(v uint64) string { return msyncFlags.format(v & 0xffffffff) }),
+	"mremapflags":     value(func(v uint64) string { return mremapFlags.format(v & 0xffffffff) }),
+	"closerangeflags": value(func(v uint64) string { return closeRangeFlags.format(v & 0xffffffff) }),
+	"renameflags":     value(func(v uint64) string { return renameFlags.format(v & 0xffffffff) }),
+	"memfdflags":      value(func(v uint64) string { return memfdFlags.format(v & 0xffffffff) }),
+	"efdflags":        value(func(v uint64) string { return eventfdFlags.format(v & 0xffffffff) }),
+	"fadvice":         value(func(v uint64) string { return fadvice.format(v & 0xffffffff) }),
+	"epollflags":      value(func(v uint64) string { return epollCloexec.format(v & 0xffffffff) }),
+	"epollop":         value(func(v uint64) string { return epollOps.format(v & 0xffffffff) }),
+	"signal":          value(signal),
+	"sigprocmask":     value(func(v uint64) string { return sigprocmaskHow.format(v & 0xffffffff) }),
+	"sockflags":       value(func(v uint64) string { return sockTypeFlags.format(v & 0xffffffff) }),
+	"family":          value(func(v uint64) string { return families.format(v & 0xffffffff) }),
+	"socktype":        value(sockType),
+	"sockproto":       in(func(a arg) string { return sockProto(a.length(), a.v) }),
+	"msgflags":        value(func(v uint64) string { return msgFlags.format(v & 0xffffffff) }),
+	"shutdownhow":     value(func(v uint64) string { return shutdownHow.format(v & 0xffffffff) }),
+	"socklevel":       value(sockLevel),
+	"sockoptname":     in(func(a arg) string { return sockOptName(a.length(), a.v) }),
+	"futexop":         value(futexOp),
+	"futextimeout":    in(futexTimeout),
+	"futexuaddr2":     in(futexUaddr2),
+	"futexval3":       in(futexVal3),
+	"fcntlcmd":        value(func(v uint64) string { return fcntlCmds.format(v & 0xffffffff) }),
+	"fcntlarg":        in(fcntlArg),
+	"ioctlreq":        value(ioctlRequest),
+	"ioctlarg":        {format: ioctlEntryArg, exit: ioctlExitArg},
 
 	// structures
 	"stat":         out(pointee(stat)),
@@ -106,7 +112,14 @@ var types = map[string]argType{
 	"oepollevents": out(func(a arg) string { return epollEventArray(a.mem, a.v, a.length(), true) }),
 	"waitstatus":   out(waitStatusArg),
 	"ocpuset":      out(func(a arg) string { return cpuSet(a.mem, a.v, a.length()) }),
-	"intptr":       in(func(a arg) string { return intPointee(a.mem, a.v) }),
+	"offinout":     {phase: atExit, evenOnError: true, save: savedU64, format: offInOut},
+	"mremapaddr": in(func(a arg) string {
+		if a.c.Args[3]&6 == 0 { // only MREMAP_FIXED and MREMAP_DONTUNMAP use it
+			return omit
+		}
+		return pointer(a.v)
+	}),
+	"intptr": in(func(a arg) string { return intPointee(a.mem, a.v) }),
 
 	// clone (process.go): strace reorders x86-64's argument list.
 	"cloneflags": in(func(a arg) string { return cloneHead(a.c) }),
@@ -150,6 +163,27 @@ func savedU32(a arg) uint64 {
 		return 1 << 32
 	}
 	return uint64(v)
+}
+
+func savedU64(a arg) uint64 {
+	v, ok := readU64(a.mem, a.v)
+	if !ok {
+		a.c.savedBad |= 1 << a.i
+	}
+	return v
+}
+
+// offInOut prints an in-out file offset (sendfile): [2] => [9].
+func offInOut(a arg) string {
+	if a.c.savedBad&(1<<a.i) != 0 || a.v == 0 {
+		return pointer(a.v)
+	}
+	before := fmt.Sprintf("[%d]", int64(a.c.saved[a.i]))
+	after, ok := readU64(a.mem, a.v)
+	if !ok || a.c.Errno() != 0 || after == a.c.saved[a.i] {
+		return before
+	}
+	return fmt.Sprintf("%s => [%d]", before, int64(after))
 }
 
 // socklen prints an in-out length: [16], or [128 => 16] when the kernel

@@ -1,0 +1,233 @@
+package decode
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"golang.org/x/sys/unix"
+)
+
+// probeEnv marks the test binary re-executed as the probe program: a
+// sequence of syscalls with arguments chosen to reach the decoders that
+// cat, ls and sh do not (ppoll, accept4, sendfile, mremap ...), run on the
+// locked main thread, which is the one thread strace (without -f) and
+// traceLines follow.
+const probeEnv = "DEEPSYS_DECODE_PROBE"
+
+func init() {
+	if os.Getenv(probeEnv) == "1" {
+		runtime.LockOSThread() // in init: the main goroutine stays on the main thread
+	}
+}
+
+func TestMain(m *testing.M) {
+	if os.Getenv(probeEnv) == "1" {
+		runProbe()
+		unix.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// probeDir is a fixed path (not a temporary one) so that the two runs
+// print the same strings.
+const probeDir = "/tmp/deepsys-decode-probe"
+
+func sys(nr uintptr, a ...uintptr) uintptr {
+	var r [6]uintptr
+	copy(r[:], a)
+	v, _, _ := unix.Syscall6(nr, r[0], r[1], r[2], r[3], r[4], r[5])
+	return v
+}
+
+func ptr[T any](p *T) uintptr { return uintptr(unsafe.Pointer(p)) }
+
+// keep holds the probe's strings: a uintptr does not keep its bytes alive.
+var keep [][]byte
+
+func str(s string) uintptr {
+	b := append([]byte(s), 0)
+	keep = append(keep, b)
+	return uintptr(unsafe.Pointer(&b[0]))
+}
+
+func runProbe() {
+	// Everything the probe points to is allocated before the start
+	// marker, so the runtime has no reason to map memory in between.
+	buf := make([]byte, 4096)
+	buf2 := make([]byte, 4096)
+	for i := range buf2 {
+		buf2[i] = byte('a' + i%26)
+	}
+	var fds [2]int32
+	var n32 uint32
+	var ts [2]int64
+	var sigset uint64 = 1<<(unix.SIGUSR1-1) | 1<<(unix.SIGTERM-1)
+	iov := [3]unix.Iovec{{Base: &buf2[0], Len: 40}, {Base: &buf2[40], Len: 3}, {Base: &buf2[100], Len: 0}}
+	abstract := [...]byte{1, 0, 0, 'd', 'e', 'c', 'o', 'd', 'e', '-', 'p', 'r', 'o', 'b', 'e'}
+	paths := map[string]uintptr{}
+	for _, p := range []string{"/decode-probe/start", probeDir, probeDir + "/f", probeDir + "/g", probeDir + "/l", probeDir + "/d", "f", "g", "d", "l", "/nonexistent", "probe", "/"} {
+		paths[p] = str(p)
+	}
+	argv := [3]uintptr{str("a"), str("b"), 0}
+	env := [1]uintptr{}
+	var off int64 = 2
+	var ev [2]uint64
+	var rl [2]uint64
+	_ = os.MkdirAll(probeDir+"/d", 0o700) // the same cleanup work (and fds) in every run
+	_ = os.RemoveAll(probeDir)
+
+	sys(unix.SYS_OPENAT, ^uintptr(99), paths["/decode-probe/start"], unix.O_RDONLY)
+	sys(unix.SYS_MKDIR, paths[probeDir], 0o750)
+	dfd := sys(unix.SYS_OPENAT, ^uintptr(99), paths[probeDir], unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	fd := sys(unix.SYS_OPENAT, dfd, paths["f"], unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_APPEND, 0o600)
+	sys(unix.SYS_WRITE, fd, ptr(&buf2[0]), 100)
+	sys(unix.SYS_PWRITE64, fd, ptr(&buf2[0]), 5, 200)
+	sys(unix.SYS_PREAD64, fd, ptr(&buf[0]), 64, 0)
+	sys(unix.SYS_LSEEK, fd, 0, unix.SEEK_SET)
+	sys(unix.SYS_READV, fd, ptr(&iov[0]), 3)
+	sys(unix.SYS_WRITEV, fd, ptr(&iov[0]), 3)
+	sys(unix.SYS_FTRUNCATE, fd, 50)
+	sys(unix.SYS_TRUNCATE, paths[probeDir+"/f"], 60)
+	sys(unix.SYS_FALLOCATE, fd, 0, 0, 4096)
+	sys(unix.SYS_FSYNC, fd)
+	sys(unix.SYS_FDATASYNC, fd)
+	sys(unix.SYS_FCHMODAT, dfd, paths["f"], 0o640)
+	sys(unix.SYS_FCHOWNAT, dfd, paths["f"], ^uintptr(0), ^uintptr(0), unix.AT_SYMLINK_NOFOLLOW)
+	sys(unix.SYS_CHOWN, paths["/nonexistent"], 0, 0)
+	sys(unix.SYS_LINKAT, dfd, paths["f"], dfd, paths["g"], 0)
+	sys(unix.SYS_SYMLINKAT, paths["f"], dfd, paths["l"])
+	sys(unix.SYS_READLINKAT, dfd, paths["l"], ptr(&buf[0]), 100)
+	sys(unix.SYS_RENAMEAT2, dfd, paths["g"], dfd, paths["f"], unix.RENAME_NOREPLACE)
+	sys(unix.SYS_MKDIRAT, dfd, paths["d"], 0o700)
+	sys(unix.SYS_GETDENTS64, dfd, ptr(&buf[0]), 4096)
+	sys(unix.SYS_FACCESSAT, dfd, paths["f"], unix.W_OK)
+	sys(unix.SYS_UNLINKAT, dfd, paths["d"], unix.AT_REMOVEDIR)
+	sys(unix.SYS_CREAT, paths[probeDir+"/d"], 0o644)
+	sys(unix.SYS_STATFS, paths["/"], ptr(&buf[0]))
+	sys(unix.SYS_FSTATFS, fd, ptr(&buf[0]))
+	sys(unix.SYS_UMASK, 0o27)
+	sys(unix.SYS_GETCWD, ptr(&buf[0]), 4096)
+
+	sys(unix.SYS_PIPE2, ptr(&fds), unix.O_NONBLOCK)
+	sys(unix.SYS_FCNTL, uintptr(fds[0]), unix.F_GETFL)
+	sys(unix.SYS_FCNTL, uintptr(fds[0]), unix.F_GETPIPE_SZ)
+	sys(unix.SYS_FCNTL, uintptr(fds[0]), unix.F_SETFD, unix.FD_CLOEXEC)
+	sys(unix.SYS_FCNTL, uintptr(fds[0]), unix.F_GETFD)
+	sys(unix.SYS_IOCTL, uintptr(fds[0]), 0x541B, ptr(&n32))
+	sys(unix.SYS_IOCTL, uintptr(fds[0]), 0x5451)
+	sys(unix.SYS_IOCTL, uintptr(fds[0]), unix.TIOCGPGRP, ptr(&n32))
+	sys(unix.SYS_WRITE, uintptr(fds[1]), ptr(&buf2[0]), 10)
+	sys(unix.SYS_SENDFILE, uintptr(fds[1]), fd, ptr(&off), 7)
+	sys(unix.SYS_READ, uintptr(fds[0]), ptr(&buf[0]), 4096)
+	sys(unix.SYS_READ, uintptr(fds[0]), ptr(&buf[0]), 4096)
+	ts = [2]int64{0, 0}
+	pfd := [2]unix.PollFd{{Fd: fds[0], Events: unix.POLLIN}, {Fd: fds[1], Events: unix.POLLOUT}}
+	sys(unix.SYS_PPOLL, ptr(&pfd[0]), 2, ptr(&ts), ptr(&sigset), 8)
+	ep := sys(unix.SYS_EPOLL_CREATE1, unix.EPOLL_CLOEXEC)
+	ev[0] = unix.EPOLLOUT | 7<<32
+	sys(unix.SYS_EPOLL_CTL, ep, unix.EPOLL_CTL_ADD, uintptr(fds[1]), ptr(&ev))
+	sys(unix.SYS_EPOLL_PWAIT, ep, ptr(&buf[0]), 8, 0, ptr(&sigset), 8)
+	sys(unix.SYS_EPOLL_CTL, ep, unix.EPOLL_CTL_DEL, uintptr(fds[1]), 0)
+	sys(unix.SYS_CLOSE_RANGE, 1000, 1010, unix.CLOSE_RANGE_CLOEXEC)
+	sys(unix.SYS_DUP2, uintptr(fds[0]), uintptr(fds[0]))
+	sys(unix.SYS_EVENTFD2, 3, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	mfd := sys(unix.SYS_MEMFD_CREATE, paths["probe"], unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	sys(unix.SYS_FTRUNCATE, mfd, 8192)
+	m := sys(unix.SYS_MMAP, 0, 8192, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED, mfd, 0)
+	sys(unix.SYS_MSYNC, m, 8192, unix.MS_SYNC|unix.MS_INVALIDATE)
+	sys(unix.SYS_MLOCK, m, 4096)
+	sys(unix.SYS_MUNLOCK, m, 4096)
+	m = sys(unix.SYS_MREMAP, m, 8192, 4096, unix.MREMAP_MAYMOVE)
+	sys(unix.SYS_MUNMAP, m, 4096)
+
+	l := sys(unix.SYS_SOCKET, unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	sys(unix.SYS_BIND, l, ptr(&abstract[0]), uintptr(len(abstract)))
+	sys(unix.SYS_LISTEN, l, 1)
+	c := sys(unix.SYS_SOCKET, unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	sys(unix.SYS_CONNECT, c, ptr(&abstract[0]), uintptr(len(abstract)))
+	n32 = 128
+	a := sys(unix.SYS_ACCEPT4, l, ptr(&buf[0]), ptr(&n32), unix.SOCK_NONBLOCK)
+	sys(unix.SYS_ACCEPT4, l, 0, 0, unix.SOCK_NONBLOCK)
+	n32 = 128
+	sys(unix.SYS_GETSOCKNAME, l, ptr(&buf[0]), ptr(&n32))
+	n32 = 128
+	sys(unix.SYS_GETPEERNAME, c, ptr(&buf[0]), ptr(&n32))
+	n32 = 4
+	sys(unix.SYS_GETSOCKOPT, l, unix.SOL_SOCKET, unix.SO_TYPE, ptr(&buf[0]), ptr(&n32))
+	sys(unix.SYS_SENDTO, c, ptr(&buf2[0]), 50, unix.MSG_NOSIGNAL, 0, 0)
+	n32 = 128
+	sys(unix.SYS_RECVFROM, a, ptr(&buf[0]), 30, unix.MSG_PEEK, ptr(&buf[100]), ptr(&n32))
+	mh := unix.Msghdr{Iov: &iov[0], Iovlen: 2}
+	sys(unix.SYS_SENDMSG, c, ptr(&mh), 0)
+	sys(unix.SYS_RECVMSG, a, ptr(&mh), unix.MSG_DONTWAIT)
+	sys(unix.SYS_RECVMSG, a, ptr(&mh), unix.MSG_DONTWAIT)
+	t := sys(unix.SYS_SOCKET, unix.AF_INET, unix.SOCK_STREAM, unix.IPPROTO_TCP)
+	n32 = 1
+	sys(unix.SYS_SETSOCKOPT, t, unix.IPPROTO_TCP, unix.TCP_NODELAY, ptr(&n32), 4)
+	sys(unix.SYS_SHUTDOWN, c, unix.SHUT_RDWR)
+
+	sys(unix.SYS_GETRLIMIT, unix.RLIMIT_NOFILE, ptr(&rl))
+	sys(unix.SYS_CLOCK_GETRES, unix.CLOCK_MONOTONIC, ptr(&ts))
+	ts = [2]int64{0, 1}
+	sys(unix.SYS_NANOSLEEP, ptr(&ts), ptr(&ts))
+	sys(unix.SYS_ALARM, 0)
+	sys(unix.SYS_SETPGID, 0, 0)
+	sys(unix.SYS_GETSID, 0)
+	sys(unix.SYS_GETPGID, 0)
+	sys(unix.SYS_WAIT4, ^uintptr(0), ptr(&n32), unix.WNOHANG, 0)
+	sys(unix.SYS_KILL, 0, 0)
+	sys(unix.SYS_SCHED_GETAFFINITY, 0, 8, ptr(&buf[0]))
+	sys(unix.SYS_SIGALTSTACK, 0, ptr(&buf[0]))
+	sys(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, 0, ptr(&sigset), 8)
+	sys(unix.SYS_UNAME, ptr(&buf[0]))
+	sys(unix.SYS_EXECVE, paths["/nonexistent"], ptr(&argv), ptr(&env))
+	sys(unix.SYS_EXECVEAT, dfd, paths["/nonexistent"], ptr(&argv), 0, 0)
+	sys(unix.SYS_EXIT_GROUP, 0)
+}
+
+// TestProbeAgainstStrace runs the probe under strace and under
+// traceLines and wants the same lines from the start marker on.
+func TestProbeAgainstStrace(t *testing.T) {
+	strace := testenv.RequireTool(t, "strace")
+	setarch := testenv.RequireTool(t, "setarch")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv := []string{setarch, "-R", exe, "-test.run=^$"}
+	env := append(testEnv(), probeEnv+"=1", "GOMAXPROCS=1", "GOGC=off", "GODEBUG=asyncpreemptoff=1")
+	want := fromProbeStart(straceLinesEnv(t, strace, filepath.Join(t.TempDir(), "strace.out"), argv, env))
+	got := fromProbeStart(traceLinesEnv(t, argv, env))
+	if len(want) < 50 {
+		t.Fatalf("strace saw only %d probe lines", len(want))
+	}
+	compareLines(t, got, want)
+}
+
+// fromProbeStart keeps the main thread's lines from the probe's marker
+// on, without the Go runtime's own futex and signal traffic.
+func fromProbeStart(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if out == nil && !strings.Contains(l, "/decode-probe/start") {
+			continue
+		}
+		if runtimeNoise.MatchString(l) {
+			continue
+		}
+		out = append(out, goHeapAddr.ReplaceAllString(l, "HEAP"))
+	}
+	return out
+}
+
+// goHeapAddr is an address in the Go heap, which the runtime places at a
+// random address whatever the personality says.
+var goHeapAddr = regexp.MustCompile(`0x[0-9a-f]{9,12}\b`)
+
+var runtimeNoise = regexp.MustCompile(`^(futex|nanosleep\(\{tv_sec=0, tv_nsec=20000\}|rt_sigreturn|sched_yield|--- )`)
