@@ -45,6 +45,14 @@ type Memory interface {
 	ReadMemory(addr uint64, p []byte) (int, error)
 }
 
+// StackPointer is what a Memory may also implement to give rsp at the
+// stop: rt_sigreturn takes no arguments, and strace prints the signal mask
+// it restores from the signal frame on the stack ({mask=[]}). Without it,
+// rt_sigreturn prints as rt_sigreturn().
+type StackPointer interface {
+	StackPointer() uint64
+}
+
 // Call is one system call being decoded.
 type Call struct {
 	Nr   int

@@ -72,10 +72,10 @@ var fileCases = []callCase{
 		args: [6]uint64{0xffffff9c, p1, 0x90800}, ret: 17, mem: fakeMem{p1: cstr("/tmp/dec/dir")}},
 	{want: `read(3, "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0"..., 832) = 832`,
 		args: [6]uint64{3, p1, 832}, ret: 832,
-		mem: fakeMem{p1: bytes("\x7fELF\x02\x01\x01\x03\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00\x10t\x02\x00\x00\x00\x00\x00").pad(800)}},
-	{want: `read(3, "", 4096) = 0`, args: [6]uint64{3, p1, 4096}, ret: 0, mem: fakeMem{p1: bytes{}.pad(16)}},
+		mem: fakeMem{p1: blob("\x7fELF\x02\x01\x01\x03\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00\x10t\x02\x00\x00\x00\x00\x00").pad(800)}},
+	{want: `read(3, "", 4096) = 0`, args: [6]uint64{3, p1, 4096}, ret: 0, mem: fakeMem{p1: blob{}.pad(16)}},
 	{want: `read(0, 0x7ffd0000, 10) = -1 EAGAIN (Resource temporarily unavailable)`,
-		args: [6]uint64{0, p1, 10}, ret: -int64(unix.EAGAIN), mem: fakeMem{p1: bytes{}.pad(16)}},
+		args: [6]uint64{0, p1, 10}, ret: -int64(unix.EAGAIN), mem: fakeMem{p1: blob{}.pad(16)}},
 	{want: `write(1, "a\0011b\1779\200z", 8) = 8`, args: [6]uint64{1, p1, 8}, ret: 8, mem: fakeMem{p1: []byte("a\x011b\x7f9\x80z")}},
 	{want: `write(1, "tab\there\n\"q\\\r\v\f\0", 16) = 16`, args: [6]uint64{1, p1, 16}, ret: 16,
 		mem: fakeMem{p1: []byte("tab\there\n\"q\\\r\v\f\x00")}},
@@ -87,7 +87,7 @@ var fileCases = []callCase{
 	{want: `write(1, "", 0) = 0`, args: [6]uint64{1, p1, 0}, ret: 0},
 	{want: `write(1, 0x8, 3) = 3`, args: [6]uint64{1, 8, 3}, ret: 3},
 	{want: `pread64(3, "\6\0\0\0\4\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0@\0\0\0\0\0\0\0"..., 784, 64) = 784`,
-		args: [6]uint64{3, p1, 784, 64}, ret: 784, mem: fakeMem{p1: bytes{}.u32(6, 4).u64(64, 64, 64).pad(800)}},
+		args: [6]uint64{3, p1, 784, 64}, ret: 784, mem: fakeMem{p1: blob{}.u32(6, 4).u64(64, 64, 64).pad(800)}},
 	{want: `close(100) = -1 EBADF (Bad file descriptor)`, args: [6]uint64{100}, ret: -int64(unix.EBADF)},
 	{want: `newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=35023, ...}, AT_EMPTY_PATH) = 0`,
 		args: [6]uint64{3, p1, p2, 0x1000}, mem: fakeMem{p1: cstr(""), p2: statBuf(0o100644, 0, 35023)}},
@@ -101,7 +101,7 @@ var fileCases = []callCase{
 		args: [6]uint64{0xffffffff, p1, 0, 1}, ret: -int64(unix.EINVAL), mem: fakeMem{p1: cstr("")}},
 	{want: `statx(AT_FDCWD, "/tmp", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT, STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|STATX_MTIME|STATX_SIZE, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFDIR|S_ISVTX|0777, stx_size=12288, ...}) = 0`,
 		args: [6]uint64{0xffffff9c, p1, 0x900, 0x25e, p2},
-		mem:  fakeMem{p1: cstr("/tmp"), p2: bytes{}.u32(0x17ff, 4096).u64(0).u32(2, 0, 0).u16(0o41777, 0).u64(1, 12288).pad(208)}},
+		mem:  fakeMem{p1: cstr("/tmp"), p2: blob{}.u32(0x17ff, 4096).u64(0).u32(2, 0, 0).u16(0o41777, 0).u64(1, 12288).pad(208)}},
 	{want: `statx(-1, "", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW|AT_REMOVEDIR|AT_SYMLINK_FOLLOW|AT_NO_AUTOMOUNT|AT_EMPTY_PATH|AT_RECURSIVE|0xffff00ff, STATX_ALL|STATX_MNT_ID|STATX_DIOALIGN|0xffffc000, NULL) = -1 EINVAL (Invalid argument)`,
 		args: [6]uint64{0xffffffff, p1, 0xffffffff, 0xffffffff, 0}, ret: -int64(unix.EINVAL), mem: fakeMem{p1: cstr("")}},
 	{want: `access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory)`,
@@ -113,8 +113,8 @@ var fileCases = []callCase{
 	{want: `dup3(10, 11, O_CLOEXEC) = 11`, args: [6]uint64{10, 11, 0x80000}, ret: 11},
 	{want: `dup3(-1, -1, O_CREAT|O_EXCL|O_NOCTTY|O_TRUNC|O_APPEND|O_NONBLOCK|O_SYNC|O_DIRECT|O_LARGEFILE|O_NOFOLLOW|O_NOATIME|O_CLOEXEC|O_PATH|O_TMPFILE|FASYNC|0xff80003f) = -1 EINVAL (Invalid argument)`,
 		args: [6]uint64{0xffffffff, 0xffffffff, 0xffffffff}, ret: -int64(unix.EINVAL)},
-	{want: `pipe2([3, 4], O_CLOEXEC) = 0`, args: [6]uint64{p1, 0x80000}, mem: fakeMem{p1: bytes{}.u32(3, 4)}},
-	{want: `pipe2([5, 6], 0) = 0`, args: [6]uint64{p1, 0}, mem: fakeMem{p1: bytes{}.u32(5, 6)}},
+	{want: `pipe2([3, 4], O_CLOEXEC) = 0`, args: [6]uint64{p1, 0x80000}, mem: fakeMem{p1: blob{}.u32(3, 4)}},
+	{want: `pipe2([5, 6], 0) = 0`, args: [6]uint64{p1, 0}, mem: fakeMem{p1: blob{}.u32(5, 6)}},
 	{want: `fcntl(7, F_GETFD) = 0`, args: [6]uint64{7, 1}, ret: 0},
 	{want: `fcntl(7, F_SETFD, FD_CLOEXEC) = 0`, args: [6]uint64{7, 2, 1}, ret: 0},
 	{want: `fcntl(7, F_GETFL) = 0x8000 (flags O_RDONLY|O_LARGEFILE)`, args: [6]uint64{7, 3}, ret: 0x8000},
@@ -125,8 +125,8 @@ var fileCases = []callCase{
 	{want: `lseek(7, 10, SEEK_END) = 0`, args: [6]uint64{7, 10, 2}, ret: 0},
 	{want: `lseek(-1, 0, SEEK_HOLE) = -1 EBADF (Bad file descriptor)`, args: [6]uint64{0xffffffff, 0, 4}, ret: -int64(unix.EBADF)},
 	{want: `getdents64(3, 0x7ffd0000 /* 2 entries */, 32768) = 48`, args: [6]uint64{3, p1, 32768}, ret: 48,
-		mem: fakeMem{p1: bytes{}.u64(1, 1).u16(24).raw("\x04.\x00\x00\x00\x00").u64(2, 2).u16(24).raw("\x04..\x00\x00\x00")}},
-	{want: `getdents64(3, 0x7ffd0000 /* 0 entries */, 32768) = 0`, args: [6]uint64{3, p1, 32768}, ret: 0, mem: fakeMem{p1: bytes{}.pad(8)}},
+		mem: fakeMem{p1: blob{}.u64(1, 1).u16(24).raw("\x04.\x00\x00\x00\x00").u64(2, 2).u16(24).raw("\x04..\x00\x00\x00")}},
+	{want: `getdents64(3, 0x7ffd0000 /* 0 entries */, 32768) = 0`, args: [6]uint64{3, p1, 32768}, ret: 0, mem: fakeMem{p1: blob{}.pad(8)}},
 	{want: `getcwd("/tmp/dec", 256) = 9`, args: [6]uint64{p1, 256}, ret: 9, mem: fakeMem{p1: cstr("/tmp/dec")}},
 	{want: `readlink("/proc/self/exe", "/tmp/dec/many", 256) = 13`, args: [6]uint64{p1, p2, 256}, ret: 13,
 		mem: fakeMem{p1: cstr("/proc/self/exe"), p2: []byte("/tmp/dec/manyXXXX")}},
@@ -145,9 +145,9 @@ var fileCases = []callCase{
 	{want: `fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0`, args: [6]uint64{3, 0, 0, 2}},
 	{want: `ioctl(1, TCGETS, 0x7ffd0000) = -1 ENOTTY (Inappropriate ioctl for device)`,
 		args: [6]uint64{1, 0x5401, p1}, ret: -int64(unix.ENOTTY)},
-	{want: `ioctl(0, FIONBIO, [1]) = 0`, args: [6]uint64{0, 0x5421, p1}, mem: fakeMem{p1: bytes{}.u32(1)}},
+	{want: `ioctl(0, FIONBIO, [1]) = 0`, args: [6]uint64{0, 0x5421, p1}, mem: fakeMem{p1: blob{}.u32(1)}},
 	{want: `ioctl(0, TIOCGWINSZ, {ws_row=0, ws_col=0, ws_xpixel=0, ws_ypixel=0}) = 0`, args: [6]uint64{0, 0x5413, p1},
-		mem: fakeMem{p1: bytes{}.pad(8)}},
+		mem: fakeMem{p1: blob{}.pad(8)}},
 	{want: `ioctl(-1, TCGETS, NULL) = -1 EBADF (Bad file descriptor)`, args: [6]uint64{0xffffffff, 0x5401, 0}, ret: -int64(unix.EBADF)},
 	{want: `ioctl(-1, _IOC(_IOC_READ|_IOC_WRITE, 0x55, 0x1, 0x10), 0) = -1 EBADF (Bad file descriptor)`,
 		args: [6]uint64{0xffffffff, 0xc0105501, 0}, ret: -int64(unix.EBADF)},
@@ -157,7 +157,7 @@ var fileCases = []callCase{
 
 // statBuf is an x86-64 struct stat with the fields strace prints.
 func statBuf(mode uint32, rdev uint64, size int64) []byte {
-	return bytes{}.u64(0x803, 42, 1).u32(mode, 0, 0, 0).u64(rdev, uint64(size), 4096, 8).pad(72)
+	return blob{}.u64(0x803, 42, 1).u32(mode, 0, 0, 0).u64(rdev, uint64(size), 4096, 8).pad(72)
 }
 
 func TestFiles(t *testing.T) {

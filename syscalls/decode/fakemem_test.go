@@ -24,33 +24,33 @@ func (m fakeMem) ReadMemory(addr uint64, p []byte) (int, error) {
 	return 0, errFault
 }
 
-// bytes builds a little-endian structure.
-type bytes []byte
+// blob builds a little-endian structure.
+type blob []byte
 
-func (b bytes) u64(v ...uint64) bytes {
+func (b blob) u64(v ...uint64) blob {
 	for _, x := range v {
 		b = binary.LittleEndian.AppendUint64(b, x)
 	}
 	return b
 }
 
-func (b bytes) u32(v ...uint32) bytes {
+func (b blob) u32(v ...uint32) blob {
 	for _, x := range v {
 		b = binary.LittleEndian.AppendUint32(b, x)
 	}
 	return b
 }
 
-func (b bytes) u16(v ...uint16) bytes {
+func (b blob) u16(v ...uint16) blob {
 	for _, x := range v {
 		b = binary.LittleEndian.AppendUint16(b, x)
 	}
 	return b
 }
 
-func (b bytes) raw(s string) bytes { return append(b, s...) }
+func (b blob) raw(s string) blob { return append(b, s...) }
 
-func (b bytes) pad(n int) bytes { return append(b, make([]byte, n)...) }
+func (b blob) pad(n int) blob { return append(b, make([]byte, n)...) }
 
 // cstr is s with its NUL.
 func cstr(s string) []byte { return append([]byte(s), 0) }

@@ -1,6 +1,9 @@
 package decode
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // maxRead bounds any one read of tracee memory: registers are untrusted,
 // and a length of 2^63 must cost nothing.
@@ -40,25 +43,22 @@ func readU32(mem Memory, addr uint64) (uint32, bool) {
 	return binary.LittleEndian.Uint32(b), true
 }
 
-// readCString reads a NUL-terminated string at addr of at most limit bytes
-// (without the NUL). It reads page by page, so a string that ends just
-// before an unmapped page is still read; complete says the NUL was found.
+// readCString reads a NUL-terminated string at addr of at most limit
+// bytes (without the NUL). It reads in chunks that start small (most
+// strings are short, and each read of a tracee is a syscall) and never
+// cross a page, so a string that ends just before an unmapped page is
+// still read; complete says the NUL was found.
 func readCString(mem Memory, addr uint64, limit int) (s []byte, complete, ok bool) {
 	if mem == nil || addr == 0 {
 		return nil, false, false
 	}
-	for len(s) <= limit {
-		chunk := 4096 - int(addr%4096)
-		if want := limit + 1 - len(s); chunk > want {
-			chunk = want
-		}
+	for size := 128; len(s) <= limit; size = min(size*2, 4096) {
+		chunk := min(size, 4096-int(addr%4096), limit+1-len(s))
 		p := make([]byte, chunk)
 		n, err := mem.ReadMemory(addr, p)
 		n = min(max(n, 0), chunk)
-		for i := 0; i < n; i++ {
-			if p[i] == 0 { // a partial read that reached the NUL is enough
-				return append(s, p[:i]...), true, true
-			}
+		if i := bytes.IndexByte(p[:n], 0); i >= 0 { // a partial read that reached the NUL is enough
+			return append(s, p[:i]...), true, true
 		}
 		if err != nil || n == 0 {
 			return nil, false, false

@@ -182,6 +182,9 @@ func runProbe() {
 	sys(unix.SYS_GETPGID, 0)
 	sys(unix.SYS_WAIT4, ^uintptr(0), ptr(&n32), unix.WNOHANG, 0)
 	sys(unix.SYS_KILL, 0, 0)
+	usr2 := uint64(1 << (unix.SIGUSR2 - 1))
+	sys(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, ptr(&usr2), 0, 8)                         // so rt_sigreturn restores [USR2]
+	sys(unix.SYS_TGKILL, sys(unix.SYS_GETPID), sys(unix.SYS_GETTID), uintptr(unix.SIGURG)) // Go's handler, then rt_sigreturn
 	sys(unix.SYS_SCHED_GETAFFINITY, 0, 8, ptr(&buf[0]))
 	sys(unix.SYS_SIGALTSTACK, 0, ptr(&buf[0]))
 	sys(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, 0, ptr(&sigset), 8)
@@ -230,4 +233,4 @@ func fromProbeStart(lines []string) []string {
 // random address whatever the personality says.
 var goHeapAddr = regexp.MustCompile(`0x[0-9a-f]{9,12}\b`)
 
-var runtimeNoise = regexp.MustCompile(`^(futex|nanosleep\(\{tv_sec=0, tv_nsec=20000\}|rt_sigreturn|sched_yield|--- )`)
+var runtimeNoise = regexp.MustCompile(`^(futex|nanosleep\(\{tv_sec=0, tv_nsec=20000\}|sched_yield|--- )`)

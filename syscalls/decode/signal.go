@@ -132,3 +132,23 @@ func stackT(mem Memory, addr uint64) string {
 	return fmt.Sprintf("{ss_sp=%s, ss_flags=%s, ss_size=%d}",
 		pointer(le.Uint64(b)), ssFlags.format(uint64(le.Uint32(b[8:]))), le.Uint64(b[16:]))
 }
+
+// sigreturnMaskOffset is where the mask rt_sigreturn restores lies above
+// rsp at its entry: the handler's ret popped the frame's return address,
+// so rsp points at the ucontext (uc_flags 8, uc_link 8, uc_stack 24,
+// uc_mcontext 256: arch/x86/include/uapi/asm/sigcontext.h), then uc_sigmask.
+const sigreturnMaskOffset = 8 + 8 + 24 + 256
+
+// sigreturnFrame prints rt_sigreturn's pseudo-argument, {mask=[...]},
+// when mem can say where the stack is.
+func sigreturnFrame(mem Memory) string {
+	sp, ok := mem.(StackPointer)
+	if !ok {
+		return omit
+	}
+	m, ok := readU64(mem, sp.StackPointer()+sigreturnMaskOffset)
+	if !ok {
+		return omit
+	}
+	return "{mask=" + sigset(m, nsig) + "}"
+}

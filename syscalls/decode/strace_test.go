@@ -118,7 +118,7 @@ func traceLinesEnv(t *testing.T, argv, env []string) []string {
 	}
 	var lines []string
 	var call *Call
-	mem := pidMem(pid)
+	mem := &regsMem{pid: pid}
 	sig := 0
 	for {
 		if err := unix.PtraceSyscall(pid, sig); err != nil {
@@ -138,6 +138,7 @@ func traceLinesEnv(t *testing.T, argv, env []string) []string {
 				t.Fatal(err)
 			}
 			if call == nil {
+				mem.sp = regs.Rsp
 				call = Enter(int(regs.Orig_rax), [6]uint64{regs.Rdi, regs.Rsi, regs.Rdx, regs.R10, regs.R8, regs.R9}, mem)
 				if call.Name == "exit_group" {
 					lines = append(lines, call.String())
@@ -155,20 +156,26 @@ func traceLinesEnv(t *testing.T, argv, env []string) []string {
 	return lines
 }
 
-// pidMem reads a tracee's memory with process_vm_readv(2).
-type pidMem int
+// regsMem reads a tracee's memory with process_vm_readv(2) and gives the
+// stack pointer of the stop (decode.StackPointer).
+type regsMem struct {
+	pid int
+	sp  uint64
+}
 
-func (p pidMem) ReadMemory(addr uint64, b []byte) (int, error) {
+func (m *regsMem) StackPointer() uint64 { return m.sp }
+
+func (m *regsMem) ReadMemory(addr uint64, b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
 	local := []unix.Iovec{{Base: &b[0], Len: uint64(len(b))}}
 	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(b)}}
-	return unix.ProcessVMReadv(int(p), local, remote, 0)
+	return unix.ProcessVMReadv(m.pid, local, remote, 0)
 }
 
 // volatile are the syscalls whose printed values differ between two runs.
-var volatile = regexp.MustCompile(`^(getpgid|getsid|setsid|getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
+var volatile = regexp.MustCompile(`^(tgkill|getpgid|getsid|setsid|getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
 
 // envpAddr is execve's environment address: on setarch's stack, which is
 // laid out before randomisation is turned off.

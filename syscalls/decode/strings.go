@@ -17,6 +17,7 @@ const pathMax = 4096
 // fewest digits unless the next byte is an octal digit ("\0011").
 func quote(b []byte) string {
 	var s strings.Builder
+	s.Grow(len(b) + 2)
 	s.WriteByte('"')
 	for i, c := range b {
 		switch c {

@@ -119,7 +119,8 @@ var types = map[string]argType{
 		}
 		return pointer(a.v)
 	}),
-	"intptr": in(func(a arg) string { return intPointee(a.mem, a.v) }),
+	"sigframe": in(func(a arg) string { return sigreturnFrame(a.mem) }),
+	"intptr":   in(func(a arg) string { return intPointee(a.mem, a.v) }),
 
 	// clone (process.go): strace reorders x86-64's argument list.
 	"cloneflags": in(func(a arg) string { return cloneHead(a.c) }),

@@ -19,7 +19,7 @@ var table = [...]Syscall{
 	12:  {Nr: 12, Name: "brk", Ret: "addr", Decoded: true, Args: []Arg{{"addr", "ptr"}}},
 	13:  {Nr: 13, Name: "rt_sigaction", Ret: "int", Decoded: true, Args: []Arg{{"signum", "signal"}, {"act", "sigaction"}, {"oldact", "osigaction"}, {"sigsetsize", "size"}}},
 	14:  {Nr: 14, Name: "rt_sigprocmask", Ret: "int", Decoded: true, Args: []Arg{{"how", "sigprocmask"}, {"set", "sigset@3"}, {"oldset", "osigset@3"}, {"sigsetsize", "size"}}},
-	15:  {Nr: 15, Name: "rt_sigreturn"},
+	15:  {Nr: 15, Name: "rt_sigreturn", Ret: "int", Decoded: true, Args: []Arg{{"frame", "sigframe"}}},
 	16:  {Nr: 16, Name: "ioctl", Ret: "int", Decoded: true, Args: []Arg{{"fd", "fd"}, {"request", "ioctlreq"}, {"arg", "ioctlarg"}}},
 	17:  {Nr: 17, Name: "pread64", Ret: "ssize", Decoded: true, Args: []Arg{{"fd", "fd"}, {"buf", "outbuf@ret"}, {"count", "size"}, {"offset", "off"}}},
 	18:  {Nr: 18, Name: "pwrite64", Ret: "ssize", Decoded: true, Args: []Arg{{"fd", "fd"}, {"buf", "inbuf@2"}, {"count", "size"}, {"offset", "off"}}},
