@@ -222,3 +222,26 @@ func envp35() []uint64 {
 	}
 	return out
 }
+
+// The terminal lines come from a C program that calls TCGETS on a fresh
+// pseudo-terminal, then TCSETS with every bit on, TCSETSW with none and
+// TCSETSF with the delay fields set.
+var termCases = []callCase{
+	{want: `ioctl(3, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}) = 0`,
+		args: [6]uint64{3, 0x5401, p1}, mem: fakeMem{p1: blob{}.u32(0x500, 0x5, 0xbf, 0x8a3b).pad(20)}},
+	{want: `ioctl(3, SNDCTL_TMR_START or TCSETS, {c_iflag=IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|0xffff8000, c_oflag=NL1|CR3|XTABS|BS1|VT1|FF1|OPOST|OLCUC|ONLCR|OCRNL|ONOCR|ONLRET|OFILL|OFDEL|0xffff0000, c_cflag=B4000000|B4000000<<IBSHIFT|CS8|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL|CMSPAR|CRTSCTS|0x2ff0e000, c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|ECHOKE|FLUSHO|PENDIN|TOSTOP|EXTPROC|0xfffe2000, ...}) = 0`,
+		args: [6]uint64{3, 0x5402, p1}, mem: fakeMem{p1: blob{}.u32(^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0)).pad(20)}},
+	{want: `ioctl(3, SNDCTL_TMR_STOP or TCSETSW, {c_iflag=, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|, c_cflag=B0|CS5|, c_lflag=, ...}) = 0`,
+		args: [6]uint64{3, 0x5403, p1}, mem: fakeMem{p1: blob{}.pad(36)}},
+	{want: `ioctl(3, SNDCTL_TMR_CONTINUE or TCSETSF, {c_iflag=, c_oflag=NL1|CR3|XTABS|BS1|VT1|FF1|, c_cflag=B9600|CS7|PARENB, c_lflag=, ...}) = 0`,
+		args: [6]uint64{3, 0x5404, p1}, mem: fakeMem{p1: blob{}.u32(0, 0xff00, 0x12d, 0).pad(20)}},
+	{want: `ioctl(3, TIOCSWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0`, args: [6]uint64{3, 0x5414, p1},
+		mem: fakeMem{p1: blob{}.u16(24, 80, 0, 0)}},
+	{want: `ioctl(3, TIOCGPTN, [0]) = 0`, args: [6]uint64{3, 0x80045430, p1}, mem: fakeMem{p1: blob{}.u32(0)}},
+	{want: `ioctl(3, TIOCSPTLCK, [0]) = 0`, args: [6]uint64{3, 0x40045431, p1}, mem: fakeMem{p1: blob{}.u32(0)}},
+	{want: `ioctl(3, FIONREAD, [0]) = 0`, args: [6]uint64{3, 0x541B, p1}, mem: fakeMem{p1: blob{}.u32(0)}},
+	{want: `accept4(13, NULL, NULL, SOCK_NONBLOCK) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)`,
+		args: [6]uint64{13, 0, 0, 0x800}, ret: -512},
+}
+
+func TestTerminalAndRestart(t *testing.T) { runCases(t, termCases) }

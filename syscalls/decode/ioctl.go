@@ -6,9 +6,11 @@ import (
 )
 
 // ioctlNames are the generic requests strace names (asm-generic/ioctls.h):
-// the terminal and file ones every program issues.
+// the terminal and file ones every program issues. Where two drivers share
+// a number strace names both, as here for the OSS timer's.
 var ioctlNames = enum{"", []flag{
-	{0x5401, "TCGETS"}, {0x5402, "TCSETS"}, {0x5403, "TCSETSW"}, {0x5404, "TCSETSF"}, {0x5409, "TCSBRK"},
+	{0x5401, "TCGETS"}, {0x5402, "SNDCTL_TMR_START or TCSETS"}, {0x5403, "SNDCTL_TMR_STOP or TCSETSW"},
+	{0x5404, "SNDCTL_TMR_CONTINUE or TCSETSF"}, {0x5409, "TCSBRK"},
 	{0x540B, "TCFLSH"}, {0x540E, "TIOCSCTTY"}, {0x540F, "TIOCGPGRP"}, {0x5410, "TIOCSPGRP"},
 	{0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"}, {0x541B, "FIONREAD"}, {0x5421, "FIONBIO"},
 	{0x5422, "TIOCNOTTY"}, {0x5429, "TIOCGSID"}, {0x5450, "FIONCLEX"}, {0x5451, "FIOCLEX"},
@@ -46,6 +48,8 @@ func ioctlArg(a arg) string {
 		return intPointee(a.mem, a.v)
 	case 0x5414: // TIOCSWINSZ
 		return winsize(a.mem, a.v)
+	case 0x5402, 0x5403, 0x5404: // TCSETS, TCSETSW, TCSETSF
+		return termios(a.mem, a.v)
 	case 0x5450, 0x5451, 0x5422: // FIONCLEX, FIOCLEX, TIOCNOTTY: none
 		return omit
 	case 0x5409, 0x540B, 0x540E: // TCSBRK, TCFLSH, TIOCSCTTY: a number
@@ -62,6 +66,8 @@ func ioctlOutArg(a arg) string {
 	switch a.c.Args[1] & 0xffffffff {
 	case 0x5413:
 		return winsize(a.mem, a.v)
+	case 0x5401:
+		return termios(a.mem, a.v)
 	case 0x541B, 0x540F, 0x5429, 0x80045430:
 		return intPointee(a.mem, a.v)
 	}

@@ -71,7 +71,7 @@ func runProbe() {
 	iov := [3]unix.Iovec{{Base: &buf2[0], Len: 40}, {Base: &buf2[40], Len: 3}, {Base: &buf2[100], Len: 0}}
 	abstract := [...]byte{1, 0, 0, 'd', 'e', 'c', 'o', 'd', 'e', '-', 'p', 'r', 'o', 'b', 'e'}
 	paths := map[string]uintptr{}
-	for _, p := range []string{"/decode-probe/start", probeDir, probeDir + "/f", probeDir + "/g", probeDir + "/l", probeDir + "/d", "f", "g", "d", "l", "/nonexistent", "probe", "/"} {
+	for _, p := range []string{"/decode-probe/start", probeDir, probeDir + "/f", probeDir + "/g", probeDir + "/l", probeDir + "/d", "f", "g", "d", "l", "/nonexistent", "probe", "/", "/dev/ptmx"} {
 		paths[p] = str(p)
 	}
 	argv := [3]uintptr{str("a"), str("b"), 0}
@@ -79,6 +79,7 @@ func runProbe() {
 	var off int64 = 2
 	var ev [2]uint64
 	var rl [2]uint64
+	var tio unix.Termios
 	_ = os.MkdirAll(probeDir+"/d", 0o700) // the same cleanup work (and fds) in every run
 	_ = os.RemoveAll(probeDir)
 
@@ -122,6 +123,14 @@ func runProbe() {
 	sys(unix.SYS_IOCTL, uintptr(fds[0]), 0x541B, ptr(&n32))
 	sys(unix.SYS_IOCTL, uintptr(fds[0]), 0x5451)
 	sys(unix.SYS_IOCTL, uintptr(fds[0]), unix.TIOCGPGRP, ptr(&n32))
+	if pty := sys(unix.SYS_OPENAT, ^uintptr(99), paths["/dev/ptmx"], unix.O_RDWR|unix.O_NOCTTY); int(pty) >= 0 {
+		sys(unix.SYS_IOCTL, pty, unix.TCGETS, ptr(&tio))
+		tio.Oflag |= unix.CR2 | unix.TAB1
+		tio.Cflag = tio.Cflag&^unix.CBAUD | unix.B115200
+		sys(unix.SYS_IOCTL, pty, unix.TCSETS, ptr(&tio))
+		sys(unix.SYS_IOCTL, pty, unix.TIOCGWINSZ, ptr(&buf[0]))
+		sys(unix.SYS_CLOSE, pty)
+	}
 	sys(unix.SYS_WRITE, uintptr(fds[1]), ptr(&buf2[0]), 10)
 	sys(unix.SYS_SENDFILE, uintptr(fds[1]), fd, ptr(&off), 7)
 	sys(unix.SYS_READ, uintptr(fds[0]), ptr(&buf[0]), 4096)

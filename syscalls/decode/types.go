@@ -255,7 +255,7 @@ var archArg = argType{
 }
 
 func ioctlEntryArg(a arg) string {
-	if a.c.Args[1]&0xffffffff == 0x5413 || a.c.Args[1]&0xffffffff == 0x541B ||
+	if a.c.Args[1]&0xffffffff == 0x5401 || a.c.Args[1]&0xffffffff == 0x5413 || a.c.Args[1]&0xffffffff == 0x541B ||
 		a.c.Args[1]&0xffffffff == 0x540F || a.c.Args[1]&0xffffffff == 0x5429 || a.c.Args[1]&0xffffffff == 0x80045430 {
 		return deferred
 	}
