@@ -71,7 +71,7 @@ func runProbe() {
 	iov := [3]unix.Iovec{{Base: &buf2[0], Len: 40}, {Base: &buf2[40], Len: 3}, {Base: &buf2[100], Len: 0}}
 	abstract := [...]byte{1, 0, 0, 'd', 'e', 'c', 'o', 'd', 'e', '-', 'p', 'r', 'o', 'b', 'e'}
 	paths := map[string]uintptr{}
-	for _, p := range []string{"/decode-probe/start", probeDir, probeDir + "/f", probeDir + "/g", probeDir + "/l", probeDir + "/d", "f", "g", "d", "l", "/nonexistent", "probe", "/", "/dev/ptmx"} {
+	for _, p := range []string{"/decode-probe/start", probeDir, probeDir + "/f", probeDir + "/g", probeDir + "/l", probeDir + "/d", probeDir + "/h", probeDir + "/i", probeDir + "/s", probeDir + "/e", "f", "g", "d", "l", "/nonexistent", "probe", "/", "/dev/ptmx", "user.none", "h", "i"} {
 		paths[p] = str(p)
 	}
 	argv := [3]uintptr{str("a"), str("b"), 0}
@@ -198,6 +198,40 @@ func runProbe() {
 	sys(unix.SYS_SIGALTSTACK, 0, ptr(&buf[0]))
 	sys(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, 0, ptr(&sigset), 8)
 	sys(unix.SYS_UNAME, ptr(&buf[0]))
+	// the rest of the file family, by path and by descriptor
+	p := func(name string) uintptr { return paths[probeDir+"/"+name] }
+	sys(unix.SYS_STAT, p("f"), ptr(&buf[0]))
+	sys(unix.SYS_LSTAT, p("l"), ptr(&buf[0]))
+	sys(unix.SYS_FSTAT, fd, ptr(&buf[0]))
+	sys(unix.SYS_CHMOD, p("f"), 0o4755)
+	sys(unix.SYS_FCHOWN, fd, 0, 0)
+	sys(unix.SYS_LCHOWN, p("l"), ^uintptr(0), 0)
+	sys(unix.SYS_FGETXATTR, fd, paths["user.none"], ptr(&buf[0]), 64)
+	sys(unix.SYS_LINK, p("f"), p("h"))
+	sys(unix.SYS_SYMLINK, paths["f"], p("s"))
+	sys(unix.SYS_RENAMEAT, dfd, paths["h"], dfd, paths["i"])
+	sys(unix.SYS_UNLINK, p("i"))
+	sys(unix.SYS_MKDIR, p("e"), 0o755)
+	sys(unix.SYS_RMDIR, p("e"))
+	o := sys(unix.SYS_OPEN, p("f"), unix.O_RDONLY|unix.O_NOFOLLOW)
+	sys(unix.SYS_PREADV, o, ptr(&iov[0]), 2, 5)
+	sys(unix.SYS_PWRITEV, o, ptr(&iov[0]), 2, 5)
+	sys(unix.SYS_DUP, o)
+	sys(unix.SYS_PIPE, ptr(&fds))
+	sys(unix.SYS_EPOLL_CREATE, 10)
+	sys(unix.SYS_ACCEPT, l, ptr(&buf[0]), ptr(&n32))
+	sys(unix.SYS_FCHDIR, dfd)
+	sys(unix.SYS_CHDIR, paths["/"])
+	sys(unix.SYS_GETUID)
+	sys(unix.SYS_GETEUID)
+	sys(unix.SYS_GETGID)
+	sys(unix.SYS_GETEGID)
+	sys(unix.SYS_SETUID, sys(unix.SYS_GETUID))
+	sys(unix.SYS_SETGID, sys(unix.SYS_GETGID))
+	sys(unix.SYS_GETGROUPS, 0, 0)
+	sys(unix.SYS_GETGROUPS, 64, ptr(&buf[0]))
+	sys(unix.SYS_SETRLIMIT, unix.RLIMIT_NOFILE, ptr(&rl))
+	sys(unix.SYS_TKILL, sys(unix.SYS_GETTID), 0)
 	sys(unix.SYS_EXECVE, paths["/nonexistent"], ptr(&argv), ptr(&env))
 	sys(unix.SYS_EXECVEAT, dfd, paths["/nonexistent"], ptr(&argv), 0, 0)
 	sys(unix.SYS_EXIT_GROUP, 0)

@@ -175,7 +175,7 @@ func (m *regsMem) ReadMemory(addr uint64, b []byte) (int, error) {
 }
 
 // volatile are the syscalls whose printed values differ between two runs.
-var volatile = regexp.MustCompile(`^(tgkill|getpgid|getsid|setsid|getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
+var volatile = regexp.MustCompile(`^(tkill|tgkill|getpgid|getsid|setsid|getrandom|clock_gettime|gettimeofday|set_tid_address|getpid|gettid|getppid|getpgrp|time|sysinfo)\(`)
 
 // envpAddr is execve's environment address: on setarch's stack, which is
 // laid out before randomisation is turned off.
