@@ -52,3 +52,52 @@ func FuzzDecode(f *testing.F) {
 type failingMem struct{}
 
 func (failingMem) ReadMemory(uint64, []byte) (int, error) { return 0, errFault }
+
+// FuzzQuote checks that strace's string notation loses nothing: reading
+// the literal back as C does gives the bytes again (the octal rule about
+// a following digit is what makes this hold).
+func FuzzQuote(f *testing.F) {
+	f.Add([]byte("\x7fELF\x02\x01\x01\x03\x00\x00"))
+	f.Add([]byte("a\x011b\x7f9\x80z"))
+	f.Add([]byte("tab\there\n\"q\\\r\v\f\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		q := quote(b)
+		got, err := unquoteC(q)
+		if err != nil || string(got) != string(b) {
+			t.Fatalf("quote(%q) = %s, reads back as %q (%v)", b, q, got, err)
+		}
+	})
+}
+
+// unquoteC reads a C string literal with octal escapes.
+func unquoteC(q string) ([]byte, error) {
+	if len(q) < 2 || q[0] != '"' || q[len(q)-1] != '"' {
+		return nil, errFault
+	}
+	q = q[1 : len(q)-1]
+	var out []byte
+	for i := 0; i < len(q); i++ {
+		if q[i] != '\\' {
+			out = append(out, q[i])
+			continue
+		}
+		i++
+		if i == len(q) {
+			return nil, errFault
+		}
+		if c, ok := map[byte]byte{'"': '"', '\\': '\\', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}[q[i]]; ok {
+			out = append(out, c)
+			continue
+		}
+		v, n := 0, 0
+		for ; n < 3 && i+n < len(q) && q[i+n] >= '0' && q[i+n] <= '7'; n++ {
+			v = v*8 + int(q[i+n]-'0')
+		}
+		if n == 0 || v > 255 {
+			return nil, errFault
+		}
+		out = append(out, byte(v))
+		i += n - 1
+	}
+	return out, nil
+}
