@@ -17,8 +17,8 @@ type callCase struct {
 	want string
 	args [6]uint64
 	ret  int64
-	mem  fakeMem // at entry, and at exit unless exit is set
-	exit fakeMem
+	mem  Memory // at entry, and at exit unless exit is set
+	exit Memory
 }
 
 func (tc callCase) run(t *testing.T) {

@@ -3,6 +3,7 @@ package decode
 import (
 	"testing"
 
+	"github.com/deepsys/deepsys/syscalls/systab"
 	"golang.org/x/sys/unix"
 )
 
@@ -245,3 +246,44 @@ var termCases = []callCase{
 }
 
 func TestTerminalAndRestart(t *testing.T) { runCases(t, termCases) }
+
+// From a C program calling each directly (syscall(2)), run under strace.
+var restCases = []callCase{
+	{want: `gettimeofday({tv_sec=1795803060, tv_usec=858401}, NULL) = 0`, args: [6]uint64{p1, 0},
+		mem: fakeMem{p1: blob{}.u64(1795803060, 858401)}},
+	{want: `setgroups(2, [0, 1]) = 0`, args: [6]uint64{2, p1}, mem: fakeMem{p1: blob{}.u32(0, 1)}},
+	{want: `setgroups(0, NULL) = 0`, args: [6]uint64{0, 0}},
+	{want: `sync() = 0`},
+	{want: `syncfs(0) = 0`},
+	{want: `sched_yield() = 0`},
+	{want: `setsid() = 30608`, ret: 30608},
+	{want: `getppid() = 4696`, ret: 4696},
+	{want: `getpgrp() = 4686`, ret: 4686},
+	{want: `alarm(1) = 0`, args: [6]uint64{1}},
+	{want: `pause() = ? ERESTARTNOHAND (To be restarted if no handler)`, ret: -514},
+	{want: `rt_sigsuspend([], 8) = ? ERESTARTNOHAND (To be restarted if no handler)`, args: [6]uint64{p1, 8}, ret: -514,
+		mem: fakeMem{p1: blob{}.u64(0)}},
+	{want: `rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)`, ret: -4, mem: fakeMem{p1 + sigreturnMaskOffset: blob{}.u64(0)}},
+	{want: `rt_sigreturn() = 0`},
+	{want: `fork() = 30821`, ret: 30821},
+	{want: `vfork() = 30822`, ret: 30822},
+}
+
+// spMem is a fakeMem at a stop whose rsp is p1.
+type spMem struct{ fakeMem }
+
+func (spMem) StackPointer() uint64 { return p1 }
+
+func TestRest(t *testing.T) {
+	for _, tc := range restCases {
+		if m, ok := tc.mem.(fakeMem); ok {
+			tc.mem, tc.exit = spMem{m}, spMem{m}
+		}
+		tc.run(t)
+	}
+	// exit never returns: the tracer never calls Exit.
+	nr, _ := systab.Number("exit")
+	if got := Enter(nr, [6]uint64{5}, nil).String(); got != "exit(5) = ?" {
+		t.Errorf("got %s, want exit(5) = ?", got)
+	}
+}

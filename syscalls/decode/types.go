@@ -83,6 +83,7 @@ var types = map[string]argType{
 	"statx":        out(pointee(statx)),
 	"utsname":      out(pointee(utsname)),
 	"statfs":       out(pointee(statfsText)),
+	"gidlist":      in(func(a arg) string { return gidList(a.mem, a.v, a.length()) }),
 	"ogidlist":     out(func(a arg) string { return gidList(a.mem, a.v, a.length()) }),
 	"dirents":      out(func(a arg) string { return dirents(a.mem, a.v, a.length()) }),
 	"timespec":     in(pointee(timespec)),

@@ -120,7 +120,7 @@ var table = [...]Syscall{
 	113: {Nr: 113, Name: "setreuid"},
 	114: {Nr: 114, Name: "setregid"},
 	115: {Nr: 115, Name: "getgroups", Ret: "int", Decoded: true, Args: []Arg{{"size", "int"}, {"list", "ogidlist@ret"}}},
-	116: {Nr: 116, Name: "setgroups", Ret: "int", Decoded: true, Args: []Arg{{"size", "int"}, {"list", "ptr"}}},
+	116: {Nr: 116, Name: "setgroups", Ret: "int", Decoded: true, Args: []Arg{{"size", "int"}, {"list", "gidlist@0"}}},
 	117: {Nr: 117, Name: "setresuid"},
 	118: {Nr: 118, Name: "getresuid"},
 	119: {Nr: 119, Name: "setresgid"},
