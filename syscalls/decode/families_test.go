@@ -287,3 +287,24 @@ func TestRest(t *testing.T) {
 		t.Errorf("got %s, want exit(5) = ?", got)
 	}
 }
+
+// From a C program calling prctl with the options programs use.
+var prctlCases = []callCase{
+	{want: `prctl(PR_SET_NAME, "probe-name") = 0`, args: [6]uint64{15, p1}, mem: fakeMem{p1: cstr("probe-name")}},
+	{want: `prctl(PR_GET_NAME, "probe-name") = 0`, args: [6]uint64{16, p1}, mem: fakeMem{p1: cstr("probe-name")}},
+	{want: `prctl(PR_SET_PDEATHSIG, SIGKILL) = 0`, args: [6]uint64{1, 9}},
+	{want: `prctl(PR_GET_PDEATHSIG, [SIGKILL]) = 0`, args: [6]uint64{2, p1}, mem: fakeMem{p1: blob{}.u32(9)}},
+	{want: `prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0`, args: [6]uint64{38, 1}},
+	{want: `prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) = 1`, args: [6]uint64{39}, ret: 1},
+	{want: `prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0`, args: [6]uint64{4, 0}},
+	{want: `prctl(PR_GET_DUMPABLE) = 0 (SUID_DUMP_DISABLE)`, args: [6]uint64{3}},
+	{want: `prctl(PR_SET_CHILD_SUBREAPER, 1) = 0`, args: [6]uint64{36, 1}},
+	{want: `prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) = 1`, args: [6]uint64{23, 21}, ret: 1},
+	{want: `prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x1000, 4096, "x") = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{0x53564d41, 0, 0x1000, 4096, p1}, ret: einval, mem: fakeMem{p1: cstr("x")}},
+	{want: `prctl(0x1234 /* PR_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EINVAL (Invalid argument)`, args: [6]uint64{0x1234, 1, 2, 3, 4}, ret: einval},
+	{want: `prctl(PR_SET_KEEPCAPS, 1) = 0`, args: [6]uint64{8, 1}},
+	{want: `prctl(PR_GET_SECCOMP) = 0`, args: [6]uint64{21}},
+}
+
+func TestPrctl(t *testing.T) { runCases(t, prctlCases) }

@@ -62,7 +62,7 @@ func (c *Call) retValue() string {
 // retTypes are the return types signatures.txt may use.
 var retTypes = map[string]bool{
 	"int": true, "fd": true, "ssize": true, "long": true, "pid": true, "addr": true, "hex": true,
-	"octal": true, "none": true, "poll": true, "ppoll": true, "fcntl": true,
+	"octal": true, "none": true, "poll": true, "ppoll": true, "prctl": true, "fcntl": true,
 }
 
 // retNotes are the return types after which strace adds a note.
@@ -70,6 +70,7 @@ var retNotes = map[string]func(c *Call, mem Memory) string{
 	"poll":  func(c *Call, mem Memory) string { return pollRevents(mem, c.Args[0], c.Args[1], c.Ret) },
 	"ppoll": ppollNote,
 	"fcntl": fcntlNote,
+	"prctl": prctlNote,
 }
 
 // errnoText is strerror(e), strace's parenthesised text.

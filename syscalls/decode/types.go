@@ -121,6 +121,8 @@ var types = map[string]argType{
 		return pointer(a.v)
 	}),
 	"sigframe": in(func(a arg) string { return sigreturnFrame(a.mem) }),
+	"prctlop":  value(func(v uint64) string { return prctlOptions.format(v & 0xffffffff) }),
+	"prctlarg": {format: prctlArg, exit: prctlOut},
 	"intptr":   in(func(a arg) string { return intPointee(a.mem, a.v) }),
 
 	// clone (process.go): strace reorders x86-64's argument list.

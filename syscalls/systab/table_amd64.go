@@ -161,7 +161,7 @@ var table = [...]Syscall{
 	154: {Nr: 154, Name: "modify_ldt"},
 	155: {Nr: 155, Name: "pivot_root"},
 	156: {Nr: 156, Name: "_sysctl"},
-	157: {Nr: 157, Name: "prctl"},
+	157: {Nr: 157, Name: "prctl", Ret: "prctl", Decoded: true, Args: []Arg{{"option", "prctlop"}, {"arg2", "prctlarg"}, {"arg3", "prctlarg"}, {"arg4", "prctlarg"}, {"arg5", "prctlarg"}}},
 	158: {Nr: 158, Name: "arch_prctl", Ret: "int", Decoded: true, Args: []Arg{{"code", "archprctl"}, {"addr", "archarg"}}},
 	159: {Nr: 159, Name: "adjtimex"},
 	160: {Nr: 160, Name: "setrlimit", Ret: "int", Decoded: true, Args: []Arg{{"resource", "rlimitres"}, {"rlim", "rlimit"}}},
