@@ -79,20 +79,58 @@ func Enter(nr int, args [systab.MaxArgs]uint64, mem Memory) *Call {
 	if !known {
 		c.Name = fmt.Sprintf("syscall_%#x", uint(nr)) // strace 6.1's spelling
 	}
-	n := c.argCount()
-	c.types = make([]argType, n)
-	c.text = make([]string, n)
-	for i := range n {
-		c.types[i] = c.argType(i)
+	c.types = typesOf(nr, c.sc)
+	c.text = make([]string, len(c.types))
+	for i, t := range c.types {
 		a := c.arg(i, mem)
-		if t := c.types[i]; t.save != nil {
+		if t.save != nil {
 			c.saved[i] = t.save(a)
 		}
-		if c.types[i].phase == atEntry {
-			c.text[i] = c.types[i].format(a)
+		if t.phase == atEntry {
+			c.text[i] = t.format(a)
 		}
 	}
 	return c
+}
+
+// rawTypes are the formatters of a syscall without a signature: six
+// arguments in hex.
+var rawTypes = func() []argType {
+	t := make([]argType, systab.MaxArgs)
+	for i := range t {
+		t[i] = value(hex)
+	}
+	return t
+}()
+
+// signatureTypes holds each decoded syscall's formatters, resolved from
+// its signature once.
+var signatureTypes = func() [][]argType {
+	out := make([][]argType, systab.Max()+1)
+	for nr := range out {
+		sc, ok := systab.Lookup(nr)
+		if !ok || !sc.Decoded {
+			continue
+		}
+		out[nr] = make([]argType, len(sc.Args))
+		for i, a := range sc.Args {
+			name, _, _ := strings.Cut(a.Type, "@")
+			t, known := types[name]
+			if !known {
+				t = value(hex) // TestEverySignatureTypeIsKnown keeps this from happening
+			}
+			out[nr][i] = t
+		}
+	}
+	return out
+}()
+
+// typesOf is the formatters of syscall nr's arguments.
+func typesOf(nr int, sc systab.Syscall) []argType {
+	if !sc.Decoded || nr < 0 || nr >= len(signatureTypes) {
+		return rawTypes
+	}
+	return signatureTypes[nr]
 }
 
 // Exit finishes decoding with the raw return value ret, reading the
@@ -117,28 +155,9 @@ func (c *Call) Exit(ret int64, mem Memory) {
 	}
 }
 
-func (c *Call) argCount() int {
-	if c.sc.Decoded {
-		return len(c.sc.Args)
-	}
-	return systab.MaxArgs
-}
-
-// argType is the formatter of argument i: its signature type, or hex for a
-// syscall without a signature (or a type this package does not know).
-func (c *Call) argType(i int) argType {
-	if !c.sc.Decoded {
-		return argType{format: func(a arg) string { return hex(a.v) }}
-	}
-	name, _, _ := strings.Cut(c.sc.Args[i].Type, "@")
-	if t, ok := types[name]; ok {
-		return t
-	}
-	return argType{format: func(a arg) string { return hex(a.v) }}
-}
-
-// ArgsString is the decoded argument list without the parentheses.
-func (c *Call) ArgsString() string {
+// ArgStrings is the decoded arguments one by one, as printed (those
+// strace leaves out are left out): for a tracer's --json output.
+func (c *Call) ArgStrings() []string {
 	out := make([]string, 0, len(c.text))
 	for i, s := range c.text {
 		if s == deferred {
@@ -148,8 +167,11 @@ func (c *Call) ArgsString() string {
 			out = append(out, s)
 		}
 	}
-	return strings.Join(out, ", ")
+	return out
 }
+
+// ArgsString is the decoded argument list without the parentheses.
+func (c *Call) ArgsString() string { return strings.Join(c.ArgStrings(), ", ") }
 
 // String is strace's line for the call (without pid or timing).
 func (c *Call) String() string {
