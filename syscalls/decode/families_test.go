@@ -2,6 +2,7 @@ package decode
 
 import (
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/syscalls/systab"
 	"golang.org/x/sys/unix"
@@ -265,6 +266,11 @@ var restCases = []callCase{
 		mem: fakeMem{p1: blob{}.u64(0)}},
 	{want: `rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)`, ret: -4, mem: fakeMem{p1 + sigreturnMaskOffset: blob{}.u64(0)}},
 	{want: `rt_sigreturn() = 0`},
+	{want: `utimensat(AT_FDCWD, "/tmp/dec/ut.c", [{tv_sec=1, tv_nsec=2} /* 1970-01-01T00:00:01.000000002+0000 */, UTIME_NOW], AT_SYMLINK_NOFOLLOW) = 0`,
+		args: [6]uint64{0xffffff9c, p1, p2, 0x100}, mem: fakeMem{p1: cstr("/tmp/dec/ut.c"), p2: blob{}.u64(1, 2, 3, utimeNow)}},
+	{want: `utimensat(AT_FDCWD, "/nonexistent", [UTIME_OMIT, UTIME_NOW], 0) = -1 ENOENT (No such file or directory)`,
+		args: [6]uint64{0xffffff9c, p1, p2, 0}, ret: enoent, mem: fakeMem{p1: cstr("/nonexistent"), p2: blob{}.u64(0, utimeOmit, 0, utimeNow)}},
+	{want: `utimensat(0, NULL, NULL, 0) = 0`},
 	{want: `fork() = 30821`, ret: 30821},
 	{want: `vfork() = 30822`, ret: 30822},
 }
@@ -275,6 +281,8 @@ type spMem struct{ fakeMem }
 func (spMem) StackPointer() uint64 { return p1 }
 
 func TestRest(t *testing.T) {
+	defer func(l *time.Location) { time.Local = l }(time.Local)
+	time.Local = time.UTC // strace printed the utimensat dates in the machine's zone, UTC
 	for _, tc := range restCases {
 		if m, ok := tc.mem.(fakeMem); ok {
 			tc.mem, tc.exit = spMem{m}, spMem{m}

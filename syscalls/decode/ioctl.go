@@ -15,6 +15,7 @@ var ioctlNames = enum{"", []flag{
 	{0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"}, {0x541B, "FIONREAD"}, {0x5421, "FIONBIO"},
 	{0x5422, "TIOCNOTTY"}, {0x5429, "TIOCGSID"}, {0x5450, "FIONCLEX"}, {0x5451, "FIOCLEX"},
 	{0x5452, "FIOASYNC"}, {0x80045430, "TIOCGPTN"}, {0x40045431, "TIOCSPTLCK"}, {0x5441, "TIOCGPTPEER"},
+	{0x40049409, "BTRFS_IOC_CLONE or FICLONE"},
 }}
 
 // ioctlRequest prints a request: its name, or strace's _IOC(dir, type,
@@ -52,7 +53,7 @@ func ioctlArg(a arg) string {
 		return termios(a.mem, a.v)
 	case 0x5450, 0x5451, 0x5422: // FIONCLEX, FIOCLEX, TIOCNOTTY: none
 		return omit
-	case 0x5409, 0x540B, 0x540E: // TCSBRK, TCFLSH, TIOCSCTTY: a number
+	case 0x5409, 0x540B, 0x540E, 0x40049409: // TCSBRK, TCFLSH, TIOCSCTTY, FICLONE: a number
 		return fmt.Sprint(int32(a.v))
 	}
 	if ioctlNames.name(req) != "" {

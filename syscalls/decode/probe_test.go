@@ -273,6 +273,9 @@ func goStart(lines []string) []string {
 			continue
 		}
 		l = goHeapAddr.ReplaceAllString(l, "HEAP")
+		if strings.HasPrefix(l, "mmap(HEAP, ") && strings.Contains(l, "MAP_FIXED") {
+			continue // the heap grows when the runtime's background work asks, not at a fixed point
+		}
 		if strings.HasPrefix(l, "clone(") {
 			return append(out, cloneResult.ReplaceAllString(l, "= TID"))
 		}

@@ -25,6 +25,10 @@ func TestAgainstStrace(t *testing.T) {
 	strace := testenv.RequireTool(t, "strace")
 	setarch := testenv.RequireTool(t, "setarch")
 	dir := t.TempDir()
+	if err := os.WriteFile(fixedFile, []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(fixedFile) })
 	for _, cmd := range [][]string{
 		{"cat", "/etc/hostname"},
 		{"ls", "-l", "/usr"},
@@ -36,6 +40,25 @@ func TestAgainstStrace(t *testing.T) {
 		{"stat", "/", "/etc/passwd", "/dev/null"},
 		{"head", "-c", "100", "/bin/true"},
 		{"id"},
+		{"getent", "passwd", "root"},
+		{"find", "/etc/ssl", "-maxdepth", "1"},
+		{"sort", "/etc/hostname", "/etc/passwd"},
+		{"sleep", "0.01"},
+		{"date", "-u", "-d", "@0"},
+		{"cp", "/etc/hostname", "/dev/null"},
+		{"tar", "cf", "/dev/null", "/etc/ssl/certs"},
+		{"md5sum", "/etc/hostname"},
+		{"du", "-s", "/etc/ssl"},
+		{"gzip", "-c", "/etc/hostname"},
+		{"touch", fixedFile},
+		{"chmod", "644", fixedFile},
+		{"ls", "-l", "--full-time", fixedFile},
+		{"readlink", "-f", "/bin/sh"},
+		{"truncate", "-s", "0", "/dev/null"},
+		{"awk", "BEGIN{print 1}"},
+		{"sed", "-n", "1p", "/etc/passwd"},
+		{"grep", "-c", "root", "/etc/passwd"},
+		{"sh", "-c", "read x < /etc/hostname; echo $x > /dev/null; exit 2"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			argv := append([]string{setarch, "-R"}, cmd...)
@@ -45,6 +68,10 @@ func TestAgainstStrace(t *testing.T) {
 		})
 	}
 }
+
+// fixedFile is a file the programs change (touch, chmod) at a path that is
+// the same in both runs, unlike a temporary directory's.
+const fixedFile = "/tmp/deepsys-decode-file"
 
 // fromExec drops setarch's own syscalls, made before it turns
 // randomisation off: the lines before the target's execve.

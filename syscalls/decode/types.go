@@ -87,6 +87,7 @@ var types = map[string]argType{
 	"ogidlist":     out(func(a arg) string { return gidList(a.mem, a.v, a.length()) }),
 	"dirents":      out(func(a arg) string { return dirents(a.mem, a.v, a.length()) }),
 	"timespec":     in(pointee(timespec)),
+	"utimes":       in(pointee(utimes)),
 	"otimespec":    out(pointee(timespec)),
 	"otimeval":     out(pointee(timeval)),
 	"remtimespec":  {phase: atExit, evenOnError: true, format: remTimespec},
