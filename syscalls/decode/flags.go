@@ -245,3 +245,5 @@ var memfdFlags = flags{"MFD", []flag{
 }}
 
 var eventfdFlags = flags{"EFD", []flag{{1, "EFD_SEMAPHORE"}, {0x80000, "EFD_CLOEXEC"}, {0x800, "EFD_NONBLOCK"}}}
+
+var prioWhich = enum{"PRIO", []flag{{0, "PRIO_PROCESS"}, {1, "PRIO_PGRP"}, {2, "PRIO_USER"}}}

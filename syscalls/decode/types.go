@@ -56,6 +56,7 @@ var types = map[string]argType{
 	"renameflags":     value(func(v uint64) string { return renameFlags.format(v & 0xffffffff) }),
 	"memfdflags":      value(func(v uint64) string { return memfdFlags.format(v & 0xffffffff) }),
 	"efdflags":        value(func(v uint64) string { return eventfdFlags.format(v & 0xffffffff) }),
+	"priowhich":       value(func(v uint64) string { return prioWhich.format(v & 0xffffffff) }),
 	"fadvice":         value(func(v uint64) string { return fadvice.format(v & 0xffffffff) }),
 	"epollflags":      value(func(v uint64) string { return epollCloexec.format(v & 0xffffffff) }),
 	"epollop":         value(func(v uint64) string { return epollOps.format(v & 0xffffffff) }),
