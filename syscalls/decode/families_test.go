@@ -203,6 +203,20 @@ var socketCases = []callCase{
 		mem: fakeMem{p4: blob{}.u64(0, 0, p1, 1, 0, 0, 0), p1: blob{}.u64(p2, 64), p2: blob("abcdefg").pad(57)}},
 }
 
+// From the probe: descriptors and credentials over a unix socket pair.
+var cmsgCases = []callCase{
+	{want: `sendmsg(19, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hij", iov_len=3}], msg_iovlen=1, msg_control=[{cmsg_len=24, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[11, 12]}], msg_controllen=24, msg_flags=0}, 0) = 3`,
+		args: [6]uint64{19, p4, 0}, ret: 3,
+		mem: fakeMem{p4: blob{}.u64(0, 0, p1, 1, p3, 24, 0), p1: blob{}.u64(p2, 3), p2: []byte("hij"),
+			p3: blob{}.u64(24).u32(1, 1, 11, 12)}},
+	{want: `recvmsg(20, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hij", iov_len=40}], msg_iovlen=1, msg_control=[{cmsg_len=28, cmsg_level=SOL_SOCKET, cmsg_type=SCM_CREDENTIALS, cmsg_data={pid=29713, uid=0, gid=0}}, {cmsg_len=24, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[21, 22]}], msg_controllen=56, msg_flags=MSG_CMSG_CLOEXEC}, MSG_CMSG_CLOEXEC) = 3`,
+		args: [6]uint64{20, p4, 0x40000000}, ret: 3,
+		mem: fakeMem{p4: blob{}.u64(0, 0, p1, 1, p3, 56).u32(0x40000000, 0), p1: blob{}.u64(p2, 40), p2: blob("hij").pad(37),
+			p3: blob{}.u64(28).u32(1, 2, 29713, 0, 0).pad(4).u64(24).u32(1, 1, 21, 22)}},
+}
+
+func TestControlMessages(t *testing.T) { runCases(t, cmsgCases) }
+
 func TestMemory(t *testing.T)  { runCases(t, memoryCases) }
 func TestProcess(t *testing.T) { runCases(t, processCases) }
 func TestSignals(t *testing.T) { runCases(t, signalCases) }

@@ -80,6 +80,7 @@ func runProbe() {
 	var ev [2]uint64
 	var rl [2]uint64
 	var tio unix.Termios
+	cbuf := make([]byte, 256)
 	_ = os.MkdirAll(probeDir+"/d", 0o700) // the same cleanup work (and fds) in every run
 	_ = os.RemoveAll(probeDir)
 
@@ -176,6 +177,16 @@ func runProbe() {
 	sys(unix.SYS_SENDMSG, c, ptr(&mh), 0)
 	sys(unix.SYS_RECVMSG, a, ptr(&mh), unix.MSG_DONTWAIT)
 	sys(unix.SYS_RECVMSG, a, ptr(&mh), unix.MSG_DONTWAIT)
+	// descriptors and credentials passed over a unix socket pair
+	var sp [2]int32
+	sys(unix.SYS_SOCKETPAIR, unix.AF_UNIX, unix.SOCK_DGRAM, 0, ptr(&sp))
+	one := int32(1)
+	sys(unix.SYS_SETSOCKOPT, uintptr(sp[1]), unix.SOL_SOCKET, unix.SO_PASSCRED, ptr(&one), 4)
+	rights := unix.UnixRights(int(fds[0]), int(fds[1]))
+	smh := unix.Msghdr{Iov: &iov[1], Iovlen: 1, Control: &rights[0], Controllen: uint64(len(rights))}
+	sys(unix.SYS_SENDMSG, uintptr(sp[0]), ptr(&smh), 0)
+	rmh := unix.Msghdr{Iov: &iov[0], Iovlen: 1, Control: &cbuf[0], Controllen: uint64(len(cbuf))}
+	sys(unix.SYS_RECVMSG, uintptr(sp[1]), ptr(&rmh), unix.MSG_CMSG_CLOEXEC)
 	t := sys(unix.SYS_SOCKET, unix.AF_INET, unix.SOCK_STREAM, unix.IPPROTO_TCP)
 	n32 = 1
 	sys(unix.SYS_SETSOCKOPT, t, unix.IPPROTO_TCP, unix.TCP_NODELAY, ptr(&n32), 4)

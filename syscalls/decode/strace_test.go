@@ -226,6 +226,9 @@ var envpAddr = regexp.MustCompile(`0x[0-9a-f]+ /\* [0-9]+ vars? \*/`)
 // change between the two runs.
 var freeCounts = regexp.MustCompile(`(f_bfree|f_bavail|f_ffree)=[0-9]+`)
 
+// credPid is the sender's pid in an SCM_CREDENTIALS message.
+var credPid = regexp.MustCompile(`\{pid=[0-9]+`)
+
 func compareLines(t *testing.T, got, want []string) {
 	t.Helper()
 	bad := 0
@@ -233,6 +236,7 @@ func compareLines(t *testing.T, got, want []string) {
 		g, w := at(got, i), at(want, i)
 		g, w = envpAddr.ReplaceAllString(g, "ENVP"), envpAddr.ReplaceAllString(w, "ENVP")
 		g, w = freeCounts.ReplaceAllString(g, "$1=N"), freeCounts.ReplaceAllString(w, "$1=N")
+		g, w = credPid.ReplaceAllString(g, "{pid=N"), credPid.ReplaceAllString(w, "{pid=N")
 		if g == w || volatile.MatchString(w) && name(g) == name(w) {
 			continue
 		}
