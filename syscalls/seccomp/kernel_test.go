@@ -103,6 +103,8 @@ func helperListener() {
 	fmt.Printf("fd=%d err=%v\n", fd, err)
 }
 
+func encodeFilter(f *Filter) string { return base64.StdEncoding.EncodeToString(f.Marshal()) }
+
 func filterFromEnv() *Filter {
 	b, err := base64.StdEncoding.DecodeString(os.Getenv("SECCOMP_TEST_FILTER"))
 	if err != nil {
@@ -338,7 +340,7 @@ func TestInstallNewListener(t *testing.T) {
 func runHelperWithFilter(t *testing.T, f *Filter, mode string) string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
-	cmd.Env = append(os.Environ(), envTestHelper+"="+mode, "SECCOMP_TEST_FILTER="+base64.StdEncoding.EncodeToString(f.Marshal()))
+	cmd.Env = append(os.Environ(), envTestHelper+"="+mode, "SECCOMP_TEST_FILTER="+encodeFilter(f))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)

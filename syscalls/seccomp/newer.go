@@ -27,4 +27,5 @@ var newerSyscalls = map[string]int{
 	"open_tree_attr":    467, // 6.15
 	"file_getattr":      468, // 6.17
 	"file_setattr":      469, // 6.17
+	"listns":            470, // 6.18
 }
