@@ -152,7 +152,7 @@ func kernelErrnos(t *testing.T, f *Filter, calls []SeccompData) []int {
 	t.Helper()
 	var in strings.Builder
 	for _, d := range calls {
-		fmt.Fprintf(&in, "%d", d.Nr)
+		fmt.Fprintf(&in, "%d", uint64(int64(d.Nr))) // -1 as the 64-bit rax a program passes
 		for _, a := range d.Args {
 			fmt.Fprintf(&in, " %#x", a)
 		}
@@ -210,15 +210,39 @@ func TestKernelDeniesWithPolicyErrno(t *testing.T) {
 }
 
 // TestKernelKillProcess: acct under KILL_PROCESS kills the child with
-// SIGSYS.
+// SIGSYS, and so does an x32 call (nr with bit 30) under any of our
+// filters; nr -1 is let through to the default (ENOSYS from the kernel).
 func TestKernelKillProcess(t *testing.T) {
 	requireSeccompFilter(t)
 	b, _ := os.ReadFile("testdata/deny-mkdir.json")
 	f := mustCompile(t, string(b), Options{})
-	_, st := underFilter(t, f, "syscalls", fmt.Sprintf("%d 0\n", unix.SYS_ACCT))
-	ws := st.Sys().(syscall.WaitStatus)
-	if !ws.Signaled() || ws.Signal() != unix.SIGSYS {
-		t.Fatalf("child: %v, want killed by SIGSYS", st)
+	for _, nr := range []uint64{unix.SYS_ACCT, x32SyscallBit | unix.SYS_GETPID} {
+		_, st := underFilter(t, f, "syscalls", fmt.Sprintf("%d 0\n", nr))
+		ws := st.Sys().(syscall.WaitStatus)
+		if !ws.Signaled() || ws.Signal() != unix.SIGSYS {
+			t.Errorf("nr %#x: child %v, want killed by SIGSYS", nr, st)
+		}
+	}
+	if got := kernelErrnos(t, f, []SeccompData{{Nr: -1}}); got[0] != int(unix.ENOSYS) {
+		t.Errorf("syscall(-1): errno %d, want ENOSYS", got[0])
+	}
+}
+
+// TestCommandExecDenied: a policy that denies execve makes Command's
+// helper fail with status 127 and say why.
+func TestCommandExecDenied(t *testing.T) {
+	requireSeccompFilter(t)
+	f := mustCompile(t, `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["execve"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}`, Options{})
+	cmd, err := Command(f, "true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != ExitExecFailed || !strings.Contains(string(out), "permission denied") {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if _, err := Command(f, "/nonexistent/prog"); err == nil {
+		t.Error("Command of a missing program: no error")
 	}
 }
 

@@ -1,8 +1,13 @@
 package seccomp
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // TestParsePolicyErrors: a bad policy's error names the entry and what is
@@ -136,4 +141,41 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPolicyJSONRoundTrip: a Policy marshals to JSON that ParsePolicy reads
+// back to the same policy (the container runtime writes profiles too), and
+// FromOCI keeps the runtime-spec's fields.
+func TestPolicyJSONRoundTrip(t *testing.T) {
+	p, err := ParsePolicy(dockerProfile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := ParsePolicy(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p, q) {
+		t.Fatal("the policy changed through JSON")
+	}
+	e := uint(38)
+	oci := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno, DefaultErrnoRet: &e, Architectures: []specs.Arch{specs.ArchX86_64},
+		Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir"}, Action: specs.ActAllow,
+			Args: []specs.LinuxSeccompArg{{Index: 1, Value: 0o700, Op: specs.OpEqualTo}}}}}
+	f, err := Compile(FromOCI(oci))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := SeccompData{Nr: unix.SYS_MKDIR, Arch: auditArchX86_64, Args: [6]uint64{0, 0o700}}
+	if got := ActionString(f.Run(d)); got != "ALLOW" {
+		t.Errorf("mkdir(_, 0700): %s", got)
+	}
+	d.Args[1] = 0o755
+	if got := ActionString(f.Run(d)); got != "ERRNO(38)" {
+		t.Errorf("mkdir(_, 0755): %s", got)
+	}
 }
