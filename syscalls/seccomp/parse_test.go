@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -119,8 +120,9 @@ func TestDockerConditions(t *testing.T) {
 	}
 }
 
-// FuzzParsePolicy: no input makes ParsePolicy or Compile panic, and what
-// compiles is a program the kernel's checks accept.
+// FuzzParsePolicy: no input makes ParsePolicy or Compile panic; what
+// compiles is a program the kernel's checks accept, and it agrees with the
+// policy's direct evaluation on random inputs.
 func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}`))
 	f.Add([]byte(`{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86"]}],"syscalls":[{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}],"includes":{"minKernel":"4.8","caps":["CAP_SYS_ADMIN"]}}]}`))
@@ -138,6 +140,14 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 			if err := fl.Validate(); err != nil {
 				t.Fatalf("compiled an invalid program: %v", err)
+			}
+			res, _ := p.resolve(Options{Linear: linear, Kernel: "6.18"})
+			r := rand.New(rand.NewPCG(uint64(len(data)), 1))
+			for i := 0; i < 50; i++ {
+				d := randomData(r, ruleNrs(res))
+				if got, want := fl.Run(d), evalPolicy(res, d); got != want {
+					t.Fatalf("linear=%v %+v: filter %s, policy %s", linear, d, ActionString(got), ActionString(want))
+				}
 			}
 		}
 	})
