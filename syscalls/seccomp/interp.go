@@ -40,20 +40,27 @@ func (d *SeccompData) word(off uint32) uint32 {
 // counts are taken mod 32. A program Validate rejects returns
 // SECCOMP_RET_KILL_PROCESS where it goes wrong.
 func (f *Filter) Run(d SeccompData) uint32 {
+	ret, _ := f.run(d)
+	return ret
+}
+
+// run is Run that also counts the instructions executed.
+func (f *Filter) run(d SeccompData) (ret uint32, steps int) {
 	var a, x uint32
 	var m [unix.BPF_MEMWORDS]uint32
 	for pc := 0; pc < len(f.Insns); pc++ {
 		in := f.Insns[pc]
+		steps++
 		switch in.Code & 0x07 {
 		case unix.BPF_RET:
 			if in.Code == unix.BPF_RET|unix.BPF_A {
-				return a
+				return a, steps
 			}
-			return in.K
+			return in.K, steps
 		case unix.BPF_LD, unix.BPF_LDX:
 			v, ok := load(in, &d, &m)
 			if !ok {
-				return unix.SECCOMP_RET_KILL_PROCESS
+				return unix.SECCOMP_RET_KILL_PROCESS, steps
 			}
 			if in.Code&0x07 == unix.BPF_LD {
 				a = v
@@ -62,7 +69,7 @@ func (f *Filter) Run(d SeccompData) uint32 {
 			}
 		case unix.BPF_ST, unix.BPF_STX:
 			if in.K >= unix.BPF_MEMWORDS {
-				return unix.SECCOMP_RET_KILL_PROCESS
+				return unix.SECCOMP_RET_KILL_PROCESS, steps
 			}
 			m[in.K] = a
 			if in.Code == unix.BPF_STX {
@@ -71,7 +78,7 @@ func (f *Filter) Run(d SeccompData) uint32 {
 		case unix.BPF_ALU:
 			var ok bool
 			if a, ok = alu(in, a, x); !ok {
-				return 0 // division by zero: the program returns 0
+				return 0, steps // division by zero: the program returns 0
 			}
 		case unix.BPF_JMP:
 			pc += jump(in, a, x)
@@ -83,7 +90,7 @@ func (f *Filter) Run(d SeccompData) uint32 {
 			}
 		}
 	}
-	return unix.SECCOMP_RET_KILL_PROCESS
+	return unix.SECCOMP_RET_KILL_PROCESS, steps
 }
 
 // load is the value a BPF_LD or BPF_LDX instruction loads.

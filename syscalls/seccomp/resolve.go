@@ -55,9 +55,10 @@ type resolved struct {
 	warnings   []string
 }
 
-// resolve applies Docker's includes/excludes, turns names into x86-64
-// numbers (a name the table lacks is skipped with a warning, as runc does
-// with names libseccomp cannot resolve for the arch), and splits a rule
+// resolve applies Docker's includes/excludes, drops rules whose action is
+// the default's (as runc does, since libseccomp refuses them), turns names
+// into x86-64 numbers (a name the table lacks is skipped with a warning, as
+// runc does with names libseccomp cannot resolve for the arch), splits a rule
 // with several conditions on one argument into one rule a condition, as
 // runc does (opencontainers/runc#2735): libseccomp cannot AND two
 // comparisons of the same argument, so runc ORs them.
@@ -88,6 +89,9 @@ func (res *resolved) add(r *Rule, i int, env condEnv, strict bool) error {
 		return nil
 	}
 	ret, _ := actionValue(r.Action, r.ErrnoRet)
+	if ret == res.defaultRet { // runc skips these too: libseccomp refuses them
+		return nil
+	}
 	names, field := r.Names, "names"
 	if r.Name != "" {
 		names, field = []string{r.Name}, "name"
