@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,13 +21,18 @@ import (
 // the kernel's 128 KiB limit on one environment string). This package's
 // init function sees the marker before main runs and, in the child:
 //  1. locks the main goroutine to its thread;
-//  2. decodes and validates the filter;
-//  3. installs it with TSYNC (every runtime thread is filtered);
-//  4. execve(2)s the target with the marker removed from the environment.
+//  2. decodes and validates the filter, and builds execve's argv and envp;
+//  3. installs the filter on this thread only (no TSYNC);
+//  4. calls execve(2) directly, with the marker removed from the
+//     environment.
 //
-// Between 3 and 4 the Go runtime itself runs under the filter, so a policy
-// must allow what it needs for those microseconds (futex, execve, the
-// signal calls) or kill/deny them harmlessly.
+// execve from a thread makes it the only thread of the new program, with
+// that thread's filter (seccomp(2): filters are kept across execve). So
+// the Go runtime's other threads never run under the filter, and the
+// locked thread makes no system call between 3 and 4 (nothing allocates
+// there): a minimal allow list of the target (execve, what its loader and
+// code call) is enough, without the futex or nanosleep calls of the
+// runtime, which TSYNC would expose to the filter for those microseconds.
 const envHelper = "DEEPSYS_SECCOMP_HELPER"
 
 // Exit statuses of the helper when it cannot run the target, as a shell's:
@@ -46,7 +52,7 @@ func init() {
 }
 
 // Command returns an exec.Cmd that runs name with args under the filter
-// (with f.Flags and TSYNC). name is looked up in PATH now. Set the
+// (with f.Flags). name is looked up in PATH now. Set the
 // command's Stdin, Stdout, Stderr, Dir as usual; to change the
 // environment, edit cmd.Env, which already holds the marker.
 func Command(f *Filter, name string, args ...string) (*exec.Cmd, error) {
@@ -83,12 +89,24 @@ func helperExec(v string) (int, error) {
 		return ExitSetupFailed, fmt.Errorf("no command to run")
 	}
 	argv := append([]string{os.Args[0]}, os.Args[2:]...)
-	env := withoutHelperMarker(os.Environ())
-	if _, err := f.Install(flags &^ FlagNewListener); err != nil {
+	path, err := unix.BytePtrFromString(os.Args[1])
+	if err != nil {
 		return ExitSetupFailed, err
 	}
-	err = unix.Exec(os.Args[1], argv, env)
-	return ExitExecFailed, fmt.Errorf("execve %s: %w", os.Args[1], err)
+	argvp, err := cStrings(argv)
+	if err != nil {
+		return ExitSetupFailed, err
+	}
+	envp, err := cStrings(withoutHelperMarker(os.Environ()))
+	if err != nil {
+		return ExitSetupFailed, err
+	}
+	if _, err := f.load(flags &^ (FlagTSYNC | FlagNewListener | FlagTSYNCESRCH)); err != nil {
+		return ExitSetupFailed, err
+	}
+	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(path)),
+		uintptr(unsafe.Pointer(&argvp[0])), uintptr(unsafe.Pointer(&envp[0])))
+	return ExitExecFailed, fmt.Errorf("execve %s: %w", os.Args[1], errno)
 }
 
 func withoutHelperMarker(env []string) []string {
@@ -99,4 +117,17 @@ func withoutHelperMarker(env []string) []string {
 		}
 	}
 	return out
+}
+
+// cStrings is a NULL-terminated array of C strings, as execve(2) takes.
+func cStrings(ss []string) ([]*byte, error) {
+	out := make([]*byte, len(ss)+1)
+	for i, s := range ss {
+		p, err := unix.BytePtrFromString(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, nil
 }

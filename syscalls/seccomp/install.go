@@ -32,21 +32,13 @@ const (
 // It returns the listener fd, or -1. Call it from a process meant to be
 // filtered (the helper of Command), not from a long-lived tool.
 func (f *Filter) Install(flags int) (listenerFD int, err error) {
-	if err := f.Validate(); err != nil {
-		return -1, err
-	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return -1, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
-	}
 	flags |= f.Flags | FlagTSYNC
 	if flags&FlagNewListener != 0 {
 		flags |= FlagTSYNCESRCH
 	}
-	prog := unix.SockFprog{Len: uint16(len(f.Insns)), Filter: &f.Insns[0]}
-	r, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, uintptr(flags), uintptr(unsafe.Pointer(&prog)))
-	runtime.KeepAlive(f.Insns)
-	if errno != 0 {
-		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER, %#x): %w", flags, errno)
+	r, err := f.load(flags)
+	if err != nil {
+		return -1, err
 	}
 	if flags&FlagNewListener != 0 {
 		return int(r), nil
@@ -55,4 +47,22 @@ func (f *Filter) Install(flags int) (listenerFD int, err error) {
 		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER, TSYNC): thread %d could not be synchronised", r)
 	}
 	return -1, nil
+}
+
+// load sets no_new_privs and calls seccomp(2) with exactly these flags;
+// it returns the syscall's result (a listener fd, a thread id or 0).
+func (f *Filter) load(flags int) (uintptr, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return 0, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+	}
+	prog := unix.SockFprog{Len: uint16(len(f.Insns)), Filter: &f.Insns[0]}
+	r, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, uintptr(flags), uintptr(unsafe.Pointer(&prog)))
+	runtime.KeepAlive(f.Insns)
+	if errno != 0 {
+		return 0, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER, %#x): %w", flags, errno)
+	}
+	return r, nil
 }

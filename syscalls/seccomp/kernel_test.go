@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/deepsys/deepsys/internal/testenv"
+	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -370,4 +372,45 @@ func runHelperWithFilter(t *testing.T, f *Filter, mode string) string {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// TestCommandLearnedAllowList: a default-KILL policy allowing exactly the
+// syscalls strace saw `sh -c 'echo ok; ls /'` make runs that command: the
+// helper itself needs nothing but execve under the filter.
+func TestCommandLearnedAllowList(t *testing.T) {
+	requireSeccompFilter(t)
+	strace := testenv.RequireTool(t, "strace")
+	sh := testenv.RequireTool(t, "sh")
+	trace := filepath.Join(t.TempDir(), "trace")
+	script := "echo ok; ls /"
+	if out, err := exec.Command(strace, "-qq", "-f", "-o", trace, sh, "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("strace: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Policy{DefaultAction: specs.ActKillProcess}
+	seen := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\d+\s+([a-z0-9_]+)\(`).FindAllSubmatch(b, -1) {
+		if name := string(m[1]); !seen[name] {
+			seen[name] = true
+			p.Syscalls = append(p.Syscalls, Rule{Names: []string{name}, Action: specs.ActAllow})
+		}
+	}
+	for _, linear := range []bool{false, true} {
+		f, err := CompileWith(p, Options{Linear: linear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd, err := Command(f, sh, "-c", script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(out), "ok\n") {
+			t.Fatalf("linear=%v, %d syscalls allowed: %v\n%s", linear, len(seen), err, out)
+		}
+	}
+	t.Logf("%d syscalls allowed", len(seen))
 }
