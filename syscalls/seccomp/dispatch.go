@@ -2,17 +2,19 @@ package seccomp
 
 import "slices"
 
-// The dispatch on the syscall number. libseccomp compiles a filter as a
-// chain of "jeq nr" comparisons, one per syscall with a rule, so a syscall
-// near the end of a 300-entry profile runs 300 comparisons. We instead cut
+// The dispatch on the syscall number. libseccomp compiles a filter by
+// default as a chain of "jeq nr" comparisons, one per syscall with a rule,
+// so a syscall near the end of a 300-entry profile runs 300 comparisons
+// (libseccomp 2.5 can build a binary tree instead, SCMP_FLTATR_CTL_OPTIMIZE
+// = 2, which still ends each path in equality tests). We instead cut
 // the number line [0, 2^32) into intervals on which the filter does the
 // same thing: a run of consecutive numbers with the same plain action (say
 // ALLOW for 0-17), a gap between rules (the default), or one number whose
 // rules test arguments. The interval starts are sorted, so a binary search
 // of "jge start" comparisons finds the interval of nr in ceil(log2(n))
 // steps, and no equality test is needed at the bottom: the interval alone
-// decides. Docker's 296 syscalls fall into a few dozen intervals.
-// Options.Linear keeps libseccomp's chain for comparison.
+// decides. Docker's 310 x86-64 syscalls fall into 66 intervals: at most 7
+// comparisons. Options.Linear keeps the chain for comparison.
 
 // interval is [start, next interval's start) with its leaf.
 type interval struct {

@@ -30,8 +30,9 @@
 // in user space with the kernel's semantics (the tests hold compiler,
 // interpreter, kernel and a direct evaluation of the policy to the same
 // answers); validate.go applies the kernel's checks; install.go attaches a
-// filter with TSYNC; exec.go runs a command under one by re-executing the
-// current binary.
+// filter on every thread (TSYNC); exec.go runs a command under one by
+// re-executing the current binary, which installs it on one thread and
+// execs at once.
 //
 // What we do not do: filters for other architectures (a policy may list
 // them; their syscalls get the bad-arch action), and libseccomp's rule
