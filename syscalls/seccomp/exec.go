@@ -24,7 +24,7 @@ import (
 //  2. decodes and validates the filter, and builds execve's argv and envp;
 //  3. installs the filter on this thread only (no TSYNC);
 //  4. calls execve(2) directly, with the marker removed from the
-//     environment.
+//     environment (steps 1-4 are Filter.Exec).
 //
 // execve from a thread makes it the only thread of the new program, with
 // that thread's filter (seccomp(2): filters are kept across execve). So
@@ -88,8 +88,29 @@ func helperExec(v string) (int, error) {
 	if len(os.Args) < 2 {
 		return ExitSetupFailed, fmt.Errorf("no command to run")
 	}
+	f.Flags = flags
 	argv := append([]string{os.Args[0]}, os.Args[2:]...)
-	path, err := unix.BytePtrFromString(os.Args[1])
+	return f.exec(os.Args[1], argv, withoutHelperMarker(os.Environ()))
+}
+
+// Exec replaces the calling process with the program at path (argv, env)
+// under the filter, the way Command's helper does: it locks the calling
+// goroutine to its thread, builds execve's arrays, installs the filter on
+// this thread only (with f.Flags, without TSYNC) and calls execve(2) at
+// once, so no other system call runs under the filter first and the Go
+// runtime's other threads never do. A container runtime's init calls it
+// last. It returns only on failure; if the filter was installed by then,
+// the calling thread stays filtered and locked, and the caller should exit.
+func (f *Filter) Exec(path string, argv, env []string) error {
+	_, err := f.exec(path, argv, env)
+	return err
+}
+
+// exec is Exec that also says which step failed: ExitSetupFailed before
+// the filter was installed, ExitExecFailed at execve.
+func (f *Filter) exec(path string, argv, env []string) (int, error) {
+	runtime.LockOSThread()
+	pathp, err := unix.BytePtrFromString(path)
 	if err != nil {
 		return ExitSetupFailed, err
 	}
@@ -97,16 +118,16 @@ func helperExec(v string) (int, error) {
 	if err != nil {
 		return ExitSetupFailed, err
 	}
-	envp, err := cStrings(withoutHelperMarker(os.Environ()))
+	envp, err := cStrings(env)
 	if err != nil {
 		return ExitSetupFailed, err
 	}
-	if _, err := f.load(flags &^ (FlagTSYNC | FlagNewListener | FlagTSYNCESRCH)); err != nil {
+	if _, err := f.load(f.Flags &^ (FlagTSYNC | FlagNewListener | FlagTSYNCESRCH)); err != nil {
 		return ExitSetupFailed, err
 	}
-	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(path)),
+	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(pathp)),
 		uintptr(unsafe.Pointer(&argvp[0])), uintptr(unsafe.Pointer(&envp[0])))
-	return ExitExecFailed, fmt.Errorf("execve %s: %w", os.Args[1], errno)
+	return ExitExecFailed, fmt.Errorf("execve %s: %w", path, errno)
 }
 
 func withoutHelperMarker(env []string) []string {

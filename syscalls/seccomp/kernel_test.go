@@ -58,6 +58,15 @@ var helperModes = map[string]func(){
 	"syscalls": helperSyscalls,
 	"tsync":    helperTSYNC,
 	"listener": helperListener,
+	"exec":     helperExecFilter,
+}
+
+// helperExecFilter replaces itself with $SECCOMP_TEST_ARGV (separated by \x1f)
+// under the filter through Filter.Exec.
+func helperExecFilter() {
+	argv := strings.Split(os.Getenv("SECCOMP_TEST_ARGV"), "\x1f")
+	err := filterFromEnv().Exec(argv[0], argv, os.Environ())
+	fmt.Println("exec:", err)
 }
 
 // helperSyscalls reads "nr a0 a1 a2 a3 a4 a5" lines and prints each
@@ -362,11 +371,26 @@ func TestInstallNewListener(t *testing.T) {
 	}
 }
 
+// TestFilterExec: a Go process replaces itself with a shell under the
+// filter (Filter.Exec); the shell's mkdir gets the policy's EPERM.
+func TestFilterExec(t *testing.T) {
+	requireSeccompFilter(t)
+	sh := testenv.RequireTool(t, "sh")
+	b, _ := os.ReadFile("testdata/deny-mkdir.json")
+	f := mustCompile(t, string(b), Options{})
+	script := "mkdir " + filepath.Join(t.TempDir(), "x") + " 2>/dev/null; echo status=$?"
+	out := runHelperWithFilter(t, f, "exec", "SECCOMP_TEST_ARGV="+sh+"\x1f-c\x1f"+script)
+	if out != "status=1\n" {
+		t.Fatalf("child printed %q, want status=1 (EPERM from mkdir)", out)
+	}
+}
+
 // runHelperWithFilter runs a helper that installs f itself.
-func runHelperWithFilter(t *testing.T, f *Filter, mode string) string {
+func runHelperWithFilter(t *testing.T, f *Filter, mode string, env ...string) string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
 	cmd.Env = append(os.Environ(), envTestHelper+"="+mode, "SECCOMP_TEST_FILTER="+encodeFilter(f))
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
