@@ -38,9 +38,9 @@ func childMain(encFilter, encExec string) {
 }
 
 func childSetup(encFilter, encExec string) error {
-	prog, err := decodeFilter(encFilter)
+	prog, err := DecodeFilter(encFilter)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", envFilter, err)
 	}
 	var argv []string
 	if err := json.Unmarshal([]byte(encExec), &argv); err != nil || len(argv) < 2 {
@@ -70,9 +70,11 @@ func childEnv() []string {
 	return env
 }
 
-// encodeFilter and decodeFilter carry a program through the environment as
-// the kernel lays it out: code (u16), jt, jf (u8), k (u32), little-endian.
-func encodeFilter(prog []unix.SockFilter) string {
+// EncodeFilter and DecodeFilter carry a program through the environment to
+// a re-executed child, as hex of the kernel's layout: code (u16), jt, jf
+// (u8), k (u32), little-endian. DecodeFilter rejects anything that is not 1
+// to BPF_MAXINSNS whole instructions.
+func EncodeFilter(prog []unix.SockFilter) string {
 	b := make([]byte, 0, 8*len(prog))
 	for _, in := range prog {
 		b = append(b, byte(in.Code), byte(in.Code>>8), in.Jt, in.Jf,
@@ -81,10 +83,10 @@ func encodeFilter(prog []unix.SockFilter) string {
 	return hex.EncodeToString(b)
 }
 
-func decodeFilter(s string) ([]unix.SockFilter, error) {
+func DecodeFilter(s string) ([]unix.SockFilter, error) {
 	b, err := hex.DecodeString(s)
 	if err != nil || len(b) == 0 || len(b)%8 != 0 || len(b)/8 > bpfMaxInsns {
-		return nil, fmt.Errorf("%s: not a hex classic BPF program of 1..%d instructions", envFilter, bpfMaxInsns)
+		return nil, fmt.Errorf("filter %.20q: not a hex classic BPF program of 1..%d instructions", s, bpfMaxInsns)
 	}
 	prog := make([]unix.SockFilter, len(b)/8)
 	for i := range prog {

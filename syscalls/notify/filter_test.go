@@ -86,7 +86,7 @@ func TestBadSyscallNamesAreNamed(t *testing.T) {
 
 func TestFilterEncodingRoundTrips(t *testing.T) {
 	prog, _ := NotifyFilter([]int{0, 1, 2})
-	back, err := decodeFilter(encodeFilter(prog))
+	back, err := DecodeFilter(EncodeFilter(prog))
 	if err != nil || len(back) != len(prog) {
 		t.Fatalf("%v, %d instructions", err, len(back))
 	}
@@ -99,13 +99,13 @@ func TestFilterEncodingRoundTrips(t *testing.T) {
 
 func FuzzDecodeFilter(f *testing.F) {
 	prog, _ := NotifyFilter([]int{257})
-	f.Add(encodeFilter(prog))
+	f.Add(EncodeFilter(prog))
 	f.Add("")
 	f.Add("zz")
 	f.Add("0600000000007f")
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := decodeFilter(s)
-		if err == nil && encodeFilter(p) != strings.ToLower(s) {
+		p, err := DecodeFilter(s)
+		if err == nil && EncodeFilter(p) != strings.ToLower(s) {
 			t.Fatalf("%q decoded but re-encodes differently", s)
 		}
 	})

@@ -116,3 +116,24 @@ func ioctlErr(req string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", req, err)
 }
+
+// ioctlNotifSetFlags is SECCOMP_IOCTL_NOTIF_SET_FLAGS, _IOW('!', 4, __u64).
+const ioctlNotifSetFlags = 0x40082104
+
+// SetSyncWakeUp sets SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP on the listener:
+// the kernel then wakes the supervisor with WF_SYNC, hinting the scheduler
+// to run it on the notifying thread's CPU, which is about to sleep
+// (Linux 6.6, kernel/seccomp.c).
+func (l *Listener) SetSyncWakeUp() error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	// The flags are the argument itself, not a pointer to them.
+	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(l.fd), ioctlNotifSetFlags, unix.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP)
+	if errno != 0 {
+		return fmt.Errorf("SECCOMP_IOCTL_NOTIF_SET_FLAGS(SYNC_WAKE_UP): %w", errno)
+	}
+	return nil
+}

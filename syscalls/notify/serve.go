@@ -12,7 +12,15 @@ import (
 // so it is only called after poll(2) reported a notification queued, and
 // poll also watches the stop pipe.
 
+// With one worker the receiving goroutine runs the handler itself: a
+// hand-off between goroutines costs a wake-up of another thread, a large
+// part of a round trip.
 func (s *Supervisor) serve(workers int) {
+	if workers == 1 {
+		s.loop.Add(1)
+		go s.receive(nil)
+		return
+	}
 	work := make(chan *Notification)
 	s.loop.Add(1 + workers)
 	go s.receive(work)
@@ -21,9 +29,13 @@ func (s *Supervisor) serve(workers int) {
 	}
 }
 
+// receive receives notifications and sends them to work, or answers them
+// itself when work is nil.
 func (s *Supervisor) receive(work chan<- *Notification) {
 	defer s.loop.Done()
-	defer close(work)
+	if work != nil {
+		defer close(work)
+	}
 	for s.l.wait(s.stop[0]) {
 		n, err := s.l.Recv()
 		switch {
@@ -37,20 +49,29 @@ func (s *Supervisor) receive(work chan<- *Notification) {
 			return
 		}
 		s.received.Add(1)
-		work <- n
+		if work == nil {
+			s.answer(n)
+		} else {
+			work <- n
+		}
 	}
 }
 
 func (s *Supervisor) work(work <-chan *Notification) {
 	defer s.loop.Done()
 	for n := range work {
-		err := s.l.Respond(n.ID, s.handler(n))
-		switch {
-		case errors.Is(err, ErrGone):
-			s.gone.Add(1)
-		case err != nil && !errors.Is(err, ErrClosed):
-			s.fail(err)
-		}
+		s.answer(n)
+	}
+}
+
+// answer runs the handler and sends its response.
+func (s *Supervisor) answer(n *Notification) {
+	err := s.l.Respond(n.ID, s.handler(n))
+	switch {
+	case errors.Is(err, ErrGone):
+		s.gone.Add(1)
+	case err != nil && !errors.Is(err, ErrClosed):
+		s.fail(err)
 	}
 }
 
