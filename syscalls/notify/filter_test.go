@@ -79,7 +79,8 @@ func TestBadSyscallNamesAreNamed(t *testing.T) {
 	if _, err := NotifyFilter([]int{-1}); err == nil {
 		t.Error("negative number accepted")
 	}
-	if _, err := Start(nil, []string{"nope"}, nil, nil); err == nil || !strings.Contains(err.Error(), "nope") {
+	cont := func(*Notification) Response { return Continue() }
+	if _, err := Start(nil, []string{"nope"}, cont, nil); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("Start with an unknown syscall: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -35,6 +36,13 @@ func helperMain(mode string, args []string) int {
 		for _, addr := range []uintptr{1, 0xffffffffff600000, 0xffff888000000000} {
 			_, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(atFDCWD), addr, 0, 0, 0, 0)
 			fmt.Println(errnoName(errno))
+		}
+	case "status":
+		b, _ := os.ReadFile("/proc/self/status")
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "Seccomp:") || strings.HasPrefix(l, "NoNewPrivs:") {
+				fmt.Println(strings.Join(strings.Fields(l), " "))
+			}
 		}
 	default:
 		fmt.Fprintf(os.Stderr, "unknown helper %q\n", mode)

@@ -82,6 +82,9 @@ func Start(cmd *exec.Cmd, syscalls []string, handler Handler, o *Options) (*Supe
 	if o == nil {
 		o = &Options{}
 	}
+	if handler == nil {
+		return nil, errors.New("notify: nil handler")
+	}
 	prog, err := filterFor(syscalls, o)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,91 @@
+package notify
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"golang.org/x/sys/unix"
+)
+
+// TestRunPipeline: Run over a shell pipeline; the filter binds every
+// process the shell forks, so openat calls of several processes reach the
+// handler, and the denied one fails while the rest of the pipeline runs.
+func TestRunPipeline(t *testing.T) {
+	testenv.RequireRoot(t)
+	sh := testenv.RequireTool(t, "sh")
+	dir := t.TempDir()
+	ok, no := filepath.Join(dir, "ok"), filepath.Join(dir, "no")
+	os.WriteFile(ok, []byte("piped\n"), 0o644)
+	os.WriteFile(no, []byte("hidden\n"), 0o644)
+	var mu sync.Mutex
+	pids := map[int]bool{}
+	h := func(n *Notification) Response {
+		mu.Lock()
+		pids[n.PID] = true
+		mu.Unlock()
+		if p, err := n.PathArg(1); err == nil && p == no {
+			return Deny(unix.EACCES)
+		}
+		return Continue()
+	}
+	cmd := exec.Command(sh, "-c", "cat "+ok+" | cat; cat "+no)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := Run(cmd, []string{"openat"}, h)
+	if err == nil || out.String() != "piped\n" || !strings.Contains(errb.String(), "Permission denied") {
+		t.Fatalf("pipeline: out %q, stderr %q, err %v", out.String(), errb.String(), err)
+	}
+	if len(pids) < 3 {
+		t.Errorf("openat from %d processes, want the shell's three children at least", len(pids))
+	}
+}
+
+// TestChildIsFiltered: the command runs with a seccomp filter and
+// no_new_privs, as /proc/self/status reports (proc(5)).
+func TestChildIsFiltered(t *testing.T) {
+	out, _, err := supervise(t, helper(t, "status"), []string{"getppid"},
+		func(*Notification) Response { return Continue() }, nil)
+	if err != nil || out != "NoNewPrivs: 1\nSeccomp: 2\n" {
+		t.Fatalf("status: %q, %v", out, err)
+	}
+}
+
+// TestBadFilterFailsStart: a program the kernel rejects (a jump past the
+// end) makes Start fail with a clear error instead of hanging.
+func TestBadFilterFailsStart(t *testing.T) {
+	testenv.RequireRoot(t)
+	bad := []unix.SockFilter{{Code: unix.BPF_JMP | unix.BPF_JA, K: 5}}
+	cmd := helper(t, "getppid")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	cont := func(*Notification) Response { return Continue() }
+	_, err := Start(cmd, nil, cont, &Options{Filter: bad})
+	if err == nil || !strings.Contains(err.Error(), "exited before it installed the filter") {
+		t.Fatalf("Start with a bad filter: %v", err)
+	}
+	if !strings.Contains(errb.String(), "invalid argument") {
+		t.Errorf("child stderr %q lacks the kernel's EINVAL", errb.String())
+	}
+}
+
+// TestMissingCommand: the command cannot be exec'd; Wait says so.
+func TestMissingCommand(t *testing.T) {
+	cmd := exec.Command("/no/such/program")
+	_, _, err := supervise(t, cmd, []string{"getppid"}, func(*Notification) Response { return Continue() }, nil)
+	if err == nil {
+		t.Fatal("missing program ran")
+	}
+	cont := func(*Notification) Response { return Continue() }
+	if _, err := Start(exec.Command("no-such-program-on-path"), []string{"getppid"}, cont, nil); err == nil {
+		t.Error("Start accepted a program not on PATH")
+	}
+	if _, err := Start(exec.Command("true"), []string{"getppid"}, nil, nil); err == nil {
+		t.Error("Start accepted a nil handler")
+	}
+}
