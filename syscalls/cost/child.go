@@ -67,7 +67,7 @@ func childRun(spec, filter string) (float64, error) {
 // its fastest batch: on a shared machine, other load only ever adds time
 // (preemption, cache pollution), so the minimum is the cleanest estimate of
 // the cost itself; the table then takes the median over runs.
-const batches = 10
+const batches = 50
 
 func fastestBatch(loop func(int), n int) float64 {
 	per := max(n/batches, 1)
