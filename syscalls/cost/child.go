@@ -44,11 +44,9 @@ var loops = map[string]func(n int){
 }
 
 func childRun(spec, filter string) (float64, error) {
-	name, count, _ := strings.Cut(spec, ":")
-	loop, ok := loops[name]
-	n, err := strconv.Atoi(count)
-	if !ok || err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q: want LOOP:ITERATIONS with LOOP one of getppid, clock-vdso, clock-syscall", envChild, spec)
+	loop, n, err := parseSpec(spec)
+	if err != nil {
+		return 0, err
 	}
 	if filter != "" {
 		prog, err := notify.DecodeFilter(filter)
@@ -62,6 +60,21 @@ func childRun(spec, filter string) (float64, error) {
 	}
 	return fastestBatch(loop, n), nil
 }
+
+// parseSpec parses envChild's LOOP:ITERATIONS.
+func parseSpec(spec string) (func(int), int, error) {
+	name, count, _ := strings.Cut(spec, ":")
+	loop, ok := loops[name]
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 1 || n > maxIters {
+		return nil, 0, fmt.Errorf("%s=%q: want LOOP:ITERATIONS, LOOP one of getppid, clock-vdso, clock-syscall, 1 <= ITERATIONS <= %d",
+			envChild, spec, maxIters)
+	}
+	return loop, n, nil
+}
+
+// maxIters bounds a child's loop (about a minute of raw syscalls).
+const maxIters = 1 << 28
 
 // batches is how many pieces a child's loop is timed in. The child reports
 // its fastest batch: on a shared machine, other load only ever adds time

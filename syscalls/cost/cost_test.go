@@ -60,3 +60,18 @@ func TestLinearChainBounds(t *testing.T) {
 		t.Fatalf("%d instructions, %v", len(p), err)
 	}
 }
+
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []string{"getppid:1000", "clock-vdso:1", "clock-syscall:99", "", ":", "getppid:-1", "x:1", "getppid:1:2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		loop, n, err := parseSpec(spec)
+		if err == nil && (loop == nil || n < 1 || n > maxIters) {
+			t.Fatalf("%q accepted as %d iterations", spec, n)
+		}
+		if err != nil && !strings.Contains(err.Error(), envChild) {
+			t.Fatalf("error %v does not name %s", err, envChild)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -19,25 +20,29 @@ import (
 const (
 	envFilter = "DEEPSYS_NOTIFY_FILTER" // the classic BPF program, hex, 8 bytes an instruction
 	envExec   = "DEEPSYS_NOTIFY_EXEC"   // JSON ["path", "argv0", "argv1", ...]
-	goFD      = 3                       // the go-ahead pipe: ExtraFiles[0]
+	envGoFD   = "DEEPSYS_NOTIFY_GOFD"   // the go-ahead pipe's fd: after the command's own ExtraFiles
 )
 
 func init() {
 	if enc, ok := os.LookupEnv(envFilter); ok {
 		runtime.LockOSThread()
-		childMain(enc, os.Getenv(envExec))
+		childMain(enc, os.Getenv(envExec), os.Getenv(envGoFD))
 	}
 }
 
 // childMain is steps 1-3 of the package comment, in the child. It never
 // returns: it execs the command or exits 127 with the reason on stderr.
-func childMain(encFilter, encExec string) {
-	err := childSetup(encFilter, encExec)
+func childMain(encFilter, encExec, encGoFD string) {
+	err := childSetup(encFilter, encExec, encGoFD)
 	fmt.Fprintf(os.Stderr, "deepsys notify child: %v\n", err)
 	os.Exit(127)
 }
 
-func childSetup(encFilter, encExec string) error {
+func childSetup(encFilter, encExec, encGoFD string) error {
+	goFD, err := strconv.Atoi(encGoFD)
+	if err != nil || goFD < 3 {
+		return fmt.Errorf("%s=%q: want the go-ahead pipe's fd number", envGoFD, encGoFD)
+	}
 	prog, err := DecodeFilter(encFilter)
 	if err != nil {
 		return fmt.Errorf("%s: %w", envFilter, err)
@@ -63,7 +68,8 @@ func childSetup(encFilter, encExec string) error {
 func childEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, envFilter+"=") && !strings.HasPrefix(kv, envExec+"=") {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != envFilter && name != envExec && name != envGoFD {
 			env = append(env, kv)
 		}
 	}

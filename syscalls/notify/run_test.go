@@ -89,3 +89,21 @@ func TestMissingCommand(t *testing.T) {
 		t.Error("Start accepted a nil handler")
 	}
 }
+
+// TestExtraFilesKept: the command's own ExtraFiles arrive at fd 3...; the
+// go-ahead pipe goes after them and is closed before exec.
+func TestExtraFilesKept(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("extra"))
+	w.Close()
+	cmd := helper(t, "fd3")
+	cmd.ExtraFiles = []*os.File{r}
+	out, _, err := supervise(t, cmd, []string{"getppid"}, func(*Notification) Response { return Continue() }, nil)
+	r.Close()
+	if err != nil || out != "\"extra\" <nil>\n" {
+		t.Fatalf("fd 3 in the command: %q, %v", out, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -133,9 +134,10 @@ func (s *Supervisor) startChild(prog []unix.SockFilter, goR *os.File) error {
 	if env == nil {
 		env = os.Environ()
 	}
-	c.Env = append(env[:len(env):len(env)], envFilter+"="+EncodeFilter(prog), envExec+"="+string(argv))
+	c.Env = append(env[:len(env):len(env)], envFilter+"="+EncodeFilter(prog), envExec+"="+string(argv),
+		envGoFD+"="+strconv.Itoa(3+len(c.ExtraFiles)))
 	c.Path = "/proc/self/exe"
-	c.ExtraFiles = []*os.File{goR}
+	c.ExtraFiles = append(c.ExtraFiles[:len(c.ExtraFiles):len(c.ExtraFiles)], goR)
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("notify: starting %s: %w", argv, err)
 	}
