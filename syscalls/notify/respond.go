@@ -92,8 +92,7 @@ func (l *Listener) Respond(id uint64, r Response) error {
 }
 
 // ioctlNotifIDValid is SECCOMP_IOCTL_NOTIF_ID_VALID, _IOW('!', 2, __u64).
-// (Before Linux 5.17 the uapi header said _IOR, 0x80082102; the kernel
-// accepts both.)
+// (The first uapi header said _IOR, 0x80082102; the kernel accepts both.)
 const ioctlNotifIDValid = 0x40082102
 
 // IDValid reports whether notification id is still pending: its thread is

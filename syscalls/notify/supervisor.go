@@ -152,7 +152,7 @@ func (s *Supervisor) attach(goW *os.File, o *Options) error {
 		return fmt.Errorf("notify: pidfd_open(%d): %w", pid, err)
 	}
 	defer unix.Close(pidfd)
-	s.l, err = grabListener(pid, pidfd, cmp(o.Timeout, 10*time.Second))
+	s.l, err = grabListener(pid, pidfd, orDefault(o.Timeout, 10*time.Second))
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
@@ -166,7 +166,7 @@ func (s *Supervisor) attach(goW *os.File, o *Options) error {
 		s.l.Close()
 		return err
 	}
-	s.serve(cmp(o.Workers, 4))
+	s.serve(orDefault(o.Workers, 4))
 	if _, err := goW.Write([]byte{1}); err != nil {
 		s.Stop()
 		return fmt.Errorf("notify: go-ahead to child %d: %w", pid, err)
@@ -174,8 +174,8 @@ func (s *Supervisor) attach(goW *os.File, o *Options) error {
 	return nil
 }
 
-// cmp returns v, or def when v is zero.
-func cmp[T comparable](v, def T) T {
+// orDefault returns v, or def when v is zero.
+func orDefault[T comparable](v, def T) T {
 	var zero T
 	if v == zero {
 		return def
