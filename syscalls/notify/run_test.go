@@ -107,3 +107,30 @@ func TestExtraFilesKept(t *testing.T) {
 		t.Fatalf("fd 3 in the command: %q, %v", out, err)
 	}
 }
+
+// TestGetFD: the supervisor takes the process's fd with pidfd_getfd and
+// emulates lseek(fd, 0, SEEK_END) by reading its copy's size plus 1000, so the
+// answer can only have come from the supervisor.
+func TestGetFD(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(path, []byte("0123456789"), 0o644)
+	var gotErr error
+	h := func(n *Notification) Response {
+		fd, err := n.GetFD(int(n.Args[0]))
+		if err != nil {
+			gotErr = err
+			return Deny(unix.EIO)
+		}
+		defer unix.Close(fd)
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			gotErr = err
+			return Deny(unix.EIO)
+		}
+		return Return(st.Size + 1000)
+	}
+	out, _, err := supervise(t, helper(t, "lseek", path), []string{"lseek"}, h, nil)
+	if err != nil || gotErr != nil || out != "1010 ok\n" {
+		t.Fatalf("lseek in the child: %q, %v, handler error %v", out, err, gotErr)
+	}
+}
