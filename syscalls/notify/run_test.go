@@ -134,3 +134,23 @@ func TestGetFD(t *testing.T) {
 		t.Fatalf("lseek in the child: %q, %v, handler error %v", out, err, gotErr)
 	}
 }
+
+// TestManyThreads: 300 threads of one process make notified syscalls at
+// once; every one is answered and the supervisor neither hangs nor fails.
+func TestManyThreads(t *testing.T) {
+	const threads = 300
+	h := func(*Notification) Response { return Return(4242) }
+	out, s, err := supervise(t, helper(t, "threads", "300"), []string{"getppid"}, h, &Options{Workers: 4})
+	lines := strings.Fields(out)
+	if err != nil || len(lines) != threads {
+		t.Fatalf("%d answers, %v", len(lines), err)
+	}
+	for _, l := range lines {
+		if !strings.HasSuffix(l, ":4242") {
+			t.Fatalf("thread answer %q", l)
+		}
+	}
+	if st := s.Stats(); st.Received < threads || st.Failed != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
