@@ -24,6 +24,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// openFDs lists this process's open fds and what they are: the supervisor
+// must close every listener, pidfd and pipe it opened.
+func openFDs() map[string]string {
+	ents, _ := os.ReadDir("/proc/self/fd")
+	out := map[string]string{}
+	for _, e := range ents {
+		link, _ := os.Readlink("/proc/self/fd/" + e.Name())
+		out[e.Name()] = link
+	}
+	return out
+}
+
 // helperMain runs one helper program and prints what its syscalls returned.
 func helperMain(mode string, args []string) int {
 	switch mode {

@@ -65,7 +65,9 @@ func TestBadFilterFailsStart(t *testing.T) {
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	cont := func(*Notification) Response { return Continue() }
+	before := openFDs()
 	_, err := Start(cmd, nil, cont, &Options{Filter: bad})
+	checkNoLeak(t, before, openFDs())
 	if err == nil || !strings.Contains(err.Error(), "exited before it installed the filter") {
 		t.Fatalf("Start with a bad filter: %v", err)
 	}

@@ -169,6 +169,9 @@ func (s *Supervisor) attach(goW *os.File, o *Options) error {
 	s.serve(orDefault(o.Workers, 4))
 	if _, err := goW.Write([]byte{1}); err != nil {
 		s.Stop()
+		s.loop.Wait()
+		unix.Close(s.stop[0])
+		unix.Close(s.stop[1])
 		return fmt.Errorf("notify: go-ahead to child %d: %w", pid, err)
 	}
 	return nil
@@ -183,24 +186,26 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
-// Wait waits for the command to exit, then stops the supervisor. It
-// returns the command's error (as exec.Cmd.Wait).
+// Wait waits for the command to exit, stops the supervisor and waits for
+// running handlers to return. It returns the command's error (as
+// exec.Cmd.Wait). Call it once.
 func (s *Supervisor) Wait() error {
 	err := s.cmd.Wait()
 	s.Stop()
+	s.loop.Wait()
+	unix.Close(s.stop[0])
+	unix.Close(s.stop[1])
 	return err
 }
 
 // Stop ends the receive loop and closes the listener: the process's
-// pending and later notified syscalls fail with ENOSYS. Handlers still
-// running finish; their responses get ErrClosed.
+// pending and later notified syscalls fail with ENOSYS. It does not wait
+// for handlers still running (so a handler may call it); their responses
+// get ErrClosed. Wait still has to be called to reap the command.
 func (s *Supervisor) Stop() {
 	s.once.Do(func() {
 		unix.Write(s.stop[1], []byte{1})
 		s.l.Close()
-		s.loop.Wait()
-		unix.Close(s.stop[0])
-		unix.Close(s.stop[1])
 	})
 }
 

@@ -24,6 +24,7 @@ func supervise(t *testing.T, cmd *exec.Cmd, syscalls []string, h Handler, o *Opt
 	testenv.RequireRoot(t)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	before := openFDs()
 	s, err := Start(cmd, syscalls, h, o)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -34,7 +35,19 @@ func supervise(t *testing.T, cmd *exec.Cmd, syscalls []string, h Handler, o *Opt
 	if errb.Len() > 0 {
 		t.Logf("child stderr: %s", errb.String())
 	}
+	checkNoLeak(t, before, openFDs())
 	return out.String(), s, err
+}
+
+// checkNoLeak fails the test if Start..Wait left an fd open: a listener,
+// pidfd or pipe of the supervisor's own.
+func checkNoLeak(t *testing.T, before, after map[string]string) {
+	t.Helper()
+	for fd, link := range after {
+		if before[fd] != link && !strings.HasPrefix(link, "/proc/") {
+			t.Errorf("fd %s (%s) left open by the supervisor", fd, link)
+		}
+	}
 }
 
 // helper is the test binary run as one of helper_test.go's programs.
@@ -222,13 +235,40 @@ func TestStopFailsPendingWithENOSYS(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("no notification")
 	}
-	done := make(chan struct{})
-	go func() { s.Stop(); close(done) }()
-	err = cmd.Wait()
+	s.Stop() // the kernel fails the pending getppid now, whatever the handler does later
 	close(release)
-	<-done
+	err = s.Wait()
 	if err != nil || out.String() != "ENOSYS\n" {
 		t.Fatalf("child after Stop: %q, %v; want ENOSYS", out.String(), err)
+	}
+}
+
+// TestStopFromHandler: a handler may stop the supervisor; the syscall it
+// was deciding fails with ENOSYS and Wait returns.
+func TestStopFromHandler(t *testing.T) {
+	var s *Supervisor
+	ready := make(chan struct{})
+	var respErr error
+	h := func(n *Notification) Response {
+		<-ready
+		s.Stop()
+		respErr = s.Listener().Respond(n.ID, Return(1))
+		return Return(2)
+	}
+	testenv.RequireRoot(t)
+	cmd := helper(t, "getppid")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	s, err := Start(cmd, []string{"getppid"}, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(ready)
+	if err := s.Wait(); err != nil || out.String() != "ENOSYS\n" {
+		t.Fatalf("child: %q, %v; want ENOSYS", out.String(), err)
+	}
+	if !errors.Is(respErr, ErrClosed) {
+		t.Errorf("responding after Stop: %v, want ErrClosed", respErr)
 	}
 }
 
