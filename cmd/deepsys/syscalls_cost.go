@@ -17,6 +17,9 @@ func newSyscallsCostCmd() *cobra.Command {
 		Short: "Measure what a syscall costs here: raw, vDSO, under seccomp filters, ptrace stops, user-notify",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.Runs < 5 || cfg.Iters < 1 || cfg.SlowIters < 1 {
+				return usagef("--runs must be at least 5, --iters and --slow-iters at least 1")
+			}
 			t, err := cost.Measure(cfg, cmd.ErrOrStderr())
 			if err != nil {
 				return err

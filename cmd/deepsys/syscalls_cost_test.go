@@ -43,3 +43,12 @@ func TestSyscallsCost(t *testing.T) {
 		}
 	}
 }
+
+func TestSyscallsCostUsage(t *testing.T) {
+	for _, args := range [][]string{{"--runs", "3"}, {"--iters", "0"}, {"extra"}} {
+		code, _, errs := runCLI(t, append([]string{"syscalls", "cost"}, args...)...)
+		if code != 2 {
+			t.Errorf("cost %v: exit %d (%s), want a usage error", args, code, errs)
+		}
+	}
+}
