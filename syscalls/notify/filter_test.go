@@ -124,8 +124,8 @@ func FuzzParseNotif(f *testing.F) {
 		if (err == nil) != (len(b) >= notifLen) {
 			t.Fatalf("%d bytes: err %v", len(b), err)
 		}
-		if err == nil {
-			_ = n.Name()
+		if err == nil && n.Name() == "" {
+			t.Fatal("empty name")
 		}
 	})
 }
@@ -160,4 +160,15 @@ func TestReadStringOwnMemory(t *testing.T) {
 		t.Error("a string over the limit was accepted")
 	}
 	runtime.KeepAlive(s)
+}
+
+func TestNotificationNames(t *testing.T) {
+	n := &Notification{Nr: 257, Arch: unix.AUDIT_ARCH_X86_64}
+	if n.Name() != "openat" {
+		t.Errorf("x86-64 257 = %q", n.Name())
+	}
+	n.Arch = unix.AUDIT_ARCH_I386
+	if n.Name() != "syscall_257(arch 0x40000003)" {
+		t.Errorf("i386 257 = %q", n.Name())
+	}
 }

@@ -25,8 +25,15 @@ type Notification struct {
 	l *Listener
 }
 
-// Name is the syscall's name from systab.
-func (n *Notification) Name() string { return systab.Name(n.Nr) }
+// Name is the syscall's name from systab, for an x86-64 call; a call of
+// another architecture (a filter from Options.Filter may let i386 calls
+// through) is named by number and architecture, since the numbers differ.
+func (n *Notification) Name() string {
+	if n.Arch != unix.AUDIT_ARCH_X86_64 {
+		return fmt.Sprintf("syscall_%d(arch %#x)", n.Nr, n.Arch)
+	}
+	return systab.Name(n.Nr)
+}
 
 func (n *Notification) String() string {
 	return fmt.Sprintf("notif %#x: pid %d %s(%#x, %#x, %#x, ...)", n.ID, n.PID, n.Name(), n.Args[0], n.Args[1], n.Args[2])
