@@ -53,7 +53,7 @@ func ReturnFD(fd int, cloexec bool) Response {
 func (r Response) String() string {
 	switch r.kind {
 	case kindDeny:
-		return "deny " + r.errno.Error()
+		return "deny " + unix.ErrnoName(r.errno)
 	case kindReturn:
 		return fmt.Sprintf("return %d", r.val)
 	case kindFD:

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -154,5 +155,24 @@ func TestManyThreads(t *testing.T) {
 	}
 	if st := s.Stats(); st.Received < threads || st.Failed != 0 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+// TestPathPolicy: the ready-made handler logs each openat with its path and
+// denies the listed one; cat reports the errno.
+func TestPathPolicy(t *testing.T) {
+	cat := testenv.RequireTool(t, "cat")
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	os.WriteFile(secret, []byte("x"), 0o644)
+	var log bytes.Buffer
+	p := &PathPolicy{Deny: map[string]bool{secret: true}, Errno: unix.EPERM, Log: &log}
+	_, _, err := supervise(t, exec.Command(cat, secret), []string{"openat"}, p.Handle, nil)
+	if err == nil {
+		t.Fatal("cat of the denied file succeeded")
+	}
+	want := "openat(" + strconv.Quote(secret) + ") -> deny EPERM"
+	if !strings.Contains(log.String(), want) || !strings.Contains(log.String(), "-> continue") {
+		t.Fatalf("log lacks %q and a continue:\n%s", want, log.String())
 	}
 }
