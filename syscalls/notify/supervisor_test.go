@@ -154,11 +154,15 @@ func TestAddFDVirtualPath(t *testing.T) {
 // waits, and ID_VALID says ENOENT once the process is killed; answering it
 // then gives ErrGone, and the supervisor carries on.
 func TestIDValidFalseAfterKill(t *testing.T) {
-	var before, after error
+	var before, after, readBefore, readAfter error
 	h := func(n *Notification) Response {
 		before = n.Valid()
+		// The code at the syscall instruction: readable (no NUL within 2 bytes
+		// gives "longer than", which still proves the read worked).
+		_, readBefore = n.ReadString(n.IP, 2)
 		unix.Kill(n.PID, unix.SIGKILL)
 		after = waitGone(n)
+		_, readAfter = n.ReadString(n.IP, 2)
 		return Return(1)
 	}
 	_, s, err := supervise(t, helper(t, "getppid"), []string{"getppid"}, h, nil)
@@ -167,6 +171,9 @@ func TestIDValidFalseAfterKill(t *testing.T) {
 	}
 	if !errors.Is(after, ErrGone) {
 		t.Errorf("ID_VALID after SIGKILL: %v, want ErrGone", after)
+	}
+	if readBefore != nil && !strings.Contains(readBefore.Error(), "longer than") || readAfter == nil {
+		t.Errorf("reading the process's memory: before the kill %v, after %v (want an error after)", readBefore, readAfter)
 	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
