@@ -23,7 +23,8 @@
 //     command and all its descendants).
 //  3. When a thread of the command makes a notified syscall, the kernel
 //     queues a struct seccomp_notif and puts the thread to sleep
-//     (killably). The supervisor polls the listener, then
+//     (interruptibly: a signal ends the wait, and the syscall is restarted
+//     or fails with EINTR). The supervisor polls the listener, then
 //     SECCOMP_IOCTL_NOTIF_RECV fills a zeroed buffer of the size
 //     SECCOMP_GET_NOTIF_SIZES reports (recv.go, serve.go).
 //  4. A Handler reads the notification — the syscall number, arguments,
