@@ -51,7 +51,9 @@ type Table struct {
 const getppidNr = unix.SYS_GETPPID
 
 // DefaultFilters are the filter rows: a one-instruction ALLOW as the kernel
-// caches it and as it must run it, and a 100-rule linear chain both ways.
+// caches it and as it must run it, a hand-built 100-rule linear chain both
+// ways, and a 100-rule policy compiled by syscalls/seccomp, binary search
+// against linear chain, as it must run.
 func DefaultFilters() []Filter {
 	chain, _ := LinearChain(100, 1000, getppidNr)
 	return []Filter{
@@ -59,6 +61,8 @@ func DefaultFilters() []Filter {
 		{Name: "1-instruction filter, uncacheable (filter runs)", Prog: Uncacheable(AllowOne())},
 		{Name: "100-rule linear chain (action cache hit)", Prog: chain, GoalNs: 25},
 		{Name: "100-rule linear chain, uncacheable (101 compares run)", Prog: Uncacheable(chain), GoalNs: 25},
+		{Name: "100-rule policy, syscalls/seccomp binary search, uncacheable", Prog: Uncacheable(compiled(false)), GoalNs: 25},
+		{Name: "100-rule policy, syscalls/seccomp linear chain, uncacheable", Prog: Uncacheable(compiled(true)), GoalNs: 25},
 	}
 }
 
