@@ -114,7 +114,7 @@ const pidfdThread = unix.O_EXCL
 // and not a successor with a reused pid. The caller closes the result.
 func (n *Notification) GetFD(targetfd int) (int, error) {
 	pidfd, err := unix.PidfdOpen(n.PID, 0)
-	if errors.Is(err, unix.EINVAL) { // a thread, not a leader: PIDFD_THREAD (Linux 6.9)
+	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOENT) { // a thread, not a leader: PIDFD_THREAD (Linux 6.9)
 		pidfd, err = unix.PidfdOpen(n.PID, pidfdThread)
 	}
 	if err != nil {

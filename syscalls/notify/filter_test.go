@@ -8,37 +8,19 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/deepsys/deepsys/syscalls/seccomp"
 	"golang.org/x/sys/unix"
 )
 
-// run interprets the subset of classic BPF NotifyFilter emits, over a
-// struct seccomp_data with nr and arch.
+// run evaluates prog on a struct seccomp_data with nr and arch, in
+// syscalls/seccomp's interpreter of classic BPF.
 func run(t *testing.T, prog []unix.SockFilter, nr int, arch uint32) uint32 {
-	var a uint32
-	for pc := 0; pc < len(prog); pc++ {
-		in := prog[pc]
-		switch in.Code {
-		case unix.BPF_LD | unix.BPF_W | unix.BPF_ABS:
-			a = map[uint32]uint32{offNr: uint32(nr), offArch: arch}[in.K]
-		case unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K:
-			pc += int(pick(a == in.K, in.Jt, in.Jf))
-		case unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K:
-			pc += int(pick(a >= in.K, in.Jt, in.Jf))
-		case unix.BPF_RET | unix.BPF_K:
-			return in.K
-		default:
-			t.Fatalf("pc %d: unexpected code %#x", pc, in.Code)
-		}
+	t.Helper()
+	f := &seccomp.Filter{Insns: prog}
+	if err := f.Validate(); err != nil {
+		t.Fatalf("the kernel would refuse the filter: %v", err)
 	}
-	t.Fatal("fell off the end")
-	return 0
-}
-
-func pick(c bool, a, b uint8) uint8 {
-	if c {
-		return a
-	}
-	return b
+	return f.Run(seccomp.SeccompData{Nr: int32(nr), Arch: arch})
 }
 
 func TestNotifyFilterDecides(t *testing.T) {
