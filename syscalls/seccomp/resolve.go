@@ -192,11 +192,5 @@ func allFunc(s []string, f func(string) bool) bool {
 	return true
 }
 
-// syscallNumber is name's x86-64 number from systab or newerSyscalls.
-func syscallNumber(name string) (int, bool) {
-	if nr, ok := systab.Number(name); ok {
-		return nr, true
-	}
-	nr, ok := newerSyscalls[name]
-	return nr, ok
-}
+// syscallNumber is name's x86-64 number from systab.
+func syscallNumber(name string) (int, bool) { return systab.Number(name) }
