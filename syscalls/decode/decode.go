@@ -76,7 +76,7 @@ func Enter(nr int, args [systab.MaxArgs]uint64, mem Memory) *Call {
 	c := &Call{Nr: nr, Name: systab.Name(nr), Args: args}
 	var known bool
 	c.sc, known = systab.Lookup(nr)
-	if !known {
+	if !known || !straceKnows(nr) {
 		c.Name = fmt.Sprintf("syscall_%#x", uint(nr)) // strace 6.1's spelling
 	}
 	c.types = typesOf(nr, c.sc)
@@ -92,6 +92,12 @@ func Enter(nr int, args [systab.MaxArgs]uint64, mem Memory) *Call {
 	}
 	return c
 }
+
+// straceKnows says strace 6.1 has a name for syscall nr: the table also
+// names the syscalls added after Linux 6.1 (systab's newer.txt: uretprobe
+// at 335, cachestat at 451 and after), which strace 6.1 prints as
+// syscall_0x1c3, and so do we, to print what it prints.
+func straceKnows(nr int) bool { return nr != 335 && nr < 451 }
 
 // rawTypes are the formatters of a syscall without a signature: six
 // arguments in hex.

@@ -178,6 +178,13 @@ func TestUndecodedAndErrno(t *testing.T) {
 	if got, want := c.String(), "syscall_0x4cf(0x1, 0x2, 0xffffffffffffff80, 0x1000, 0x1000, 0x1000) = -1 ENOSYS (Function not implemented)"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
 	}
+	// cachestat (6.5) is in the table, but strace 6.1 does not know it:
+	// syscall_0x1c3(0xffffffff, 0, 0, 0, 0x7f18ed46c6d0, 0x1) = -1 EBADF (Bad file descriptor)
+	c = Enter(451, [6]uint64{0xffffffff, 0, 0, 0, 0x7f18ed46c6d0, 1}, nil)
+	c.Exit(-int64(unix.EBADF), nil)
+	if got, want := c.String(), "syscall_0x1c3(0xffffffff, 0, 0, 0, 0x7f18ed46c6d0, 0x1) = -1 EBADF (Bad file descriptor)"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
 }
 
 // TestEverySignatureTypeIsKnown checks signatures.txt against types.go: a
