@@ -31,10 +31,15 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint16(435), uint64(0x10000), uint64(88), uint64(0), uint64(0), uint64(0), uint64(0), int64(42), []byte{0xff, 0xff, 0xff, 0xff})
 	f.Add(uint16(7), uint64(0x10000), uint64(4096), uint64(0), uint64(0), uint64(0), uint64(0), int64(1), []byte{3, 0, 0, 0, 1, 0, 1, 0})
 	f.Add(uint16(47), uint64(3), uint64(0x10000), uint64(0), uint64(0), uint64(0), uint64(0), int64(-1<<62), []byte{1})
+	f.Add(uint16(157), uint64(0x53564d41), uint64(0), uint64(0x1000), uint64(4096), uint64(0x10000), uint64(0), int64(0), []byte("x\x00"))
+	f.Add(uint16(16), uint64(3), uint64(0x5401), uint64(0x10000), uint64(0), uint64(0), uint64(0), int64(0), []byte{0xff, 0xff})
+	f.Add(uint16(280), uint64(0xffffff9c), uint64(0x10000), uint64(0x10000), uint64(0), uint64(0), uint64(0), int64(0), []byte{9, 9, 9, 9, 9, 9, 9, 9, 0xff, 0xff, 0xff, 0x3f, 0, 0, 0, 0})
+	f.Add(uint16(46), uint64(3), uint64(0x10000), uint64(0), uint64(0), uint64(0), uint64(0), int64(3), []byte{0x10, 0, 1, 0, 0, 0, 0, 0})
+	f.Add(uint16(15), uint64(0), uint64(0), uint64(0), uint64(0), uint64(0), uint64(0), int64(0), []byte{0xff})
 	f.Fuzz(func(t *testing.T, nr uint16, a0, a1, a2, a3, a4, a5 uint64, ret int64, mem []byte) {
 		n := int(nr) % (systab.Max() + 2)
 		args := [6]uint64{a0, a1, a2, a3, a4, a5}
-		c := Enter(n, args, anyMem(mem))
+		c := Enter(n, args, spAnyMem{anyMem(mem)})
 		if c.String() == "" {
 			t.Fatal("empty line before exit")
 		}
@@ -48,6 +53,11 @@ func FuzzDecode(f *testing.F) {
 		_ = c.String()
 	})
 }
+
+// spAnyMem also gives a stack pointer, for rt_sigreturn's frame.
+type spAnyMem struct{ anyMem }
+
+func (spAnyMem) StackPointer() uint64 { return 0x10000 }
 
 type failingMem struct{}
 
