@@ -247,3 +247,13 @@ var memfdFlags = flags{"MFD", []flag{
 var eventfdFlags = flags{"EFD", []flag{{1, "EFD_SEMAPHORE"}, {0x80000, "EFD_CLOEXEC"}, {0x800, "EFD_NONBLOCK"}}}
 
 var prioWhich = enum{"PRIO", []flag{{0, "PRIO_PROCESS"}, {1, "PRIO_PGRP"}, {2, "PRIO_USER"}}}
+
+// openModeArg prints open's mode only when O_CREAT or O_TMPFILE asks for
+// one (the flags are the argument before).
+func openModeArg(a arg) string {
+	fl := a.c.Args[a.i-1]
+	if fl&oCreat == 0 && fl&oTmpfile != oTmpfile {
+		return omit
+	}
+	return octal(a.v & 0xffff)
+}

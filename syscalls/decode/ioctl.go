@@ -84,3 +84,18 @@ func winsize(mem Memory, addr uint64) string {
 	return fmt.Sprintf("{ws_row=%d, ws_col=%d, ws_xpixel=%d, ws_ypixel=%d}",
 		le.Uint16(b), le.Uint16(b[2:]), le.Uint16(b[4:]), le.Uint16(b[6:]))
 }
+
+func ioctlEntryArg(a arg) string {
+	if a.c.Args[1]&0xffffffff == 0x5401 || a.c.Args[1]&0xffffffff == 0x5413 || a.c.Args[1]&0xffffffff == 0x541B ||
+		a.c.Args[1]&0xffffffff == 0x540F || a.c.Args[1]&0xffffffff == 0x5429 || a.c.Args[1]&0xffffffff == 0x80045430 {
+		return deferred
+	}
+	return ioctlArg(a)
+}
+
+func ioctlExitArg(a arg) string {
+	if a.c.Errno() != 0 {
+		return pointer(a.v)
+	}
+	return ioctlOutArg(a)
+}

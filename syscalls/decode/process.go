@@ -168,3 +168,53 @@ func cloneArgsResult(mem Memory, addr uint64) string {
 	}
 	return " => {" + strings.Join(out, ", ") + "}"
 }
+
+// waitStatusArg prints wait4's status when a child was reaped.
+func waitStatusArg(a arg) string {
+	if a.c.Ret <= 0 {
+		return pointer(a.v)
+	}
+	return waitStatus(a.mem, a.v)
+}
+
+// archArg is arch_prctl's second argument: an address to set, printed in
+// hex, or where ARCH_GET_FS/GS stores the base, [0x7f...] at exit.
+var archArg = argType{
+	format: func(a arg) string {
+		switch a.c.Args[0] & 0xffffffff {
+		case 0x1003, 0x1004:
+			return deferred
+		}
+		return hex(a.v)
+	},
+	exit: func(a arg) string {
+		if a.c.Errno() != 0 {
+			return pointer(a.v)
+		}
+		v, ok := readU64(a.mem, a.v)
+		if !ok {
+			return pointer(a.v)
+		}
+		return "[" + hex(v) + "]"
+	},
+}
+
+// cpuSet prints sched_getaffinity's mask of n bytes: [0 1].
+func cpuSet(mem Memory, addr, n uint64) string {
+	b, ok := readFull(mem, addr, int(min(n, 1024)))
+	if !ok {
+		return pointer(addr)
+	}
+	s := "["
+	for i, c := range b {
+		for bit := 0; bit < 8; bit++ {
+			if c&(1<<bit) != 0 {
+				if len(s) > 1 {
+					s += " "
+				}
+				s += fmt.Sprint(i*8 + bit)
+			}
+		}
+	}
+	return s + "]"
+}

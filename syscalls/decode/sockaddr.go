@@ -204,3 +204,25 @@ func sockOptVal(mem Memory, addr, n uint64) string {
 	}
 	return buffer(mem, addr, n, quote)
 }
+
+// outSockaddr prints a returned address, as long as the returned length
+// (the argument @N points to) says, and no longer than the buffer.
+func outSockaddr(a arg) string {
+	lenp := a.length()
+	n, ok := readU32(a.mem, lenp)
+	if !ok {
+		return pointer(a.v)
+	}
+	if j, _, ok := a.linkIndex(); ok && a.c.saved[j] <= 0xffffffff && uint64(n) > a.c.saved[j] {
+		n = uint32(a.c.saved[j])
+	}
+	return sockaddr(a.mem, a.v, uint64(n))
+}
+
+func outSockOptVal(a arg) string {
+	n, ok := readU32(a.mem, a.length())
+	if !ok {
+		return pointer(a.v)
+	}
+	return sockOptVal(a.mem, a.v, uint64(n))
+}

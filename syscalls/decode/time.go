@@ -73,3 +73,13 @@ func utimes(mem Memory, addr uint64) string {
 	}
 	return "[" + out[0] + ", " + out[1] + "]"
 }
+
+// remTimespec prints nanosleep's remaining time: only when a signal
+// interrupted the sleep, else the address.
+func remTimespec(a arg) string {
+	switch a.c.Errno() {
+	case 4, 512, 513, 514, 516: // EINTR and the kernel's restart codes
+		return timespec(a.mem, a.v)
+	}
+	return pointer(a.v)
+}
