@@ -30,6 +30,16 @@
 //
 // Syscalls without a signature print their arguments in hex, as many as
 // the kernel passes (six), and their return value in decimal.
+//
+// Two approaches were rejected. Generating the flag tables from the
+// kernel headers, as syscalls/systab does the numbers: strace prints flags
+// in its own table order (O_CLOEXEC before O_DIRECTORY, O_SYNC before its
+// O_DSYNC bit), with its own names for shared numbers, so the tables here
+// are strace's order, taken from runs that set every bit. And one
+// formatter per syscall: most arguments are one of ~100 types shared by
+// many syscalls (a path, an fd, an fd pair), so signatures.txt names types
+// and the irregular layouts (fcntl, futex, clone, prctl) are types that
+// look at their neighbours.
 package decode
 
 import (
