@@ -330,3 +330,41 @@ var prctlCases = []callCase{
 }
 
 func TestPrctl(t *testing.T) { runCases(t, prctlCases) }
+
+// From a C program making a container runtime's calls in a new mount
+// namespace, under strace.
+var namespaceCases = []callCase{
+	{want: `unshare(CLONE_NEWNS|CLONE_NEWUTS) = 0`, args: [6]uint64{0x4020000}},
+	{want: `mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL) = 0`, args: [6]uint64{p1, p2, 0, 0x44000, 0},
+		mem: fakeMem{p1: cstr("none"), p2: cstr("/")}},
+	{want: `mount("tmpfs", "/tmp/dec/mnt", "tmpfs", MS_NOSUID|MS_NODEV, "size=1m,mode=755") = 0`,
+		args: [6]uint64{p1, p2, p1, 6, p3}, mem: fakeMem{p1: cstr("tmpfs"), p2: cstr("/tmp/dec/mnt"), p3: cstr("size=1m,mode=755")}},
+	{want: `mount("/tmp/dec/mnt", "/tmp/dec/mnt", NULL, MS_RDONLY|MS_REMOUNT|MS_BIND, NULL) = -1 EINVAL (Invalid argument)`,
+		args: [6]uint64{p1, p1, 0, 0x1021, 0}, ret: einval, mem: fakeMem{p1: cstr("/tmp/dec/mnt")}},
+	{want: `umount2("/tmp/dec/mnt", MNT_DETACH) = 0`, args: [6]uint64{p1, 2}, mem: fakeMem{p1: cstr("/tmp/dec/mnt")}},
+	{want: `chroot("/nonexistent") = -1 ENOENT (No such file or directory)`, args: [6]uint64{p1}, ret: enoent,
+		mem: fakeMem{p1: cstr("/nonexistent")}},
+	{want: `sethostname("probe", 5) = 0`, args: [6]uint64{p1, 5}, mem: fakeMem{p1: []byte("probe")}},
+	{want: `setns(3, CLONE_NEWUTS) = 0`, args: [6]uint64{3, 0x4000000}},
+	{want: `pidfd_open(13325, 0) = 4`, args: [6]uint64{13325, 0}, ret: 4},
+	{want: `pidfd_send_signal(4, 0, NULL, 0) = 0`, args: [6]uint64{4, 0, 0, 0}},
+	{want: `flock(3, LOCK_EX|LOCK_NB) = 0`, args: [6]uint64{3, 6}},
+	{want: `flock(3, LOCK_UN) = 0`, args: [6]uint64{3, 8}},
+	{want: `inotify_init1(IN_NONBLOCK|IN_CLOEXEC) = 5`, args: [6]uint64{0x80800}, ret: 5},
+	{want: `inotify_add_watch(5, "/tmp", IN_MOVED_TO|IN_CREATE|IN_DELETE) = 1`, args: [6]uint64{5, p1, 0x380}, ret: 1,
+		mem: fakeMem{p1: cstr("/tmp")}},
+	{want: `timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC|TFD_NONBLOCK) = 6`, args: [6]uint64{1, 0x80800}, ret: 6},
+	{want: `signalfd4(-1, [USR1], 8, SFD_CLOEXEC) = 7`, args: [6]uint64{0xffffffff, p1, 8, 0x80000}, ret: 7,
+		mem: fakeMem{p1: blob{}.u64(1 << 9)}},
+	{want: `sched_setaffinity(0, 128, [0]) = 0`, args: [6]uint64{0, 128, p1}, mem: fakeMem{p1: blob{1}.pad(127)}},
+	{want: `select(1, [0], NULL, NULL, {tv_sec=0, tv_usec=0}) = 1 (in [0], left {tv_sec=0, tv_usec=0})`,
+		args: [6]uint64{1, p1, 0, 0, p2}, ret: 1, mem: fakeMem{p1: blob{}.u64(1), p2: blob{}.u64(0, 0)}},
+	{want: `pivot_root("/nonexistent", "/nonexistent/old") = -1 ENOENT (No such file or directory)`,
+		args: [6]uint64{p1, p2}, ret: enoent, mem: fakeMem{p1: cstr("/nonexistent"), p2: cstr("/nonexistent/old")}},
+	{want: `getcpu(NULL, NULL, NULL) = 0`},
+	{want: `getcpu([0], [0], NULL) = 0`, args: [6]uint64{p1, p2, 0}, mem: fakeMem{p1: blob{}.u32(0), p2: blob{}.u32(0)}},
+	{want: `select(6, NULL, NULL, [5], {tv_sec=0, tv_usec=0}) = -1 EBADF (Bad file descriptor)`,
+		args: [6]uint64{6, 0, 0, p1, p2}, ret: -int64(unix.EBADF), mem: fakeMem{p1: blob{}.u64(1 << 5), p2: blob{}.u64(0, 0)}},
+}
+
+func TestNamespaces(t *testing.T) { runCases(t, namespaceCases) }

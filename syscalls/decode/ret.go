@@ -62,15 +62,16 @@ func (c *Call) retValue() string {
 // retTypes are the return types signatures.txt may use.
 var retTypes = map[string]bool{
 	"int": true, "fd": true, "ssize": true, "long": true, "pid": true, "addr": true, "hex": true,
-	"octal": true, "none": true, "poll": true, "ppoll": true, "prctl": true, "fcntl": true,
+	"octal": true, "none": true, "poll": true, "ppoll": true, "prctl": true, "select": true, "fcntl": true,
 }
 
 // retNotes are the return types after which strace adds a note.
 var retNotes = map[string]func(c *Call, mem Memory) string{
-	"poll":  func(c *Call, mem Memory) string { return pollRevents(mem, c.Args[0], c.Args[1], c.Ret) },
-	"ppoll": ppollNote,
-	"fcntl": fcntlNote,
-	"prctl": prctlNote,
+	"poll":   func(c *Call, mem Memory) string { return pollRevents(mem, c.Args[0], c.Args[1], c.Ret) },
+	"ppoll":  ppollNote,
+	"fcntl":  fcntlNote,
+	"prctl":  prctlNote,
+	"select": selectNote,
 }
 
 // errnoText is strerror(e), strace's parenthesised text.
