@@ -243,6 +243,19 @@ func runProbe() {
 	sys(unix.SYS_GETGROUPS, 64, ptr(&buf[0]))
 	sys(unix.SYS_SETRLIMIT, unix.RLIMIT_NOFILE, ptr(&rl))
 	sys(unix.SYS_TKILL, sys(unix.SYS_GETTID), 0)
+	// fds around a container runtime's calls (no mounts: the probe shares the host's mount namespace)
+	sys(unix.SYS_FLOCK, fd, unix.LOCK_EX|unix.LOCK_NB)
+	sys(unix.SYS_FLOCK, fd, unix.LOCK_UN)
+	in := sys(unix.SYS_INOTIFY_INIT1, unix.IN_CLOEXEC|unix.IN_NONBLOCK)
+	sys(unix.SYS_INOTIFY_ADD_WATCH, in, paths[probeDir], unix.IN_CREATE|unix.IN_DELETE|unix.IN_MOVED_TO|unix.IN_ONLYDIR)
+	sys(unix.SYS_TIMERFD_CREATE, unix.CLOCK_MONOTONIC, unix.TFD_CLOEXEC|unix.TFD_NONBLOCK)
+	sys(unix.SYS_SIGNALFD4, ^uintptr(0), ptr(&sigset), 8, unix.SFD_CLOEXEC)
+	fdset := [16]uint64{1<<3 | 1}
+	ts = [2]int64{0, 0}
+	sys(unix.SYS_SELECT, 4, ptr(&fdset), 0, 0, ptr(&ts))
+	sys(unix.SYS_SELECT, 4, 0, ptr(&fdset), 0, ptr(&ts))
+	sys(unix.SYS_UNSHARE, unix.CLONE_NEWNS|unix.CLONE_NEWUTS) // the probe's own namespaces; nothing is mounted in them
+	sys(unix.SYS_CHROOT, paths["/nonexistent"])
 	sys(unix.SYS_EXECVE, paths["/nonexistent"], ptr(&argv), ptr(&env))
 	sys(unix.SYS_EXECVEAT, dfd, paths["/nonexistent"], ptr(&argv), 0, 0)
 	sys(unix.SYS_EXIT_GROUP, 0)
