@@ -367,4 +367,35 @@ var namespaceCases = []callCase{
 		args: [6]uint64{6, 0, 0, p1, p2}, ret: -int64(unix.EBADF), mem: fakeMem{p1: blob{}.u64(1 << 5), p2: blob{}.u64(0, 0)}},
 }
 
+// From a Go program running two commands (os/exec waits with waitid on a
+// pidfd) and a C program calling waitid directly, under strace.
+var waitidCases = []callCase{
+	{want: `waitid(P_PIDFD, 8, 0x288aefaf6a30, WEXITED, NULL) = -1 ECHILD (No child processes)`,
+		args: [6]uint64{3, 8, 0x288aefaf6a30, 4, 0}, ret: -int64(unix.ECHILD)},
+	{want: `waitid(P_PIDFD, 11, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=26102, si_uid=0, si_status=3, si_utime=0, si_stime=0}, WEXITED, {ru_utime={tv_sec=0, tv_usec=979}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0`,
+		args: [6]uint64{3, 11, p1, 4, p2}, mem: fakeMem{p1: blob{}.u32(17, 0, 1, 0, 26102, 0, 3, 0).u64(0, 0).pad(80),
+			p2: blob{}.u64(0, 979, 0, 0).pad(112)}},
+	{want: `waitid(P_PIDFD, 9, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=26100, si_uid=0, si_status=0, si_utime=0, si_stime=0}, WEXITED|__WCLONE, NULL) = 0`,
+		args: [6]uint64{3, 9, p1, 0x80000004, 0}, mem: fakeMem{p1: blob{}.u32(17, 0, 1, 0, 26100, 0, 0, 0).u64(0, 0).pad(80)}},
+	{want: `waitid(P_PID, 26113, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=26113, si_uid=0, si_status=SIGTERM, si_utime=0, si_stime=0}, WEXITED, NULL) = 0`,
+		args: [6]uint64{1, 26113, p1, 4, 0}, mem: fakeMem{p1: blob{}.u32(17, 0, 2, 0, 26113, 0, 15, 0).u64(0, 0).pad(80)}},
+	{want: `waitid(P_ALL, 0, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=26114, si_uid=0, si_status=7, si_utime=0, si_stime=0}, WEXITED|WNOWAIT, NULL) = 0`,
+		args: [6]uint64{0, 0, p1, 0x1000004, 0}, mem: fakeMem{p1: blob{}.u32(17, 0, 1, 0, 26114, 0, 7, 0).u64(0, 0).pad(80)}},
+	{want: `waitid(P_ALL, 0, 0x7ffd46b11d70, WNOHANG|WEXITED, NULL) = -1 ECHILD (No child processes)`,
+		args: [6]uint64{0, 0, 0x7ffd46b11d70, 5, 0}, ret: -int64(unix.ECHILD)},
+}
+
+var rusageCases = []callCase{
+	{want: `waitid(P_ALL, 0, {}, WNOHANG|WEXITED, NULL) = 0`, args: [6]uint64{0, 0, p1, 5, 0}, mem: fakeMem{p1: blob{}.pad(128)}},
+	{want: `wait4(26544, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, {ru_utime={tv_sec=0, tv_usec=299}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 26544`,
+		args: [6]uint64{26544, p1, 0, p2}, ret: 26544, mem: fakeMem{p1: blob{}.u32(0), p2: blob{}.u64(0, 299, 0, 0).pad(112)}},
+	{want: `getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=299}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0`,
+		args: [6]uint64{0xffffffffffffffff, p2}, mem: fakeMem{p2: blob{}.u64(0, 299, 0, 0).pad(112)}},
+}
+
+func TestWaitid(t *testing.T) {
+	runCases(t, waitidCases)
+	runCases(t, rusageCases)
+}
+
 func TestNamespaces(t *testing.T) { runCases(t, namespaceCases) }

@@ -136,6 +136,10 @@ var types = map[string]argType{
 	"cpuset":        in(func(a arg) string { return cpuSet(a.mem, a.v, a.length()) }),
 	"fdset":         in(func(a arg) string { return fdSet(a.mem, a.v, a.length()&0xffffffff) }),
 	"ointptr":       out(func(a arg) string { return intPointee(a.mem, a.v) }),
+	"idtype":        value(func(v uint64) string { return idTypes.format(v & 0xffffffff) }),
+	"osiginfo":      out(pointee(siginfo)),
+	"orusage":       out(pointee(rusage)),
+	"rusagewho":     value(func(v uint64) string { return rusageWho.format(v & 0xffffffff) }),
 	"intptr":        in(func(a arg) string { return intPointee(a.mem, a.v) }),
 
 	// clone (process.go): strace reorders x86-64's argument list.
