@@ -399,3 +399,32 @@ func TestWaitid(t *testing.T) {
 }
 
 func TestNamespaces(t *testing.T) { runCases(t, namespaceCases) }
+
+// allCapsButResource is the capability line of the strace run: root in a
+// container without CAP_SYS_RESOURCE.
+const allCapsButResource = "1<<CAP_CHOWN|1<<CAP_DAC_OVERRIDE|1<<CAP_DAC_READ_SEARCH|1<<CAP_FOWNER|1<<CAP_FSETID|1<<CAP_KILL|1<<CAP_SETGID|1<<CAP_SETUID|1<<CAP_SETPCAP|1<<CAP_LINUX_IMMUTABLE|1<<CAP_NET_BIND_SERVICE|1<<CAP_NET_BROADCAST|1<<CAP_NET_ADMIN|1<<CAP_NET_RAW|1<<CAP_IPC_LOCK|1<<CAP_IPC_OWNER|1<<CAP_SYS_MODULE|1<<CAP_SYS_RAWIO|1<<CAP_SYS_CHROOT|1<<CAP_SYS_PTRACE|1<<CAP_SYS_PACCT|1<<CAP_SYS_ADMIN|1<<CAP_SYS_BOOT|1<<CAP_SYS_NICE|1<<CAP_SYS_TIME|1<<CAP_SYS_TTY_CONFIG|1<<CAP_MKNOD|1<<CAP_LEASE|1<<CAP_AUDIT_WRITE|1<<CAP_AUDIT_CONTROL|1<<CAP_SETFCAP|1<<CAP_MAC_OVERRIDE|1<<CAP_MAC_ADMIN|1<<CAP_SYSLOG|1<<CAP_WAKE_ALARM|1<<CAP_BLOCK_SUSPEND|1<<CAP_AUDIT_READ|1<<CAP_PERFMON|1<<CAP_BPF|1<<CAP_CHECKPOINT_RESTORE"
+
+// From a C program making a container runtime's credential calls.
+var credCases = []callCase{
+	{want: `capget({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=` + allCapsButResource + `, permitted=` + allCapsButResource + `, inheritable=0}) = 0`,
+		args: [6]uint64{p1, p2}, mem: fakeMem{p1: blob{}.u32(0x20080522, 0), p2: blob{}.u32(0xfeffffff, 0xfeffffff, 0, 0x1ff, 0x1ff, 0)}},
+	{want: `capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=` + allCapsButResource + `, permitted=` + allCapsButResource + `, inheritable=0}) = 0`,
+		args: [6]uint64{p1, p2}, mem: fakeMem{p1: blob{}.u32(0x20080522, 0), p2: blob{}.u32(0xfeffffff, 0xfeffffff, 0, 0x1ff, 0x1ff, 0)}},
+	{want: `getresuid([0], [0], [0]) = 0`, args: [6]uint64{p1, p1, p1}, mem: fakeMem{p1: blob{}.u32(0)}},
+	{want: `setresuid(-1, 0, -1) = 0`, args: [6]uint64{0xffffffff, 0, 0xffffffff}},
+	{want: `setresgid(0, -1, -1) = 0`, args: [6]uint64{0, 0xffffffff, 0xffffffff}},
+	{want: `openat2(AT_FDCWD, "/etc/passwd", {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH}, 24) = -1 EXDEV (Invalid cross-device link)`,
+		args: [6]uint64{0xffffff9c, p1, p2, 24}, ret: -int64(unix.EXDEV), mem: fakeMem{p1: cstr("/etc/passwd"), p2: blob{}.u64(0x80000, 0, 12)}},
+	{want: `seccomp(SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_KILL_PROCESS]) = 0`, args: [6]uint64{2, 0, p1}, mem: fakeMem{p1: blob{}.u32(0x80000000)}},
+	{want: `seccomp(SECCOMP_SET_MODE_STRICT, 0x1, NULL) = -1 EINVAL (Invalid argument)`, args: [6]uint64{0, 1, 0}, ret: einval},
+	{want: `setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=0}}, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=0}}) = 0`,
+		args: [6]uint64{0, p1, p1}, mem: fakeMem{p1: blob{}.pad(32)}},
+	{want: `getitimer(ITIMER_PROF, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=0}}) = 0`,
+		args: [6]uint64{2, p1}, mem: fakeMem{p1: blob{}.pad(32)}},
+	{want: `times({tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}) = 1720322309`, args: [6]uint64{p1}, ret: 1720322309,
+		mem: fakeMem{p1: blob{}.pad(32)}},
+	{want: `sysinfo({uptime=23655, loads=[230944, 374912, 393376], totalram=25276063744, freeram=23488065536, sharedram=9166848, bufferram=35880960, totalswap=0, freeswap=0, procs=93, totalhigh=0, freehigh=0, mem_unit=1}) = 0`,
+		args: [6]uint64{p1}, mem: fakeMem{p1: blob{}.u64(23655, 230944, 374912, 393376, 25276063744, 23488065536, 9166848, 35880960, 0, 0).u16(93).pad(6).u64(0, 0).u32(1).pad(4)}},
+}
+
+func TestCredentials(t *testing.T) { runCases(t, credCases) }

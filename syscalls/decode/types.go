@@ -140,6 +140,18 @@ var types = map[string]argType{
 	"osiginfo":      out(pointee(siginfo)),
 	"orusage":       out(pointee(rusage)),
 	"rusagewho":     value(func(v uint64) string { return rusageWho.format(v & 0xffffffff) }),
+	"capheader":     in(pointee(capHeader)),
+	"capdata":       in(func(a arg) string { return capData(a.mem, a.v, a.c.Args[0]) }),
+	"ocapdata":      out(func(a arg) string { return capData(a.mem, a.v, a.c.Args[0]) }),
+	"seccompop":     value(func(v uint64) string { return seccompOps.format(v & 0xffffffff) }),
+	"seccompflags":  in(seccompFlags),
+	"seccompargs":   in(seccompArgs),
+	"itimer":        value(func(v uint64) string { return itimers.format(v & 0xffffffff) }),
+	"itimerval":     in(pointee(itimerval)),
+	"oitimerval":    out(pointee(itimerval)),
+	"otms":          out(pointee(tms)),
+	"osysinfo":      out(pointee(sysinfoText)),
+	"openhow":       in(func(a arg) string { return openHow(a.mem, a.v, a.length()) }),
 	"intptr":        in(func(a arg) string { return intPointee(a.mem, a.v) }),
 
 	// clone (process.go): strace reorders x86-64's argument list.
