@@ -411,6 +411,7 @@ var credCases = []callCase{
 	{want: `capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=` + allCapsButResource + `, permitted=` + allCapsButResource + `, inheritable=0}) = 0`,
 		args: [6]uint64{p1, p2}, mem: fakeMem{p1: blob{}.u32(0x20080522, 0), p2: blob{}.u32(0xfeffffff, 0xfeffffff, 0, 0x1ff, 0x1ff, 0)}},
 	{want: `getresuid([0], [0], [0]) = 0`, args: [6]uint64{p1, p1, p1}, mem: fakeMem{p1: blob{}.u32(0)}},
+	{want: `getresgid([0], [0], [0]) = 0`, args: [6]uint64{p1, p1, p1}, mem: fakeMem{p1: blob{}.u32(0)}},
 	{want: `setresuid(-1, 0, -1) = 0`, args: [6]uint64{0xffffffff, 0, 0xffffffff}},
 	{want: `setresgid(0, -1, -1) = 0`, args: [6]uint64{0, 0xffffffff, 0xffffffff}},
 	{want: `openat2(AT_FDCWD, "/etc/passwd", {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH}, 24) = -1 EXDEV (Invalid cross-device link)`,
