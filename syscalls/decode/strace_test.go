@@ -72,9 +72,12 @@ func TestAgainstStrace(t *testing.T) {
 		{"getconf", "PAGE_SIZE"},
 		{"wc", "-l", "/etc/passwd", "/etc/group"},
 		{"tee", "/dev/null"},
+		{"bash", "-c", "true"},
+		{"ls", "-laR", "/etc/ssl"},
 		{"sh", "-c", "read x < /etc/hostname; echo $x > /dev/null; exit 2"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
+			testenv.RequireTool(t, cmd[0])
 			argv := append([]string{setarch, "-R"}, cmd...)
 			want := fromExec(straceLines(t, strace, filepath.Join(dir, "strace.out"), argv))
 			got := fromExec(traceLines(t, argv))
