@@ -393,7 +393,22 @@ var rusageCases = []callCase{
 		args: [6]uint64{0xffffffffffffffff, p2}, mem: fakeMem{p2: blob{}.u64(0, 299, 0, 0).pad(112)}},
 }
 
+// From a C program waiting for a signal it sent itself.
+var sigwaitCases = []callCase{
+	{want: `rt_sigtimedwait([USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=31139, si_uid=0}, {tv_sec=0, tv_nsec=1000}, 8) = 10 (SIGUSR1)`,
+		args: [6]uint64{p1, p2, p3, 8}, ret: 10,
+		mem: fakeMem{p1: blob{}.u64(1 << 9), p2: blob{}.u32(10, 0, 0, 0, 31139, 0).pad(104), p3: blob{}.u64(0, 1000)}},
+	{want: `rt_sigtimedwait([USR1], 0x7fff6b7b5f10, {tv_sec=0, tv_nsec=1000}, 8) = -1 EAGAIN (Resource temporarily unavailable)`,
+		args: [6]uint64{p1, 0x7fff6b7b5f10, p3, 8}, ret: -int64(unix.EAGAIN), mem: fakeMem{p1: blob{}.u64(1 << 9), p3: blob{}.u64(0, 1000)}},
+	{want: `rt_sigpending([], 8) = 0`, args: [6]uint64{p1, 8}, mem: fakeMem{p1: blob{}.u64(0)}},
+	{want: `rt_sigqueueinfo(31139, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=31139, si_uid=0}) = 0`,
+		args: [6]uint64{31139, 10, p1}, mem: fakeMem{p1: blob{}.u32(10, 0, 0xffffffff, 0, 31139, 0).pad(104)}},
+	{want: `rt_sigtimedwait([USR1], NULL, NULL, 8) = 10 (SIGUSR1)`, args: [6]uint64{p1, 0, 0, 8}, ret: 10,
+		mem: fakeMem{p1: blob{}.u64(1 << 9)}},
+}
+
 func TestWaitid(t *testing.T) {
+	runCases(t, sigwaitCases)
 	runCases(t, waitidCases)
 	runCases(t, rusageCases)
 }

@@ -62,7 +62,7 @@ func (c *Call) retValue() string {
 // retTypes are the return types signatures.txt may use.
 var retTypes = map[string]bool{
 	"int": true, "fd": true, "ssize": true, "long": true, "pid": true, "addr": true, "hex": true,
-	"octal": true, "none": true, "poll": true, "ppoll": true, "prctl": true, "select": true, "fcntl": true,
+	"octal": true, "none": true, "poll": true, "ppoll": true, "prctl": true, "select": true, "signo": true, "fcntl": true,
 }
 
 // retNotes are the return types after which strace adds a note.
@@ -72,6 +72,7 @@ var retNotes = map[string]func(c *Call, mem Memory) string{
 	"fcntl":  fcntlNote,
 	"prctl":  prctlNote,
 	"select": selectNote,
+	"signo":  func(c *Call, _ Memory) string { return signalName(uint64(c.Ret)) },
 }
 
 // errnoText is strerror(e), strace's parenthesised text.

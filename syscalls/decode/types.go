@@ -137,6 +137,7 @@ var types = map[string]argType{
 	"fdset":         in(func(a arg) string { return fdSet(a.mem, a.v, a.length()&0xffffffff) }),
 	"ointptr":       out(func(a arg) string { return intPointee(a.mem, a.v) }),
 	"idtype":        value(func(v uint64) string { return idTypes.format(v & 0xffffffff) }),
+	"siginfo":       in(pointee(siginfo)),
 	"osiginfo":      out(pointee(siginfo)),
 	"orusage":       out(pointee(rusage)),
 	"rusagewho":     value(func(v uint64) string { return rusageWho.format(v & 0xffffffff) }),
