@@ -1,0 +1,51 @@
+package trace
+
+import (
+	"time"
+
+	"github.com/deepsys/deepsys/syscalls/decode"
+)
+
+// thread is the tracer's state of one tracee thread.
+type thread struct {
+	tid int
+	mem *Memory
+	// call is the syscall the thread is inside (entry seen, exit not);
+	// show says it is printed and counted, start is when it entered.
+	call  *decode.Call
+	show  bool
+	start time.Time
+	// unfinished says call's entry was printed with <unfinished ...>.
+	unfinished bool
+	// hidden is set for the started child until its execve: what the
+	// re-executed tracer does before it is not the command's.
+	hidden bool
+}
+
+func (t *tracer) addThread(tid int) *thread {
+	th := &thread{tid: tid, mem: &Memory{Pid: tid}}
+	t.threads[tid] = th
+	return th
+}
+
+func (t *tracer) removeThread(th *thread) {
+	th.mem.Close()
+	delete(t.threads, th.tid)
+}
+
+// stepping says how to restart th: PTRACE_SYSCALL to stop at its next
+// syscall entry or exit, or PTRACE_CONT when the seccomp filter reports
+// the entries and th is not inside a traced call (step 5).
+func (t *tracer) stepping(th *thread) bool {
+	return !t.seccomp || th.call != nil
+}
+
+// cont restarts th, delivering sig. ESRCH means th died meanwhile; its
+// exit is reported by wait4, so it is not an error here.
+func (t *tracer) cont(th *thread, sig int) {
+	if t.stopping && t.attached {
+		t.detach(th, sig)
+		return
+	}
+	resume(th.tid, t.stepping(th), sig)
+}
