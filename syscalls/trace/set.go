@@ -106,7 +106,7 @@ var classes = map[string]string{
 		pidfd_getfd close_range process_madvise execveat fspick fsmount fsopen open_tree move_mount
 		mount_setattr socket socketpair bind listen accept accept4 connect getsockname getpeername
 		sendto recvfrom sendmsg recvmsg sendmmsg recvmmsg shutdown setsockopt getsockopt`,
-	"ipc":   `msgget msgsnd msgrcv msgctl semget semop semctl semtimedop shmget shmat shmdt shmctl`,
+	"ipc": `msgget msgsnd msgrcv msgctl semget semop semctl semtimedop shmget shmat shmdt shmctl`,
 	"creds": `getuid geteuid getgid getegid setuid setgid setreuid setregid setresuid getresuid setresgid
 		getresgid setfsuid setfsgid getgroups setgroups capget capset prctl`,
 }
