@@ -17,7 +17,8 @@ func (t *tracer) start(argv []string) error {
 			filter = []int{-1} // trace nothing: a number no syscall has
 		}
 	}
-	pid, err := startChild(argv, filter, ptraceOptions(t.opts.Follow, t.seccomp))
+	files := []*os.File{orFile(t.opts.Stdin, os.Stdin), orFile(t.opts.Stdout, os.Stdout), orFile(t.opts.Stderr, os.Stderr)}
+	pid, err := startChild(argv, filter, ptraceOptions(t.opts.Follow, t.seccomp), files)
 	if err != nil {
 		return err
 	}
@@ -81,4 +82,11 @@ func taskIDs(pid int) ([]int, error) {
 		}
 	}
 	return tids, nil
+}
+
+func orFile(f, def *os.File) *os.File {
+	if f != nil {
+		return f
+	}
+	return def
 }

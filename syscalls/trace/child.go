@@ -93,7 +93,7 @@ func formatNumbers(nrs []int) string {
 // startChild is steps 1 and 3: it returns the pid of the seized, continued
 // child. It must run on the tracer's locked thread. filter lists the
 // syscalls to trap with seccomp (nil: no filter).
-func startChild(argv []string, filter []int, opts int) (int, error) {
+func startChild(argv []string, filter []int, opts int, files []*os.File) (int, error) {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return 0, err
@@ -104,7 +104,7 @@ func startChild(argv []string, filter []int, opts int) (int, error) {
 	}
 	env := append(os.Environ(), childEnv+"="+formatNumbers(filter))
 	p, err := os.StartProcess(self, append([]string{childArg0, path}, argv...), &os.ProcAttr{
-		Env: env, Files: []*os.File{os.Stdin, os.Stdout, os.Stderr}})
+		Env: env, Files: files})
 	if err != nil {
 		return 0, fmt.Errorf("start %s: %w", path, err)
 	}

@@ -75,6 +75,9 @@ type Options struct {
 	Trace []int
 	// NoSeccomp filters Trace in the tracer instead of the kernel.
 	NoSeccomp bool
+	// Stdin, Stdout and Stderr are the started command's (nil: the
+	// tracer's own).
+	Stdin, Stdout, Stderr *os.File
 }
 
 // Result is how a trace ended.

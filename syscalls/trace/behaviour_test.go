@@ -1,0 +1,201 @@
+package trace
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+)
+
+// helperArgv is the test binary as a traced program (TestMain).
+func helperArgv(t *testing.T, name string) []string {
+	t.Setenv(helperEnv, name)
+	return []string{os.Args[0], "-test.run=^$"}
+}
+
+// TestGoThreadsAgainstStrace traces a multi-threaded Go program. The Go
+// runtime's own threads and calls (futex, nanosleep, sched_yield, mmap
+// for stacks, how many threads it starts) depend on timing, so what is
+// compared is what the program itself does: four sysinfo calls, each on
+// a thread of its own, and one uname, under both
+// tracers; and the first thread's calls up to its first clone (the
+// runtime's start-up before any thread exists), call by call.
+func TestGoThreadsAgainstStrace(t *testing.T) {
+	argv := helperArgv(t, "threads")
+	ours, res := runOurs(t, Options{}, argv...)
+	if res.ExitCode != 0 {
+		t.Fatalf("exit code %d\n%s", res.ExitCode, ours)
+	}
+	theirs := runStrace(t, nil, argv...)
+	po, err := parseTrace(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := parseTrace(theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*parsed{po, ps} {
+		if n := threadsCalling(p, "sysinfo"); n != 4 {
+			t.Errorf("%d threads call sysinfo, want 4", n)
+		}
+		if n := threadsCalling(p, "uname"); n != 1 {
+			t.Errorf("%d threads call uname, want 1", n)
+		}
+	}
+	if d := firstDifference(untilClone(po.threads["0"]), untilClone(ps.threads["0"])); d != "" {
+		t.Errorf("first thread before its first clone: %s", d)
+	}
+}
+
+func threadsCalling(p *parsed, name string) int {
+	n := 0
+	for _, evs := range p.threads {
+		if countCalls(evs, name) == 1 {
+			n++
+		}
+	}
+	return n
+}
+
+func countCalls(evs []event, name string) int {
+	n := 0
+	for _, e := range evs {
+		if e.name == name {
+			n++
+		}
+	}
+	return n
+}
+
+func untilClone(evs []event) []event {
+	for i, e := range evs {
+		if creators[e.name] {
+			return evs[:i]
+		}
+	}
+	return evs
+}
+
+// TestManyThreads traces a program that starts 2,000 threads: every one
+// is followed, and the trace ends when they have.
+func TestManyThreads(t *testing.T) {
+	start := time.Now()
+	out, res := runOurs(t, Options{}, helperArgv(t, "spawn")...)
+	if res.ExitCode != 0 {
+		t.Fatalf("exit code %d", res.ExitCode)
+	}
+	p, err := parseTrace(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.order) < 2000 {
+		t.Errorf("%d threads traced, want at least 2000", len(p.order))
+	}
+	t.Logf("%d threads, %d lines, %v", len(p.order), strings.Count(out, "\n"), time.Since(start))
+}
+
+// TestExecFromThread: a thread that is not the leader execs; it takes the
+// leader's id, the old leader is superseded, and the new program's calls
+// are traced to its exit, as strace shows.
+func TestExecFromThread(t *testing.T) {
+	argv := helperArgv(t, "execself")
+	out, res := runOurs(t, Options{}, argv...)
+	if res.ExitCode != 0 {
+		t.Fatalf("exit code %d\n%s", res.ExitCode, out)
+	}
+	theirs := runStrace(t, nil, argv...)
+	for _, text := range []string{out, theirs} {
+		if !strings.Contains(text, "+++ superseded by execve in pid ") {
+			t.Errorf("trace lacks the superseded leader:\n%s", tail(text, 20))
+		}
+	}
+	if !strings.Contains(out, "+++ exited with 0 +++") { // strace -qq does not print it
+		t.Errorf("trace lacks the exit:\n%s", tail(out, 20))
+	}
+	if got, want := lastCalls(out, 3), lastCalls(theirs, 3); got != want {
+		t.Errorf("last calls: ours %s, strace %s", got, want)
+	}
+}
+
+// lastCalls are the names of the trace's last n finished syscalls.
+func lastCalls(text string, n int) string {
+	var names []string
+	for _, line := range strings.Split(text, "\n") {
+		m := linePrefix.FindStringSubmatch(line)
+		if name, _, ok := parseCall(m[3]); ok {
+			names = append(names, name)
+		}
+	}
+	if len(names) > n {
+		names = names[len(names)-n:]
+	}
+	return strings.Join(names, ",")
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestKilledMidRun: a process with eight busy threads is SIGKILLed; the
+// trace ends with the kill reported and the tracer unharmed.
+func TestKilledMidRun(t *testing.T) {
+	out, res := runOurs(t, Options{}, helperArgv(t, "selfkill")...)
+	if res.ExitCode != 128+9 {
+		t.Errorf("exit code %d, want 137", res.ExitCode)
+	}
+	if !strings.Contains(out, "+++ killed by SIGKILL +++") {
+		t.Errorf("no kill reported:\n%s", tail(out, 20))
+	}
+}
+
+// TestAttachAndDetach attaches to a running shell loop without -f, sees
+// its calls, detaches on cancel, and leaves it running.
+func TestAttachAndDetach(t *testing.T) {
+	testenv.RequireRoot(t)
+	cmd := exec.Command("sh", "-c", "while :; do /bin/sleep 0.02; done")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	var b strings.Builder
+	done := make(chan error, 1)
+	go func() { _, err := Attach(ctx, cmd.Process.Pid, Options{Output: &b}); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Attach did not return 10 s after the cancel")
+	}
+	for _, want := range []string{"wait4(", "vfork("} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("trace lacks %q:\n%s", want, b.String())
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if st := procState(t, cmd.Process.Pid); st != "S" && st != "R" {
+		t.Errorf("after detach the shell is in state %q, want running or sleeping", st)
+	}
+}
+
+func procState(t *testing.T, pid int) string {
+	b, err := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndex(s, ")")+1:])
+	return f[0]
+}
