@@ -18,7 +18,7 @@ func (t *tracer) start(argv []string) error {
 		}
 	}
 	files := []*os.File{orFile(t.opts.Stdin, os.Stdin), orFile(t.opts.Stdout, os.Stdout), orFile(t.opts.Stderr, os.Stderr)}
-	pid, err := startChild(argv, filter, ptraceOptions(t.opts.Follow, t.seccomp), files)
+	pid, err := startChild(argv, t.opts.Env, filter, ptraceOptions(t.opts.Follow, t.seccomp), files)
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func formatNumbers(nrs []int) string {
 // startChild is steps 1 and 3: it returns the pid of the seized, continued
 // child. It must run on the tracer's locked thread. filter lists the
 // syscalls to trap with seccomp (nil: no filter).
-func startChild(argv []string, filter []int, opts int, files []*os.File) (int, error) {
+func startChild(argv, environ []string, filter []int, opts int, files []*os.File) (int, error) {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return 0, err
@@ -102,7 +102,10 @@ func startChild(argv []string, filter []int, opts int, files []*os.File) (int, e
 	if err != nil {
 		return 0, fmt.Errorf("find /proc/self/exe: %w", err)
 	}
-	env := append(os.Environ(), childEnv+"="+formatNumbers(filter))
+	if environ == nil {
+		environ = os.Environ()
+	}
+	env := append(environ[:len(environ):len(environ)], childEnv+"="+formatNumbers(filter))
 	p, err := os.StartProcess(self, append([]string{childArg0, path}, argv...), &os.ProcAttr{
 		Env: env, Files: files})
 	if err != nil {

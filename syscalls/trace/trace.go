@@ -78,6 +78,8 @@ type Options struct {
 	// Stdin, Stdout and Stderr are the started command's (nil: the
 	// tracer's own).
 	Stdin, Stdout, Stderr *os.File
+	// Env is the started command's environment (nil: the tracer's).
+	Env []string
 }
 
 // Result is how a trace ended.

@@ -1,0 +1,180 @@
+// Package tracebench measures what tracing costs a traced program: the
+// same workload run untraced, under strace and under syscalls/trace, with
+// every syscall traced and with `-e trace=openat` done by a seccomp
+// filter. It is `deepsys syscalls bench`.
+//
+// The method:
+//
+//  1. The workload is this binary re-executed with workloadEnv: it makes
+//     a fixed number of syscalls (getppid, and an openat + close of
+//     /dev/null every 1,000th), so every contestant traces the same
+//     program, a Go binary with the runtime's own threads and calls.
+//  2. Each contestant's round runs the workload once, traced, and returns
+//     the wall time divided by the number of loop syscalls; its Overhead
+//     is the same workload untraced, so the figure is what tracing adds
+//     per syscall (internal/bench, step 6).
+//  3. Full tracing: ours (trace.Run, -f, strace's text to /dev/null)
+//     against `strace -f -qq -o /dev/null`. Goal (issue 05): ratio <= 1.
+//  4. Filtered: ours with Trace = {openat} (seccomp RET_TRACE for openat
+//     only) against `strace -f -qq --seccomp-bpf -e trace=openat -o
+//     /dev/null`, on a workload ten times longer: the untraced getppid
+//     calls dominate, so the figure is close to the cost of a syscall that
+//     passes the filter. Goal: <= 60 ns.
+package tracebench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"time"
+
+	"github.com/deepsys/deepsys/internal/bench"
+	"github.com/deepsys/deepsys/syscalls/trace"
+	"golang.org/x/sys/unix"
+)
+
+// Config sizes the workloads.
+type Config struct {
+	Calls         int // loop syscalls under full tracing
+	FilteredCalls int // loop syscalls under the filtered trace
+}
+
+// Default and Quick are the sizes `deepsys syscalls bench` uses without
+// and with --quick.
+var (
+	Default = Config{Calls: 50000, FilteredCalls: 2000000}
+	Quick   = Config{Calls: 2000, FilteredCalls: 100000}
+)
+
+// FilteredGoal is the issue's goal for an untraced syscall under a
+// filtered trace, in ns.
+const FilteredGoal = 60
+
+// workloadEnv makes this binary the workload: its value is the number of
+// syscalls to make.
+const workloadEnv = "DEEPSYS_TRACEBENCH_CALLS"
+
+func init() {
+	if v, ok := os.LookupEnv(workloadEnv); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s=%q: %v\n", workloadEnv, v, err)
+			os.Exit(2)
+		}
+		os.Exit(loop(n))
+	}
+}
+
+// loop is the workload: n syscalls, one in 1,000 an openat or close.
+func loop(n int) int {
+	path := []byte("/dev/null\x00")
+	for i := 0; i < n; i++ {
+		if i%1000 == 999 {
+			if fd, err := unix.Open(string(path[:9]), unix.O_RDONLY, 0); err == nil {
+				unix.Close(fd)
+			}
+			i++
+			continue
+		}
+		unix.Getppid()
+	}
+	return 0
+}
+
+// Workloads are the two workloads of the method, steps 3 and 4.
+func Workloads(cfg Config) ([]bench.Workload, error) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		return nil, fmt.Errorf("tracebench: the peer strace is not installed: %w", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	openat, _ := trace.ParseSet("trace=openat")
+	full := newRunner(self, cfg.Calls)
+	filtered := newRunner(self, cfg.FilteredCalls)
+	return []bench.Workload{
+		{
+			Name: fmt.Sprintf("full trace, %d syscalls", cfg.Calls), Metric: "added time per syscall",
+			Unit: "ns", Better: bench.LowerIsBetter,
+			Contestants: []bench.Contestant{
+				full.contestant(bench.DeepsysName, full.ours(trace.Options{Follow: true})),
+				full.contestant("strace", full.strace(strace, "-f", "-qq", "-o", os.DevNull)),
+			},
+		},
+		{
+			Name: fmt.Sprintf("-e trace=openat (seccomp), %d syscalls", cfg.FilteredCalls), Metric: "added time per syscall",
+			Unit: "ns", Better: bench.LowerIsBetter, Goal: FilteredGoal,
+			Contestants: []bench.Contestant{
+				filtered.contestant(bench.DeepsysName, filtered.ours(trace.Options{Follow: true, Trace: openat})),
+				filtered.contestant("strace", filtered.strace(strace, "-f", "-qq", "--seccomp-bpf", "-e", "trace=openat", "-o", os.DevNull)),
+			},
+		},
+	}, nil
+}
+
+// runner runs the workload of calls syscalls.
+type runner struct {
+	self  string
+	calls int
+	env   []string
+}
+
+func newRunner(self string, calls int) *runner {
+	return &runner{self: self, calls: calls, env: append(os.Environ(), workloadEnv+"="+strconv.Itoa(calls))}
+}
+
+// contestant times run and, as its overhead, the untraced workload, both
+// per loop syscall.
+func (r *runner) contestant(name string, run func() error) bench.Contestant {
+	return bench.Contestant{
+		Name:     name,
+		Run:      func() (float64, error) { return r.perCall(run) },
+		Overhead: func() (float64, error) { return r.perCall(r.untraced) },
+	}
+}
+
+func (r *runner) perCall(run func() error) (float64, error) {
+	start := time.Now()
+	if err := run(); err != nil {
+		return 0, err
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(r.calls), nil
+}
+
+func (r *runner) untraced() error {
+	cmd := exec.Command(r.self)
+	cmd.Env = r.env
+	return cmd.Run()
+}
+
+func (r *runner) strace(path string, args ...string) func() error {
+	return func() error {
+		cmd := exec.Command(path, append(args, r.self)...)
+		cmd.Env = r.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("strace: %w: %s", err, out)
+		}
+		return nil
+	}
+}
+
+// ours traces the workload in this process, strace's text to /dev/null.
+func (r *runner) ours(o trace.Options) func() error {
+	return func() error {
+		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer devnull.Close()
+		o.Output, o.ToFile, o.Stdout, o.Stderr, o.Env = devnull, true, devnull, devnull, r.env
+		res, err := trace.Run(context.Background(), []string{r.self}, o)
+		if err == nil && res.ExitCode != 0 {
+			err = fmt.Errorf("traced workload exited with %d", res.ExitCode)
+		}
+		return err
+	}
+}
