@@ -199,3 +199,45 @@ func procState(t *testing.T, pid int) string {
 	f := strings.Fields(s[strings.LastIndex(s, ")")+1:])
 	return f[0]
 }
+
+// TestGroupStop: a shell stops itself with SIGSTOP and a child of it
+// sends SIGCONT. The tracer shows the signal and the group-stop as strace
+// does, leaves the stop with PTRACE_LISTEN (the shell stays stopped until
+// SIGCONT) and the program finishes.
+func TestGroupStop(t *testing.T) {
+	argv := []string{"sh", "-c", "(sleep 0.2; kill -CONT $$) & kill -STOP $$; echo resumed"}
+	start := time.Now()
+	out, res := runOurs(t, Options{}, argv...)
+	if res.ExitCode != 0 {
+		t.Fatalf("exit code %d\n%s", res.ExitCode, out)
+	}
+	if d := time.Since(start); d < 200*time.Millisecond {
+		t.Errorf("finished in %v: the stop did not hold until SIGCONT", d)
+	}
+	theirs := runStrace(t, nil, argv...)
+	for _, want := range []string{"--- SIGSTOP {si_signo=SIGSTOP, si_code=SI_USER, si_pid=", "--- stopped by SIGSTOP ---", "--- SIGCONT {si_signo=SIGCONT, si_code=SI_USER, si_pid="} {
+		for who, text := range map[string]string{"ours": out, "strace": theirs} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q:\n%s", who, want, text)
+			}
+		}
+	}
+}
+
+// TestBadInput: a command that does not exist, a process that does not,
+// and an empty command give errors, promptly.
+func TestBadInput(t *testing.T) {
+	testenv.RequireRoot(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var b strings.Builder
+	if _, err := Run(ctx, []string{"/nonexistent/deepsys-cmd"}, Options{Output: &b}); err == nil || !strings.Contains(err.Error(), "/nonexistent/deepsys-cmd") {
+		t.Errorf("missing command: %v", err)
+	}
+	if _, err := Run(ctx, nil, Options{Output: &b}); err == nil {
+		t.Error("empty command: no error")
+	}
+	if _, err := Attach(ctx, 1<<30, Options{Output: &b}); err == nil || !strings.Contains(err.Error(), "1073741824") {
+		t.Errorf("missing process: %v", err)
+	}
+}
