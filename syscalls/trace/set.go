@@ -104,8 +104,7 @@ var classes = map[string]string{
 		pwritev2 fanotify_init fanotify_mark name_to_handle_at open_by_handle_at syncfs setns
 		memfd_create copy_file_range statx io_uring_setup io_uring_enter io_uring_register pidfd_open
 		pidfd_getfd close_range process_madvise execveat fspick fsmount fsopen open_tree move_mount
-		mount_setattr socket socketpair bind listen accept accept4 connect getsockname getpeername
-		sendto recvfrom sendmsg recvmsg sendmmsg recvmmsg shutdown setsockopt getsockopt`,
+		mount_setattr`,
 	"ipc": `msgget msgsnd msgrcv msgctl semget semop semctl semtimedop shmget shmat shmdt shmctl`,
 	"creds": `getuid geteuid getgid getegid setuid setgid setreuid setregid setresuid getresuid setresgid
 		getresgid setfsuid setfsgid getgroups setgroups capget capset prctl`,

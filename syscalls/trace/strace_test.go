@@ -173,3 +173,21 @@ func parseSummary(t *testing.T, text string) map[string][2]int {
 	}
 	return out
 }
+
+// TestClassesSameAsStrace: each -e trace=%class selects the same calls of
+// a shell running ls and id (files, processes, NSS sockets, memory,
+// signals, descriptors, credentials) as strace's class does.
+func TestClassesSameAsStrace(t *testing.T) {
+	argv := []string{"sh", "-c", "ls -l / >/dev/null; id >/dev/null"}
+	for _, class := range []string{"%file", "%process", "%network", "%memory", "%signal", "%desc", "%creds", "%ipc"} {
+		expr := "trace=" + class + ",clone,clone3,vfork" // the creators place the threads
+		set, err := ParseSet(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(class, func(t *testing.T) {
+			ours, _ := runOurs(t, Options{Trace: set}, argv...)
+			compareTraces(t, ours, runStrace(t, []string{"--seccomp-bpf", "-e", expr}, argv...))
+		})
+	}
+}
