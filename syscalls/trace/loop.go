@@ -111,18 +111,27 @@ func (t *tracer) detach(th *thread, sig int) {
 // kickOnDone wakes the loop from wait4 when ctx ends: it starts a child
 // that exits at once (this binary with kickEnv), whose exit ends wait4's
 // sleep; wait4 is restarted after signals (SA_RESTART), so a child's exit
-// is the one wake-up it cannot sleep through. The returned function stops
-// the watcher.
+// is the one wake-up it cannot sleep through. The returned function, called
+// after the loop, stops the watcher and reaps the child if the loop has
+// not.
 func kickOnDone(ctx context.Context) func() {
 	quit := make(chan struct{})
+	pid := make(chan int, 1)
 	go func() {
 		select {
 		case <-ctx.Done():
-			kick()
+			pid <- kick()
 		case <-quit:
+			pid <- 0
 		}
 	}()
-	return func() { close(quit) }
+	return func() {
+		close(quit)
+		if p := <-pid; p > 0 {
+			var ws unix.WaitStatus
+			unix.Wait4(p, &ws, 0, nil) // ECHILD if the loop reaped it
+		}
+	}
 }
 
 // kickEnv marks a re-exec of this binary that only exits.
@@ -131,13 +140,17 @@ const (
 	kickArg0 = "deepsys-trace-kick"
 )
 
-func kick() {
+// kick starts the wake-up child and returns its pid (0 if it could not).
+func kick() int {
 	self, err := os.Executable()
 	if err != nil {
-		return
+		return 0
 	}
 	p, err := os.StartProcess(self, []string{kickArg0}, &os.ProcAttr{Env: []string{kickEnv + "=1"}})
-	if err == nil {
-		p.Release() // the loop's wait4(-1) reaps it
+	if err != nil {
+		return 0
 	}
+	pid := p.Pid
+	p.Release() // the loop's wait4(-1), or the stop function, reaps it
+	return pid
 }
