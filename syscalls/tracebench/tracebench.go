@@ -6,20 +6,24 @@
 // The method:
 //
 //  1. The workload is this binary re-executed with workloadEnv: it makes
-//     a fixed number of syscalls (getppid, and an openat + close of
-//     /dev/null every 1,000th), so every contestant traces the same
-//     program, a Go binary with the runtime's own threads and calls.
+//     a fixed number of syscalls in a loop (getppid, and in the mixed
+//     loop an openat + close of /dev/null every 1,000th), so every
+//     contestant traces the same program, a Go binary with the runtime's
+//     own threads and calls. It times its loop alone (the vDSO clock, no
+//     syscall) and writes the nanoseconds to the file workloadOutEnv
+//     names: start-up, the runtime's start-up calls and exit are not in
+//     the figure, and neither is the tracer's own start.
 //  2. Each contestant's round runs the workload once, traced, and returns
-//     the wall time divided by the number of loop syscalls; its Overhead
-//     is the same workload untraced, so the figure is what tracing adds
-//     per syscall (internal/bench, step 6).
+//     the loop's time divided by its syscalls; its Overhead is the same
+//     workload untraced, so the figure is what tracing adds per syscall
+//     (internal/bench, step 6).
 //  3. Full tracing: ours (trace.Run, -f, strace's text to /dev/null)
 //     against `strace -f -qq -o /dev/null`. Goal (issue 05): ratio <= 1.
 //  4. Filtered: ours with Trace = {openat} (seccomp RET_TRACE for openat
 //     only) against `strace -f -qq --seccomp-bpf -e trace=openat -o
-//     /dev/null`, on a workload ten times longer: the untraced getppid
-//     calls dominate, so the figure is close to the cost of a syscall that
-//     passes the filter. Goal: <= 60 ns.
+//     /dev/null`, on the getppid-only loop (its one openat comes before
+//     the loop): the figure is what a syscall the filter lets through
+//     costs, the seccomp program's run. Goal: <= 60 ns.
 package tracebench
 
 import (
@@ -28,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/deepsys/deepsys/internal/bench"
@@ -53,26 +58,49 @@ var (
 const FilteredGoal = 60
 
 // workloadEnv makes this binary the workload: its value is the number of
-// syscalls to make.
-const workloadEnv = "DEEPSYS_TRACEBENCH_CALLS"
+// syscalls and the loop ("mixed" or "getppid"), as "50000:mixed".
+// workloadOutEnv names the file the loop's time goes to.
+const (
+	workloadEnv    = "DEEPSYS_TRACEBENCH_LOOP"
+	workloadOutEnv = "DEEPSYS_TRACEBENCH_OUT"
+)
 
 func init() {
 	if v, ok := os.LookupEnv(workloadEnv); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s=%q: %v\n", workloadEnv, v, err)
+		if err := runWorkload(v, os.Getenv(workloadOutEnv)); err != nil {
+			fmt.Fprintf(os.Stderr, "tracebench workload: %v\n", err)
 			os.Exit(2)
 		}
-		os.Exit(loop(n))
+		os.Exit(0)
 	}
 }
 
-// loop is the workload: n syscalls, one in 1,000 an openat or close.
-func loop(n int) int {
-	path := []byte("/dev/null\x00")
+func runWorkload(spec, out string) error {
+	ns, kind, _ := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(ns)
+	if err != nil || (kind != "mixed" && kind != "getppid") {
+		return fmt.Errorf("%s=%q: want N:mixed or N:getppid", workloadEnv, spec)
+	}
+	fd, err := unix.Open(os.DevNull, unix.O_RDONLY, 0) // the filtered trace's one traced call
+	if err != nil {
+		return err
+	}
+	unix.Close(fd)
+	start := time.Now()
+	loop(n, kind == "mixed")
+	d := time.Since(start)
+	if out == "" {
+		return nil
+	}
+	return os.WriteFile(out, []byte(strconv.FormatInt(d.Nanoseconds(), 10)), 0o644)
+}
+
+// loop makes n syscalls: getppid, and with mixed an openat + close every
+// 1,000th.
+func loop(n int, mixed bool) {
 	for i := 0; i < n; i++ {
-		if i%1000 == 999 {
-			if fd, err := unix.Open(string(path[:9]), unix.O_RDONLY, 0); err == nil {
+		if mixed && i%1000 == 998 {
+			if fd, err := unix.Open(os.DevNull, unix.O_RDONLY, 0); err == nil {
 				unix.Close(fd)
 			}
 			i++
@@ -80,7 +108,6 @@ func loop(n int) int {
 		}
 		unix.Getppid()
 	}
-	return 0
 }
 
 // Workloads are the two workloads of the method, steps 3 and 4.
@@ -94,8 +121,14 @@ func Workloads(cfg Config) ([]bench.Workload, error) {
 		return nil, err
 	}
 	openat, _ := trace.ParseSet("trace=openat")
-	full := newRunner(self, cfg.Calls)
-	filtered := newRunner(self, cfg.FilteredCalls)
+	full, err := newRunner(self, cfg.Calls, "mixed")
+	if err != nil {
+		return nil, err
+	}
+	filtered, err := newRunner(self, cfg.FilteredCalls, "getppid")
+	if err != nil {
+		return nil, err
+	}
 	return []bench.Workload{
 		{
 			Name: fmt.Sprintf("full trace, %d syscalls", cfg.Calls), Metric: "added time per syscall",
@@ -116,15 +149,22 @@ func Workloads(cfg Config) ([]bench.Workload, error) {
 	}, nil
 }
 
-// runner runs the workload of calls syscalls.
+// runner runs the workload of calls syscalls and reads its loop's time
+// from out.
 type runner struct {
-	self  string
-	calls int
-	env   []string
+	self, out string
+	calls     int
+	env       []string
 }
 
-func newRunner(self string, calls int) *runner {
-	return &runner{self: self, calls: calls, env: append(os.Environ(), workloadEnv+"="+strconv.Itoa(calls))}
+func newRunner(self string, calls int, kind string) (*runner, error) {
+	f, err := os.CreateTemp("", "deepsys-tracebench-*")
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	env := append(os.Environ(), workloadEnv+"="+strconv.Itoa(calls)+":"+kind, workloadOutEnv+"="+f.Name())
+	return &runner{self: self, out: f.Name(), calls: calls, env: env}, nil
 }
 
 // contestant times run and, as its overhead, the untraced workload, both
@@ -137,12 +177,24 @@ func (r *runner) contestant(name string, run func() error) bench.Contestant {
 	}
 }
 
+// perCall runs the workload through run and returns its loop's time per
+// syscall.
 func (r *runner) perCall(run func() error) (float64, error) {
-	start := time.Now()
+	if err := os.WriteFile(r.out, nil, 0o644); err != nil {
+		return 0, err
+	}
 	if err := run(); err != nil {
 		return 0, err
 	}
-	return float64(time.Since(start).Nanoseconds()) / float64(r.calls), nil
+	b, err := os.ReadFile(r.out)
+	if err != nil {
+		return 0, err
+	}
+	ns, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("the workload's time in %s: %q: %w", r.out, b, err)
+	}
+	return float64(ns) / float64(r.calls), nil
 }
 
 func (r *runner) untraced() error {
