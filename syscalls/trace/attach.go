@@ -23,7 +23,8 @@ func (t *tracer) start(argv []string) error {
 		return err
 	}
 	t.leader = pid
-	t.addThread(pid).hidden = true
+	th := t.addThread(pid)
+	th.hidden, th.announced = true, true
 	return nil
 }
 
@@ -66,7 +67,7 @@ func (t *tracer) attachThread(tid, opts int) error {
 	if err := ptrace(unix.PTRACE_INTERRUPT, tid, 0, 0); err != nil {
 		return fmt.Errorf("PTRACE_INTERRUPT %d: %w", tid, err)
 	}
-	t.addThread(tid)
+	t.addThread(tid).announced = true
 	return nil
 }
 

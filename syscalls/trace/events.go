@@ -76,8 +76,8 @@ func (t *tracer) resumedCall(th *thread) *decode.Call {
 func (t *tracer) eventStop(th *thread, event int, sig unix.Signal) {
 	switch event {
 	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
-		if msg, err := unix.PtraceGetEventMsg(th.tid); err == nil && t.threads[int(msg)] == nil {
-			t.addThread(int(msg))
+		if msg, err := unix.PtraceGetEventMsg(th.tid); err == nil {
+			t.created(int(msg))
 		}
 	case unix.PTRACE_EVENT_EXEC:
 		th = t.execed(th)
@@ -91,6 +91,21 @@ func (t *tracer) eventStop(th *thread, event int, sig unix.Signal) {
 		}
 	}
 	t.cont(th, 0)
+}
+
+// created registers tid, reported by its creator's event, unless its own
+// first stop (or even its exit) came first: wait4 reports the tracees in
+// no particular order.
+func (t *tracer) created(tid int) {
+	if t.gone[tid] {
+		delete(t.gone, tid)
+		return
+	}
+	th := t.threads[tid]
+	if th == nil {
+		th = t.addThread(tid)
+	}
+	th.announced = true
 }
 
 // execed handles PTRACE_EVENT_EXEC, reported by the thread group leader's
@@ -111,7 +126,7 @@ func (t *tracer) execed(th *thread) *thread {
 	t.out.pendingDone(th)
 	t.out.line(th, "+++ superseded by execve in pid "+itoa(old.tid)+" +++")
 	delete(t.threads, old.tid)
-	old.tid, old.mem = th.tid, th.mem
+	old.tid, old.mem, old.announced = th.tid, th.mem, true
 	t.threads[th.tid] = old
 	return old
 }
@@ -174,4 +189,7 @@ func (t *tracer) exited(th *thread, ws unix.WaitStatus) {
 	}
 	t.out.pendingDone(th)
 	t.removeThread(th)
+	if !th.announced {
+		t.gone[th.tid] = true // its creator's event is still to come
+	}
 }

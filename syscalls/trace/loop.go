@@ -18,6 +18,9 @@ type tracer struct {
 	shown    map[int]bool // -e trace=SET; nil: every syscall
 	attached bool         // Attach: detach at the end instead of killing
 	threads  map[int]*thread
+	// gone are tracees that exited before their creator's fork, vfork or
+	// clone event was seen: the event must not bring them back.
+	gone     map[int]bool
 	leader   int // the first process: its exit status is the result
 	exitCode int
 	stopping bool // the context ended: detaching or killing

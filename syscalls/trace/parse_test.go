@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -41,6 +40,7 @@ var pidResults = map[string]bool{"clone": true, "clone3": true, "fork": true, "v
 // come before its parent's clone returns is still placed.
 func parseTrace(text string) (*parsed, error) {
 	raw := map[int][]event{} // results not yet normalised
+	var seen []int           // pids in order of first line
 	first := -1
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		m := linePrefix.FindStringSubmatch(line)
@@ -54,6 +54,9 @@ func parseTrace(text string) (*parsed, error) {
 		// rt_sigreturn ends a signal handler (dash's SIGCHLD): where the
 		// signal lands depends on timing, not on the program.
 		if name, ret, ok := parseCall(m[3]); ok && name != "rt_sigreturn" {
+			if raw[pid] == nil {
+				seen = append(seen, pid)
+			}
 			raw[pid] = append(raw[pid], event{name, ret})
 		}
 	}
@@ -76,18 +79,21 @@ func parseTrace(text string) (*parsed, error) {
 		}
 		delete(raw, pid)
 	}
-	if len(raw) > 0 {
-		return nil, fmt.Errorf("%d threads no creator returned: %v", len(raw), keys(raw))
+	// A thread whose creator died inside clone (exit_group of another
+	// thread) has no creator's result: it is named "?1", "?2"... in the
+	// order of its first line, and comparing those is up to the caller.
+	unplaced := 0
+	for _, pid := range seen {
+		if evs, ok := raw[pid]; ok {
+			unplaced++
+			l := "?" + strconv.Itoa(unplaced)
+			p.order = append(p.order, l)
+			for _, e := range evs {
+				p.threads[l] = append(p.threads[l], event{e.name, normalise(e.name, e.ret)})
+			}
+		}
 	}
 	return p, nil
-}
-
-func keys(m map[int][]event) []int {
-	var out []int
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // parseCall returns a finished call's name and raw result (the first word

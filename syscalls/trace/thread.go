@@ -20,6 +20,9 @@ type thread struct {
 	// hidden is set for the started child until its execve: what the
 	// re-executed tracer does before it is not the command's.
 	hidden bool
+	// announced says the tracer knows where th came from: its creator's
+	// fork, vfork or clone event, or the start or attach that made it.
+	announced bool
 }
 
 func (t *tracer) addThread(tid int) *thread {

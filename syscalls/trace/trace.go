@@ -113,7 +113,7 @@ func newTracer(o Options) *tracer {
 	if o.Output == nil {
 		o.Output = os.Stderr
 	}
-	t := &tracer{opts: o, threads: map[int]*thread{}, sum: newSummary()}
+	t := &tracer{opts: o, threads: map[int]*thread{}, gone: map[int]bool{}, sum: newSummary()}
 	if o.Trace != nil {
 		t.shown = map[int]bool{}
 		for _, nr := range o.Trace {
