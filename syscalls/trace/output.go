@@ -13,7 +13,9 @@ import (
 // thread has to print first, the entries still open are written first as
 // `name(args <unfinished ...>` and their exits later as
 // `<... name resumed>) = ret` (strace.c: printleader's "unfinished" rule).
-// The resumed half does not repeat out-arguments decoded at exit.
+// The resumed half prints the arguments from the first one that changed at
+// exit (resumedArgs); the unfinished half, written before the exit, has
+// them all as they were at entry.
 type printer struct {
 	t       *tracer
 	w       *bufio.Writer
@@ -63,8 +65,25 @@ func (p *printer) settle(th *thread) bool {
 }
 
 func (p *printer) writeUnfinished(q *thread) {
-	p.writeLine(p.prefix(q) + q.call.Name + "(" + q.call.ArgsString() + " <unfinished ...>")
+	q.entryArgs = q.call.ArgsString()
+	p.writeLine(p.prefix(q) + q.call.Name + "(" + q.entryArgs + " <unfinished ...>")
 	q.unfinished = true
+}
+
+// resumedArgs is what the resumed half of an interleaved call prints: the
+// arguments from the first one that decoded differently at exit (an
+// out-argument: a read's buffer, a stat structure), or nothing.
+func resumedArgs(entry, exit string) string {
+	cut := 0
+	for i := 0; i < len(entry) && i < len(exit) && entry[i] == exit[i]; i++ {
+		if entry[i] == ' ' && i > 0 && entry[i-1] == ',' {
+			cut = i + 1
+		}
+	}
+	if entry == exit {
+		return ""
+	}
+	return exit[cut:]
 }
 
 // syscall writes th's finished (or never-finishing) call, d after entry.
@@ -81,7 +100,7 @@ func (p *printer) syscall(th *thread, d time.Duration) {
 	if p.settle(th) || !th.unfinished {
 		s = p.prefix(th) + c.Name + "(" + c.ArgsString() + ")"
 	} else {
-		s = p.prefix(th) + "<... " + c.Name + " resumed>)"
+		s = p.prefix(th) + "<... " + c.Name + " resumed>" + resumedArgs(th.entryArgs, c.ArgsString()) + ")"
 	}
 	s = alignResult(s) + c.RetString()
 	if p.t.opts.Timing && c.Exited {

@@ -15,8 +15,10 @@ type thread struct {
 	call  *decode.Call
 	show  bool
 	start time.Time
-	// unfinished says call's entry was printed with <unfinished ...>.
+	// unfinished says call's entry was printed with <unfinished ...>,
+	// and entryArgs is the argument text it was printed with.
 	unfinished bool
+	entryArgs  string
 	// hidden is set for the started child until its execve: what the
 	// re-executed tracer does before it is not the command's.
 	hidden bool
