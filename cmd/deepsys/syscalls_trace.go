@@ -37,7 +37,8 @@ func newSyscallsTraceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o.Output, o.ToFile, o.LineBuffered = out, outPath != "", pid != 0 && outPath == ""
+			// On stderr each line goes out at once, as strace writes it there.
+			o.Output, o.ToFile, o.LineBuffered = out, outPath != "", outPath == ""
 			res, err := runTrace(args, pid, o)
 			if cerr := closeOut(); err == nil {
 				err = cerr

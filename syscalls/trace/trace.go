@@ -69,7 +69,7 @@ type Options struct {
 	Output  io.Writer // where lines go (default os.Stderr)
 	// ToFile prints strace -o's "PID  " prefix instead of "[pid N] ".
 	ToFile bool
-	// LineBuffered flushes after each line (an interactive terminal).
+	// LineBuffered flushes after each line (stderr, as strace writes it).
 	LineBuffered bool
 	// Trace lists the syscall numbers to show (ParseSet); nil: all.
 	Trace []int
