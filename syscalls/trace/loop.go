@@ -30,6 +30,7 @@ type tracer struct {
 
 // run runs begin (start or attach) and the loop on a locked OS thread.
 func (t *tracer) run(ctx context.Context, begin func() error) (Result, error) {
+	defer quietStops()()
 	done := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine

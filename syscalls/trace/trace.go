@@ -23,7 +23,9 @@
 //     ptrace event (fork, clone, exec, seccomp, group-stop), a signal
 //     delivery, or an exit. Each stopped thread is restarted with
 //     PTRACE_SYSCALL (stop at the next syscall entry or exit) or
-//     PTRACE_CONT (run to the next event).
+//     PTRACE_CONT (run to the next event). SIGCHLD's action gets
+//     SA_NOCLDSTOP meanwhile (sigchld.go), so that the stops do not also
+//     signal the tracer.
 //  4. Syscalls (events.go). PTRACE_GET_SYSCALL_INFO (Linux 5.3) says
 //     whether a stop is an entry, an exit or a seccomp stop and gives the
 //     number, arguments or return value; decode.Enter reads the in-
