@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/internal/testenv"
 )
@@ -55,5 +61,58 @@ func TestSyscallsTrace(t *testing.T) {
 		if code, _, _ := runCLI(t, append([]string{"syscalls", "trace"}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (usage)", args, code)
 		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the tracer writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestSyscallsTraceAttachSIGINT: `deepsys syscalls trace -p PID` prints a
+// running shell's calls as they happen and on SIGINT detaches, exits 0 and
+// leaves the shell running, untraced.
+func TestSyscallsTraceAttachSIGINT(t *testing.T) {
+	testenv.RequireRoot(t)
+	sh := exec.Command("sh", "-c", "while :; do /bin/sleep 0.02; done")
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sh.Process.Kill(); sh.Wait() }()
+	var out, errs lockedBuffer
+	code := make(chan int, 1)
+	go func() { code <- run([]string{"syscalls", "trace", "-p", strconv.Itoa(sh.Process.Pid)}, &out, &errs) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errs.String(), "wait4(") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no wait4 line in 10 s:\n%s", errs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGINT) // the trace's signal.NotifyContext has it
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Fatalf("exit %d:\n%s", c, errs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exit 10 s after SIGINT")
+	}
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(sh.Process.Pid) + "/status")
+	if err != nil || !strings.Contains(string(status), "TracerPid:\t0\n") {
+		t.Errorf("after SIGINT the shell is still traced or gone (%v):\n%s", err, status)
 	}
 }
