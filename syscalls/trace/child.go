@@ -156,3 +156,30 @@ func describeStatus(ws unix.WaitStatus) string {
 	}
 	return fmt.Sprintf("status %#x", uint32(ws))
 }
+
+// start begins a trace of a new command (child.go), on the loop's thread.
+func (t *tracer) start(argv []string) error {
+	var filter []int
+	if t.seccomp {
+		filter = t.opts.Trace
+		if len(filter) == 0 {
+			filter = []int{-1} // trace nothing: a number no syscall has
+		}
+	}
+	files := []*os.File{orFile(t.opts.Stdin, os.Stdin), orFile(t.opts.Stdout, os.Stdout), orFile(t.opts.Stderr, os.Stderr)}
+	pid, err := startChild(argv, t.opts.Env, filter, ptraceOptions(t.opts.Follow, t.seccomp), files)
+	if err != nil {
+		return err
+	}
+	t.leader = pid
+	th := t.addThread(pid)
+	th.hidden, th.announced = true, true
+	return nil
+}
+
+func orFile(f, def *os.File) *os.File {
+	if f != nil {
+		return f
+	}
+	return def
+}
