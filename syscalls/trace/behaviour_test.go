@@ -275,3 +275,17 @@ func TestManyProcesses(t *testing.T) {
 		t.Errorf("the orphan's exit is not last:\n%s", tail(out, 5))
 	}
 }
+
+// TestFaultSignal: a segmentation fault's line (si_code and si_addr) is
+// the same as strace's.
+func TestFaultSignal(t *testing.T) {
+	argv := helperArgv(t, "segv")
+	ours, _ := runOurs(t, Options{}, argv...)
+	theirs := runStrace(t, nil, argv...)
+	want := "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} ---"
+	for who, text := range map[string]string{"ours": ours, "strace": theirs} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s lacks %q:\n%s", who, want, tail(text, 30))
+		}
+	}
+}

@@ -29,6 +29,14 @@ var helpers = map[string]func(){
 	"spawn":    helperSpawn,
 	"execself": helperExecFromThread,
 	"selfkill": helperSelfKill,
+	"segv":     helperSegv,
+}
+
+// helperSegv reads address 0x10: SIGSEGV (SEGV_MAPERR), which the Go
+// runtime turns into a panic.
+func helperSegv() {
+	var p *[32]byte
+	fmt.Println(p[16])
 }
 
 // helperThreads: four threads each make one sysinfo(2), then the main
