@@ -52,6 +52,7 @@ func newSyscallsTraceCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVarP(&o.Follow, "follow-forks", "f", false, "trace child processes and threads")
 	f.BoolVarP(&o.Summary, "summary-only", "c", false, "count calls, errors and time per syscall; print the table at the end")
+	f.BoolVarP(&o.SummaryWall, "summary-wall-clock", "w", false, "with -c, count wall time, not system CPU time")
 	f.BoolVarP(&o.Timing, "syscall-times", "T", false, "show the time spent in each call")
 	f.BoolVar(&o.JSON, "json", false, "one JSON object per syscall (pid, name, args, ret, errno, duration)")
 	f.BoolVar(&o.NoSeccomp, "no-seccomp", false, "filter -e trace= in the tracer instead of a seccomp filter")

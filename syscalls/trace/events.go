@@ -32,7 +32,7 @@ func (t *tracer) enter(th *thread, nr int, args [6]uint64) {
 		mem = th.mem
 	}
 	th.call = decode.Enter(nr, args, mem)
-	th.start = time.Now()
+	th.start, th.stime = time.Now(), t.systemTime()
 	th.unfinished = false
 	if th.show {
 		t.out.entered(th)
@@ -51,7 +51,11 @@ func (t *tracer) exit(th *thread, rval int64) {
 	d := time.Since(th.start)
 	if th.show {
 		c.Exit(rval, th.mem)
-		t.sum.add(c.Name, c.Errno() != 0, d)
+		counted := d
+		if t.rusage != nil {
+			counted = max(t.systemTime()-th.stime, 0)
+		}
+		t.sum.add(c.Name, c.Errno() != 0, counted)
 		t.out.syscall(th, d)
 	}
 	th.call = nil
@@ -68,7 +72,8 @@ func (t *tracer) resumedCall(th *thread) *decode.Call {
 	if nr < 0 || (t.shown != nil && !t.shown[nr]) {
 		return nil
 	}
-	th.call, th.show, th.unfinished, th.start = decode.Enter(nr, [6]uint64{}, nil), true, true, time.Now()
+	th.call, th.show, th.unfinished = decode.Enter(nr, [6]uint64{}, nil), true, true
+	th.start, th.stime = time.Now(), t.systemTime()
 	return th.call
 }
 

@@ -24,8 +24,11 @@ type tracer struct {
 	leader   int // the first process: its exit status is the result
 	exitCode int
 	stopping bool // the context ended: detaching or killing
-	out      *printer
-	sum      *Summary
+	// rusage is filled by wait4 for -c's system time (nil: not wanted);
+	// it is the stopped tracee's, as strace's count.c reads it.
+	rusage *unix.Rusage
+	out    *printer
+	sum    *Summary
 }
 
 // run runs begin (start or attach) and the loop on a locked OS thread.
@@ -56,7 +59,7 @@ func (t *tracer) loop(ctx context.Context) error {
 			t.stop()
 		}
 		var ws unix.WaitStatus
-		tid, err := unix.Wait4(-1, &ws, unix.WALL, nil)
+		tid, err := unix.Wait4(-1, &ws, unix.WALL, t.rusage)
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue

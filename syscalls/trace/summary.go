@@ -12,10 +12,12 @@ import (
 )
 
 // Summary is strace -c's table: per syscall name, the calls that returned,
-// how many failed, and the time between their entry and exit stops. strace
-// -c counts system CPU time by default and wall time with -w; this is the
-// wall time, as `strace -c -w`. Calls that never return (exit_group, a
-// thread killed inside a call) are not counted, as in strace.
+// how many failed, and their time: as strace -c counts it by default, the
+// growth of the tracee's system CPU time between the entry and exit stops
+// (the rusage wait4 reports with each stop, strace's count.c), or with
+// Options.SummaryWall the wall time between them (strace -c -w). Calls that
+// never return (exit_group, a thread killed inside a call) are not
+// counted, as in strace.
 type Summary struct {
 	rows map[string]*SummaryRow
 }

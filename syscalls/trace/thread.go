@@ -15,6 +15,7 @@ type thread struct {
 	call  *decode.Call
 	show  bool
 	start time.Time
+	stime time.Duration // system CPU time at entry (-c), from wait4's rusage
 	// unfinished says call's entry was printed with <unfinished ...>,
 	// and entryArgs is the argument text it was printed with.
 	unfinished bool
@@ -36,6 +37,15 @@ func (t *tracer) addThread(tid int) *thread {
 func (t *tracer) removeThread(th *thread) {
 	th.mem.Close()
 	delete(t.threads, th.tid)
+}
+
+// systemTime is the system CPU time wait4 reported with the current stop
+// (0 when -c does not want it).
+func (t *tracer) systemTime() time.Duration {
+	if t.rusage == nil {
+		return 0
+	}
+	return time.Duration(t.rusage.Stime.Nano())
 }
 
 // stepping says how to restart th: PTRACE_SYSCALL to stop at its next

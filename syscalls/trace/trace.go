@@ -59,16 +59,21 @@ import (
 	"errors"
 	"io"
 	"os"
+
+	"golang.org/x/sys/unix"
 )
 
 // Options configure a trace; the zero value traces every syscall of the
 // first thread only and prints strace's lines to os.Stderr.
 type Options struct {
-	Follow  bool      // -f: trace new threads and processes
-	Summary bool      // -c: print only the summary table at the end
-	Timing  bool      // -T: append the time spent in each call
-	JSON    bool      // --json: one JSON object a syscall
-	Output  io.Writer // where lines go (default os.Stderr)
+	Follow  bool // -f: trace new threads and processes
+	Summary bool // -c: print only the summary table at the end
+	// SummaryWall counts wall time in the -c table (strace -w) instead of
+	// system CPU time (strace's default).
+	SummaryWall bool
+	Timing      bool      // -T: append the time spent in each call
+	JSON        bool      // --json: one JSON object a syscall
+	Output      io.Writer // where lines go (default os.Stderr)
 	// ToFile prints strace -o's "PID  " prefix instead of "[pid N] ".
 	ToFile bool
 	// LineBuffered flushes after each line (stderr, as strace writes it).
@@ -121,6 +126,9 @@ func newTracer(o Options) *tracer {
 		for _, nr := range o.Trace {
 			t.shown[nr] = true
 		}
+	}
+	if o.Summary && !o.SummaryWall {
+		t.rusage = new(unix.Rusage)
 	}
 	t.out = newPrinter(t)
 	return t
