@@ -53,9 +53,11 @@ func TestSyscallsTrace(t *testing.T) {
 		}
 	}
 
-	code, _, errs = runCLI(t, "syscalls", "trace", "-c", "--", "cat", "/etc/hostname")
-	if code != 0 || !strings.Contains(errs, "% time     seconds  usecs/call     calls    errors syscall") || !strings.Contains(errs, " total\n") {
-		t.Errorf("-c: exit %d:\n%s", code, errs)
+	for _, c := range [][]string{{"-c"}, {"-c", "-w"}} {
+		code, _, errs = runCLI(t, append(append([]string{"syscalls", "trace"}, c...), "--", "cat", "/etc/hostname")...)
+		if code != 0 || !strings.Contains(errs, "% time     seconds  usecs/call     calls    errors syscall") || !strings.Contains(errs, " total\n") {
+			t.Errorf("%v: exit %d:\n%s", c, code, errs)
+		}
 	}
 	for _, args := range [][]string{{}, {"-e", "trace=nosuch", "--", "true"}, {"-p", "1", "--", "true"}} {
 		if code, _, _ := runCLI(t, append([]string{"syscalls", "trace"}, args...)...); code != 2 {
