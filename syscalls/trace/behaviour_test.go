@@ -289,3 +289,27 @@ func TestFaultSignal(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelKillsStarted: cancelling the context of a trace whose command
+// forks without end kills the command and every process it made, and Run
+// returns at once.
+func TestCancelKillsStarted(t *testing.T) {
+	testenv.RequireRoot(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var b strings.Builder
+	start := time.Now()
+	res, err := Run(ctx, []string{"sh", "-c", "while :; do /bin/true; done"}, Options{Follow: true, Output: &b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Run returned %v after the cancel", d)
+	}
+	if res.ExitCode != 128+9 {
+		t.Errorf("exit code %d, want 137", res.ExitCode)
+	}
+	if !strings.Contains(b.String(), "execve(") || !strings.Contains(b.String(), "+++ killed by SIGKILL +++") {
+		t.Errorf("trace lacks the children or the kill:\n%s", tail(b.String(), 10))
+	}
+}

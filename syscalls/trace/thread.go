@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/deepsys/deepsys/syscalls/decode"
+	"golang.org/x/sys/unix"
 )
 
 // thread is the tracer's state of one tracee thread.
@@ -31,6 +32,9 @@ type thread struct {
 func (t *tracer) addThread(tid int) *thread {
 	th := &thread{tid: tid, mem: &Memory{Pid: tid}}
 	t.threads[tid] = th
+	if t.stopping && !t.attached {
+		unix.Kill(tid, unix.SIGKILL) // born while the trace is being ended
+	}
 	return th
 }
 
