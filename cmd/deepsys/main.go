@@ -10,6 +10,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,6 +29,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	var st exitStatus
+	if errors.As(err, &st) { // a verb that ran a program exits with its status
+		return int(st)
+	}
 	fmt.Fprintf(stderr, "deepsys: %v\n", err)
 	if isUsageError(err) {
 		fmt.Fprintln(stderr, "run 'deepsys --help' for usage")
@@ -37,3 +42,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 var sprintf = fmt.Sprintf
+
+// exitStatus is returned by a verb that ran a program (`syscalls seccomp
+// run`): deepsys exits with that program's status and prints nothing more.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }

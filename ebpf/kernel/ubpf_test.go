@@ -57,7 +57,7 @@ func TestDifferentialUBPF(t *testing.T) {
 		want, ok := ubpfRefusals[name]
 		lines := strings.Split(strings.TrimSpace(log), "\n")
 		if !ok || !strings.Contains(log, want) {
-			t.Errorf("%s: refused, pinned %q; the verifier says %q", name, want, reason(lines))
+			t.Errorf("%s: refused, pinned %q; the verifier says %q", name, want, verdictOf(lines).Reason)
 		}
 	}
 	for name := range ubpfRefusals {
@@ -118,14 +118,4 @@ func TestKernelRefusesNegatives(t *testing.T) {
 		}
 	}
 	t.Logf("%d negative files, %d refused", len(files), refused)
-}
-
-// reason is the verifier's complaint: the log line before its statistics.
-func reason(lines []string) string {
-	for i := len(lines) - 1; i >= 0; i-- {
-		if l := lines[i]; l != "" && !strings.HasPrefix(l, "processed ") && !strings.HasPrefix(l, "verification time") && !strings.HasPrefix(l, "stack depth") {
-			return l
-		}
-	}
-	return ""
 }

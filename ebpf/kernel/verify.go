@@ -126,25 +126,32 @@ var (
 )
 
 // verdictOf reads the failing instruction and the reason from a refusal's
-// log: the last "N: (op) ..." line and the last line before the
-// "processed" summary.
+// log: the last "N: (op) ..." line, and the last line that is not one of
+// the statistics the kernel prints after the error ("processed ...",
+// "stack depth ...", "verification time ...") or a state dump.
 func verdictOf(log []string) Verdict {
 	v := Verdict{Insn: -1}
-	for i, l := range log {
+	for _, l := range log {
 		if m := logSlot.FindStringSubmatch(l); m != nil {
 			v.Insn, _ = strconv.Atoi(m[1])
 		}
-		if strings.HasPrefix(l, "processed ") {
-			for j := i - 1; j >= 0; j-- {
-				if !strings.HasPrefix(log[j], "cur state:") && !strings.HasPrefix(log[j], "old state:") {
-					v.Reason = log[j]
-					break
-				}
-			}
+	}
+	for j := len(log) - 1; j >= 0; j-- {
+		if !isLogStatistic(log[j]) {
+			v.Reason = log[j]
+			break
 		}
 	}
-	if v.Reason == "" && len(log) > 0 {
-		v.Reason = log[len(log)-1]
-	}
 	return v
+}
+
+// isLogStatistic says whether a refusal's log line is a summary or a
+// state dump rather than the complaint.
+func isLogStatistic(l string) bool {
+	for _, p := range []string{"processed ", "stack depth ", "verification time ", "cur state:", "old state:"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return strings.TrimSpace(l) == ""
 }

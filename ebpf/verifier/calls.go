@@ -180,7 +180,7 @@ func constKeyInArray(s *state, m *maps.Spec, key Reg) bool {
 	markRead(s, key.Frame, off, off+4)
 	k, known := uint64(0), true
 	slot, b := slotOf(off)
-	if sl := &f.stack[slot]; sl.isSpill() && b == 0 {
+	if sl := &f.stack[slot]; sl.isSpill() && b == 0 && sl.spillSize() >= 4 {
 		k, known = sl.spill.isConst()
 	} else {
 		for i := range 4 {

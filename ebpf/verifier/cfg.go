@@ -7,9 +7,10 @@ package verifier
 //     edge (fall-through, jump, call), whatever the values: dead code is
 //     refused ("unreachable insn N", with N in slots as the kernel counts).
 //  2. Prune points, where the walk compares states (prune.go), are where
-//     the kernel marks them (visit_insn, mark_prune_point): conditional
-//     jumps themselves, the targets of goto, the instructions after calls
-//     and bpf-to-bpf calls themselves. Matching the kernel here matters
+//     the kernel marks them (visit_insn, mark_prune_point, and push_insn
+//     for every BRANCH edge): conditional jumps themselves and their
+//     targets, the targets of goto, the instructions after calls, and
+//     bpf-to-bpf calls themselves and their callees' entries. Matching the kernel here matters
 //     beyond speed: where the kernel's rules are not monotone (a narrow
 //     read of a spilled pointer is refused at a fixed offset, allowed at
 //     a variable one), which states get pruned decides the verdict.
@@ -48,6 +49,7 @@ func (e *env) checkCFG() error {
 			t, _ := e.prog.Target(i)
 			starts[t] = true
 			visit(t)
+			e.markPrune(t)
 			e.markPrune(i)
 			e.markPrune(i + 1)
 			visit(i + 1)
@@ -61,6 +63,7 @@ func (e *env) checkCFG() error {
 		case ins.Class().IsJump():
 			t, _ := e.prog.Target(i)
 			e.markPrune(i)
+			e.markPrune(t) // push_insn marks a BRANCH edge's target
 			visit(t)
 			visit(i + 1)
 		default:

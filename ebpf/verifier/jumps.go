@@ -115,9 +115,11 @@ func (e *env) branch(t, f *state, ins ebpf.Instruction, dst, src Reg, op ebpf.Ju
 			if op == ebpf.JumpNE {
 				eqState, neState = f, t
 			}
-			if !ptr.Type.MaybeNull() {
-				// a valid pointer is never NULL
+			if ptr.Type.NeverNull() {
 				return op == ebpf.JumpNE, op == ebpf.JumpEq
+			}
+			if !ptr.Type.MaybeNull() {
+				return true, true // both edges, the pointer unchanged
 			}
 			markNull(eqState, ptr, true)
 			markNull(neState, ptr, false)

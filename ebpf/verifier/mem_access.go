@@ -130,8 +130,8 @@ func (e *env) atomic(s *state, ins ebpf.Instruction) error {
 	if old.Type.IsPointer() {
 		return fail("R%d atomic on spilled pointer is not allowed", ins.Dst)
 	}
-	num := unknownReg()
-	if _, err := e.access(s, ins.Dst, int(ins.Offset), size, write, &num); err != nil {
+	// nil: the store writes bytes, not a register (no spill)
+	if _, err := e.access(s, ins.Dst, int(ins.Offset), size, write, nil); err != nil {
 		return err
 	}
 	switch {
@@ -232,12 +232,12 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 			return Reg{}, fail("invalid%s stack R%d off=%d size=%d", a, regno, o, size)
 		}
 		e.noteDepth(s, reg.Frame, int(-o))
-		if a == write && val.Type == PtrToStack && val.Frame > reg.Frame {
+		if a == write && val != nil && val.Type == PtrToStack && val.Frame > reg.Frame {
 			// it would outlive the frame it points into
 			return Reg{}, fail("cannot spill pointers to stack into stack frame of the caller")
 		}
 		if a == write {
-			if err := f.stackWrite(int(o), size, *val); err != nil {
+			if err := f.stackWrite(int(o), size, val, !e.opts.Unprivileged); err != nil {
 				return Reg{}, err
 			}
 			if size == 8 {
@@ -254,7 +254,7 @@ func (e *env) stackAccess(s *state, reg Reg, regno uint8, off, size int, a acces
 	}
 	e.noteDepth(s, reg.Frame, int(-lo))
 	if a == write {
-		if val.Type.IsPointer() && e.opts.Unprivileged {
+		if val != nil && val.Type.IsPointer() && e.opts.Unprivileged {
 			return Reg{}, fail("spilled ptr in range of var-offset stack write; insn %d", e.insnIdx)
 		}
 		f.markBytes(int(lo), int(hi-lo)+size, stackMisc)

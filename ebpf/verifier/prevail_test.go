@@ -287,7 +287,7 @@ func prevailEntry(ps *prevail.PreState, prog *prevail.Program) (*fragment, []map
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			if err := b.frame.stackWrite(lo, 8, r); err != nil {
+			if err := b.frame.stackWrite(lo, 8, &r, true); err != nil {
 				return nil, nil, nil, skipError("pre: " + err.Error())
 			}
 			continue

@@ -151,14 +151,21 @@ func (e *env) statesSafe(old, cur *state, exact bool) bool {
 		if old.hasRead && !exact {
 			read = old.read[i]
 		}
-		if !stackSafe(of, cf, ids, exact, read) {
+		if !stackSafe(of, cf, ids, exact, read, !e.opts.Unprivileged) {
 			return false
 		}
 	}
 	return true
 }
 
-func stackSafe(of, cf *frame, ids *idMap, exact bool, read uint64) bool {
+// stackSafe compares a frame's stack slots (the kernel's stacksafe). As
+// root (capable), an old misc byte matches any current byte: any number
+// could have been read there, and Linux lets the old state cover even a
+// byte of a spilled pointer, which a narrow read at a fixed offset would
+// refuse; we follow it, so as not to explore (and refuse) paths Linux
+// prunes. Reading such a byte is a pointer leak root may make, not an
+// unsafe access.
+func stackSafe(of, cf *frame, ids *idMap, exact bool, read uint64, capable bool) bool {
 	for i := range of.stack {
 		if read&(uint64(1)<<i) == 0 {
 			continue // no path from old read it (liveness.go, step 6)
@@ -171,21 +178,26 @@ func stackSafe(of, cf *frame, ids *idMap, exact bool, read uint64) bool {
 			continue
 		}
 		if os.isSpill() {
+			n := os.spillSize()
 			if !cs.isSpill() {
-				if os.spill.Type == ScalarValue && os.spill.Num.U == fullU && os.spill.Num.S == fullS && os.spill.ID == 0 && allRead(cs) {
+				if n == 8 && os.spill.Type == ScalarValue && os.spill.Num.U == fullU && os.spill.Num.S == fullS && os.spill.ID == 0 && allRead(cs) {
 					continue
 				}
 				return false
 			}
-			if !regSafe(&os.spill, &cs.spill, ids, false) {
+			if cs.spillSize() != n || !regSafe(&os.spill, &cs.spill, ids, false) {
 				return false
 			}
-			continue
+			// the bytes above a narrow spill compare as bytes, below
 		}
 		for b, k := range os.kind {
 			switch k {
+			case stackSpill: // compared above
 			case stackInvalid:
 			case stackMisc:
+				if capable {
+					continue
+				}
 				if cs.kind[b] == stackInvalid || (cs.isSpill() && cs.spill.Type != ScalarValue) {
 					return false
 				}

@@ -46,12 +46,16 @@ func TestStatesSafe(t *testing.T) {
 	if !statesSafe(p0, p8, false) || statesSafe(p8, p0, false) {
 		t.Error("packet range containment is wrong")
 	}
-	// stack: an old misc byte covers a new zero, not an invalid one
+	// stack: an old misc byte covers a new zero; as root (who may read
+	// uninitialised stack) also an invalid byte, unprivileged not
 	m, z, inv := initialState(), initialState(), initialState()
 	m.frames[0].markBytes(-8, 8, stackMisc)
 	z.frames[0].markBytes(-8, 8, stackZero)
-	if !statesSafe(m, z, false) || statesSafe(z, m, false) || statesSafe(m, inv, false) {
+	if !statesSafe(m, z, false) || statesSafe(z, m, false) || !statesSafe(m, inv, false) {
 		t.Error("stack byte subsumption is wrong")
+	}
+	if (&env{opts: Options{Unprivileged: true}}).statesSafe(m, inv, false) {
+		t.Error("unprivileged: an old misc byte covers an invalid one")
 	}
 	// ids: two registers linked in the old state must be linked in the new
 	linkedOld, unlinked := initialState(), initialState()

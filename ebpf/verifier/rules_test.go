@@ -140,6 +140,11 @@ var ruleCases = []ruleCase{
 	{name: "spill and fill a pointer", src: "stxdw [%r10-8], %r1\nldxdw %r2, [%r10-8]\nldxw %r0, [%r2+12]\nexit"},
 	{name: "partial fill of a pointer", src: "stxdw [%r10-8], %r1\nldxw %r0, [%r10-8]\nexit", want: "invalid size of register fill", insn: 1},
 	{name: "partial spill of a pointer", src: "stxw [%r10-8], %r1\nmov %r0, 0\nexit", want: "invalid size of register spill", insn: 0},
+	{name: "narrow immediate store keeps its constant", src: "stb [%r10-8], 2\nldxb %r1, [%r10-8]\njeq %r1, 2, +1\nmov %r0, %r3\nmov %r0, 0\nexit"},
+	{name: "narrow register store keeps its number", src: "mov %r1, 7\nstxw [%r10-8], %r1\nldxw %r2, [%r10-8]\njeq %r2, 7, +1\nmov %r0, %r3\nmov %r0, 0\nexit"},
+	{name: "load wider than a scrubbed narrow spill is unknown", src: "stw [%r10-8], 0\nstw [%r10-4], 0\nldxdw %r1, [%r10-8]\njeq %r1, 0, +1\nmov %r0, %r3\nmov %r0, 0\nexit", want: "R3 !read_ok", insn: 4},
+	{name: "bytes of a narrowly spilled zero read as zero", src: "stw [%r10-8], 0\nldxh %r1, [%r10-6]\njeq %r1, 0, +1\nmov %r0, %r3\nmov %r0, 0\nexit"},
+	{name: "byte of a narrow spill above the load is unknown", src: "stb [%r10-8], 1\nldxh %r1, [%r10-8]\njeq %r1, 1, +1\nmov %r0, %r3\nmov %r0, 0\nexit", want: "R3 !read_ok", insn: 3},
 	{name: "spilled number keeps its bounds", src: "mov %r1, 3\nstxdw [%r10-16], %r1\nldxdw %r2, [%r10-16]\nmov %r3, %r10\nadd %r3, %r2\nldxb %r0, [%r3-8]\nexit"},
 
 	// context
@@ -180,6 +185,9 @@ var ruleCases = []ruleCase{
 	{name: "map lookup and null check", src: lookup + "jeq %r0, 0, +1\nldxdw %r0, [%r0+0]\nexit"},
 	{name: "map value without its null check", src: lookup + "ldxdw %r0, [%r0+0]\nexit", want: "R0 invalid mem access 'map_value_or_null'", insn: 5},
 	{name: "null check through a copy", src: lookup + "mov %r6, %r0\njne %r0, 0, +2\nmov %r0, 0\nexit\nldxdw %r0, [%r6+0]\nexit"},
+	{name: "a stack pointer compared with 0 takes both edges", src: "mov %r2, %r10\njeq %r2, 0, +2\nmov %r0, 0\nexit\nmov %r0, %r3\nexit", want: "R3 !read_ok", insn: 4},
+	{name: "a packet pointer compared with 0 takes both edges", src: "ldxw %r2, [%r1+0]\njne %r2, 0, +1\nmov %r0, %r3\nmov %r0, 0\nexit", want: "R3 !read_ok", insn: 2},
+	{name: "a checked map value compared with 0 is decided", src: lookup + "jeq %r0, 0, +3\njne %r0, 0, +1\nmov %r0, %r3\nmov %r0, 0\nexit"},
 	{name: "null check decides on the null edge", src: lookup + "jne %r0, 0, +2\nldxdw %r0, [%r0+0]\nexit\nmov %r0, 0\nexit", want: "R0 invalid mem access 'scalar'", insn: 6},
 	{name: "map value past its size", src: lookup + "jeq %r0, 0, +1\nldxdw %r0, [%r0+8]\nexit", want: "invalid access to map value, value_size=8 off=8 size=8", insn: 6},
 	{name: "map value negative offset", src: lookup + "jeq %r0, 0, +1\nldxb %r0, [%r0-1]\nexit", want: "invalid access to map value, value_size=8 off=-1 size=1", insn: 6},

@@ -64,6 +64,15 @@ func (t RegType) IsPointer() bool { return t > ScalarValue }
 // MaybeNull reports whether t may be NULL (must be checked first).
 func (t RegType) MaybeNull() bool { return t == PtrToMapValueOrNull || t == PtrToMemOrNull }
 
+// NeverNull reports whether the verifier decides a comparison of a t with
+// 0 (reg_not_null): map values, map pointers and ring buffer memory. A
+// context, stack or packet pointer is never 0 either at run time, but
+// Linux explores both edges of such a comparison, and so do we: deciding
+// it would skip a path Linux checks, and accept what Linux refuses.
+func (t RegType) NeverNull() bool {
+	return t == PtrToMapValue || t == ConstPtrToMap || t == PtrToMem
+}
+
 // nonNull is t after a successful null check.
 func (t RegType) nonNull() RegType {
 	switch t {

@@ -16,6 +16,16 @@ func TestNumbersAgreeWithXSys(t *testing.T) {
 		"read": unix.SYS_READ, "openat": unix.SYS_OPENAT, "execve": unix.SYS_EXECVE,
 		"clone3": unix.SYS_CLONE3, "seccomp": unix.SYS_SECCOMP, "pidfd_getfd": unix.SYS_PIDFD_GETFD,
 		"exit_group": unix.SYS_EXIT_GROUP, "newfstatat": unix.SYS_NEWFSTATAT, "io_uring_setup": unix.SYS_IO_URING_SETUP,
+		// newer.txt's, newer than the headers
+		"uretprobe": unix.SYS_URETPROBE, "cachestat": unix.SYS_CACHESTAT, "fchmodat2": unix.SYS_FCHMODAT2,
+		"map_shadow_stack": unix.SYS_MAP_SHADOW_STACK, "futex_wake": unix.SYS_FUTEX_WAKE,
+		"futex_wait": unix.SYS_FUTEX_WAIT, "futex_requeue": unix.SYS_FUTEX_REQUEUE, "statmount": unix.SYS_STATMOUNT,
+		"listmount": unix.SYS_LISTMOUNT, "lsm_get_self_attr": unix.SYS_LSM_GET_SELF_ATTR,
+		"lsm_set_self_attr": unix.SYS_LSM_SET_SELF_ATTR, "lsm_list_modules": unix.SYS_LSM_LIST_MODULES,
+		"mseal": unix.SYS_MSEAL, "setxattrat": unix.SYS_SETXATTRAT, "getxattrat": unix.SYS_GETXATTRAT,
+		"listxattrat": unix.SYS_LISTXATTRAT, "removexattrat": unix.SYS_REMOVEXATTRAT,
+		"open_tree_attr": unix.SYS_OPEN_TREE_ATTR, "file_getattr": unix.SYS_FILE_GETATTR,
+		"file_setattr": unix.SYS_FILE_SETATTR, "listns": unix.SYS_LISTNS,
 	} {
 		got, ok := Number(name)
 		if !ok || got != want {

@@ -7,7 +7,9 @@
 //     name of their number), plus the kernel-internal restart codes 512-531,
 //     which no user header has but a tracer sees at a signal (strace prints
 //     them too);
-//  3. signatures.txt beside the table: the argument names and types of the
+//  3. newer.txt beside the table: syscalls the kernel gained after the
+//     headers (name and number from the kernel's syscall_64.tbl);
+//  4. signatures.txt beside the table: the argument names and types of the
 //     syscalls a tracer decodes (the headers do not carry prototypes).
 //
 // The output is sorted and gofmt'd, so a regeneration on the same headers
@@ -32,16 +34,20 @@ import (
 func main() {
 	include := flag.String("include", "/usr/include", "the root of the kernel's user-space headers")
 	sigs := flag.String("signatures", "signatures.txt", "argument names and types")
+	newer := flag.String("newer", "newer.txt", "syscalls newer than the headers")
 	out := flag.String("o", "table_amd64.go", "the Go file to write")
 	flag.Parse()
-	if err := run(*include, *sigs, *out); err != nil {
+	if err := run(*include, *sigs, *newer, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(include, sigPath, out string) error {
+func run(include, sigPath, newerPath, out string) error {
 	nrs, err := defines(unistdPath(include), regexp.MustCompile(`^#define\s+__NR_(\w+)\s+(\d+)`))
 	if err != nil {
+		return err
+	}
+	if nrs, err = addNewer(nrs, newerPath); err != nil {
 		return err
 	}
 	var errnos []define
@@ -111,6 +117,25 @@ func defines(path string, re *regexp.Regexp) ([]define, error) {
 		return nil, fmt.Errorf("%s: no definitions found", path)
 	}
 	return out, sc.Err()
+}
+
+// addNewer appends newer.txt's syscalls, refusing one whose name or
+// number the headers already have.
+func addNewer(nrs []define, path string) ([]define, error) {
+	names, nums := map[string]bool{}, map[int]bool{}
+	for _, d := range nrs {
+		names[d.name], nums[d.num] = true, true
+	}
+	added, err := defines(path, regexp.MustCompile(`^(\w+)\s+(\d+)`))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range added {
+		if names[d.name] || nums[d.num] {
+			return nil, fmt.Errorf("%s: %s %d: the headers already have it", path, d.name, d.num)
+		}
+	}
+	return append(nrs, added...), nil
 }
 
 // signature is one line of signatures.txt: `name ret arg:type ...`.
