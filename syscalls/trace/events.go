@@ -7,18 +7,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// syscallStop handles a syscall-entry or syscall-exit stop (step 4).
+// syscallStop handles a syscall-entry or syscall-exit stop (step 4). What
+// must read the tracee (decoding) happens while it is stopped; the output
+// is written after it has been restarted, so that the two run at once.
 func (t *tracer) syscallStop(th *thread) {
 	info, err := getSyscallInfo(th.tid)
+	var write func()
 	if err == nil {
 		switch info.Op {
 		case infoEntry, infoSeccomp:
 			t.enter(th, info.nr(), info.args())
 		case infoExit:
-			t.exit(th, info.rval())
+			write = t.exit(th, info.rval())
 		}
 	}
 	t.cont(th, 0)
+	if write != nil {
+		write()
+	}
 }
 
 // enter starts th's syscall nr.
@@ -35,30 +41,32 @@ func (t *tracer) enter(th *thread, nr int, args [6]uint64) {
 	th.start, th.stime = time.Now(), t.systemTime()
 	th.unfinished = false
 	if th.show {
-		t.out.entered(th)
+		t.out.entered(th, th.call)
 	}
 }
 
-// exit finishes th's syscall with the return value rval.
-func (t *tracer) exit(th *thread, rval int64) {
+// exit finishes th's syscall with the return value rval and returns the
+// function that writes it (nil: nothing to write).
+func (t *tracer) exit(th *thread, rval int64) func() {
 	c := th.call
 	if c == nil {
 		c = t.resumedCall(th) // attached inside a call: only its exit is seen
 		if c == nil {
-			return
+			return nil
 		}
-	}
-	d := time.Since(th.start)
-	if th.show {
-		c.Exit(rval, th.mem)
-		counted := d
-		if t.rusage != nil {
-			counted = max(t.systemTime()-th.stime, 0)
-		}
-		t.sum.add(c.Name, c.Errno() != 0, counted)
-		t.out.syscall(th, d)
 	}
 	th.call = nil
+	if !th.show {
+		return nil
+	}
+	d := time.Since(th.start)
+	c.Exit(rval, th.mem)
+	counted := d
+	if t.rusage != nil {
+		counted = max(t.systemTime()-th.stime, 0)
+	}
+	t.sum.add(c.Name, c.Errno() != 0, counted)
+	return func() { t.out.syscall(th, c, d) }
 }
 
 // resumedCall makes up th's current call from its orig_rax when the exit
@@ -173,7 +181,7 @@ func (t *tracer) signalStop(th *thread, sig unix.Signal) {
 // (exit_group, or killed), printed with "= ?" as strace does.
 func (t *tracer) exited(th *thread, ws unix.WaitStatus) {
 	if th.call != nil && th.show {
-		t.out.syscall(th, time.Since(th.start))
+		t.out.syscall(th, th.call, time.Since(th.start))
 	}
 	if !th.hidden {
 		msg := "+++ exited with " + itoa(ws.ExitStatus()) + " +++"

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/deepsys/deepsys/syscalls/decode"
 )
 
 // printer writes strace's lines (or JSON objects) in the order events
@@ -19,7 +21,13 @@ import (
 type printer struct {
 	t       *tracer
 	w       *bufio.Writer
-	pending []*thread // entries not yet written, oldest first
+	pending []entry // entries not yet written, oldest first
+}
+
+// entry is a call whose entry has been seen and not written.
+type entry struct {
+	th   *thread
+	call *decode.Call
 }
 
 // alignColumn is where strace puts the "= " of a result.
@@ -33,16 +41,16 @@ func newPrinter(t *tracer) *printer {
 // syscalls only).
 func (p *printer) quiet() bool { return p.t.opts.Summary || p.t.opts.JSON }
 
-func (p *printer) entered(th *thread) {
+func (p *printer) entered(th *thread, c *decode.Call) {
 	if !p.quiet() {
-		p.pending = append(p.pending, th)
+		p.pending = append(p.pending, entry{th, c})
 	}
 }
 
 // pendingDone forgets th's open entry (th detached, exited, replaced).
 func (p *printer) pendingDone(th *thread) {
 	for i, q := range p.pending {
-		if q == th {
+		if q.th == th {
 			p.pending = append(p.pending[:i], p.pending[i+1:]...)
 			return
 		}
@@ -54,9 +62,9 @@ func (p *printer) pendingDone(th *thread) {
 // be written whole: it can if th's entry is the newest.
 func (p *printer) settle(th *thread) bool {
 	n := len(p.pending)
-	whole := n > 0 && p.pending[n-1] == th
+	whole := n > 0 && p.pending[n-1].th == th
 	for _, q := range p.pending {
-		if q != th || !whole {
+		if q.th != th || !whole {
 			p.writeUnfinished(q)
 		}
 	}
@@ -64,10 +72,10 @@ func (p *printer) settle(th *thread) bool {
 	return whole
 }
 
-func (p *printer) writeUnfinished(q *thread) {
-	q.entryArgs = q.call.ArgsString()
-	p.writeLine(p.prefix(q) + q.call.Name + "(" + q.entryArgs + " <unfinished ...>")
-	q.unfinished = true
+func (p *printer) writeUnfinished(q entry) {
+	q.th.entryArgs = q.call.ArgsString()
+	p.writeLine(p.prefix(q.th) + q.call.Name + "(" + q.th.entryArgs + " <unfinished ...>")
+	q.th.unfinished = true
 }
 
 // resumedArgs is what the resumed half of an interleaved call prints: the
@@ -86,11 +94,11 @@ func resumedArgs(entry, exit string) string {
 	return exit[cut:]
 }
 
-// syscall writes th's finished (or never-finishing) call, d after entry.
-func (p *printer) syscall(th *thread, d time.Duration) {
-	c := th.call
+// syscall writes th's finished (or never-finishing) call c, d after
+// entry.
+func (p *printer) syscall(th *thread, c *decode.Call, d time.Duration) {
 	if p.t.opts.JSON {
-		p.writeJSON(th, d)
+		p.writeJSON(th, c, d)
 		return
 	}
 	if p.t.opts.Summary {
@@ -156,8 +164,7 @@ type jsonCall struct {
 	Duration float64 `json:"duration"` // seconds
 }
 
-func (p *printer) writeJSON(th *thread, d time.Duration) {
-	c := th.call
+func (p *printer) writeJSON(th *thread, c *decode.Call, d time.Duration) {
 	o := jsonCall{Pid: th.tid, Name: c.Name, Args: c.ArgsString(), Duration: d.Seconds()}
 	if c.Exited {
 		o.Ret = &c.Ret
