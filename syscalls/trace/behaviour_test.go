@@ -313,3 +313,31 @@ func TestCancelKillsStarted(t *testing.T) {
 		t.Errorf("trace lacks the children or the kill:\n%s", tail(b.String(), 10))
 	}
 }
+
+// TestAttachToSleep attaches to `sleep 0.6` in its nanosleep, detaches
+// after 0.2 s, and the sleep still ends normally (exit 0) at its time: the
+// interrupted call was restarted, not failed or cut short.
+func TestAttachToSleep(t *testing.T) {
+	testenv.RequireRoot(t)
+	cmd := exec.Command("sleep", "0.6")
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	var b strings.Builder
+	if _, err := Attach(ctx, cmd.Process.Pid, Options{Output: &b}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("sleep after the detach: %v\n%s", err, b.String())
+	}
+	if d := time.Since(start); d < 600*time.Millisecond {
+		t.Errorf("sleep 0.6 ended after %v", d)
+	}
+	if !strings.Contains(b.String(), "restart_syscall(") {
+		t.Errorf("no restart_syscall in the trace:\n%s", b.String())
+	}
+}
