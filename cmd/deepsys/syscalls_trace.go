@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -44,7 +43,7 @@ func newSyscallsTraceCmd() *cobra.Command {
 				err = cerr
 			}
 			if err == nil && res.ExitCode != 0 && pid == 0 {
-				err = fmt.Errorf("trace: %s exited with %d", args[0], res.ExitCode)
+				err = exitStatus(res.ExitCode) // as strace: the command's status
 			}
 			return err
 		},
