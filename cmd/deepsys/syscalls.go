@@ -1,6 +1,10 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/deepsys/deepsys/internal/bench"
+	"github.com/deepsys/deepsys/syscalls/tracebench"
+	"github.com/spf13/cobra"
+)
 
 // syscallsCLI plugs article 5, system calls, into the CLI. Its verbs live
 // one to a file (syscalls_<verb>.go); each file adds its constructor to
@@ -12,6 +16,12 @@ var syscallsCLI = &systemCLI{
 			out = append(out, v())
 		}
 		return out
+	},
+	bench: func(cfg benchConfig) ([]bench.Workload, error) {
+		if cfg.Quick {
+			return tracebench.Workloads(tracebench.Quick)
+		}
+		return tracebench.Workloads(tracebench.Default)
 	},
 }
 
