@@ -16,6 +16,7 @@ func (t *tracer) syscallStop(th *thread) {
 	if err == nil {
 		switch info.Op {
 		case infoEntry, infoSeccomp:
+			th.mem.SP = info.StackPointer // rt_sigreturn's frame is there
 			t.enter(th, info.nr(), info.args())
 		case infoExit:
 			write = t.exit(th, info.rval())

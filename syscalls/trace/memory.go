@@ -16,8 +16,14 @@ import (
 // ptrace access mode PTRACE_MODE_ATTACH_REALCREDS, which a tracer has).
 type Memory struct {
 	Pid int
+	// SP is the tracee's stack pointer at its latest syscall entry
+	// (decode.StackPointer: rt_sigreturn's signal frame is found there).
+	SP  uint64
 	mem *os.File // /proc/PID/mem, opened on first fallback
 }
+
+// StackPointer is SP (decode.StackPointer).
+func (m *Memory) StackPointer() uint64 { return m.SP }
 
 // ReadMemory fills p from the tracee's address addr and returns how many
 // bytes it read. A short count with a nil error means the range crossed
