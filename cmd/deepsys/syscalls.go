@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/deepsys/deepsys/internal/bench"
+	"github.com/deepsys/deepsys/syscalls/cost"
 	"github.com/deepsys/deepsys/syscalls/tracebench"
 	"github.com/spf13/cobra"
 )
@@ -17,13 +18,26 @@ var syscallsCLI = &systemCLI{
 		}
 		return out
 	},
-	bench: func(cfg benchConfig) ([]bench.Workload, error) {
-		if cfg.Quick {
-			return tracebench.Workloads(tracebench.Quick)
-		}
-		return tracebench.Workloads(tracebench.Default)
-	},
+	bench: syscallsBench,
 }
 
 // syscallsVerbs are the constructors of `deepsys syscalls` verbs.
 var syscallsVerbs []func() *cobra.Command
+
+// syscallsBench is the tracer against strace (syscalls/tracebench) and our
+// compiled policies against libseccomp's in the kernel (syscalls/cost).
+func syscallsBench(cfg benchConfig) ([]bench.Workload, error) {
+	tcfg, iters := tracebench.Default, 200000
+	if cfg.Quick {
+		tcfg, iters = tracebench.Quick, 20000
+	}
+	ws, err := tracebench.Workloads(tcfg)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := cost.Workloads(iters)
+	if err != nil {
+		return nil, err
+	}
+	return append(ws, fs...), nil
+}

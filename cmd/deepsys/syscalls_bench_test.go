@@ -7,8 +7,9 @@ import (
 	"github.com/deepsys/deepsys/internal/testenv"
 )
 
-// TestSyscallsBenchQuick: `deepsys syscalls bench --quick` measures both
-// workloads against strace and reports the filtered trace's goal.
+// TestSyscallsBenchQuick: `deepsys syscalls bench --quick` measures the
+// tracer against strace and our compiled policy against libseccomp's, and
+// reports the goals.
 func TestSyscallsBenchQuick(t *testing.T) {
 	testenv.RequireRoot(t)
 	testenv.RequireTool(t, "strace")
@@ -16,7 +17,8 @@ func TestSyscallsBenchQuick(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d (%s):\n%s", code, errs, out)
 	}
-	for _, want := range []string{"| full trace, 2000 syscalls | ns |", "| strace |", "-e trace=openat (seccomp)", "| goal | 60.00 |"} {
+	for _, want := range []string{"| full trace, 2000 syscalls | ns |", "| strace |", "-e trace=openat (seccomp)", "| goal | 60.00 |",
+		"| libseccomp (default chain) |", "| libseccomp (binary tree) |", "| goal | 25.00 |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -1,8 +1,6 @@
 package seccomp
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
@@ -12,15 +10,6 @@ import (
 	"github.com/deepsys/deepsys/syscalls/systab"
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
-
-// libseccomp is the peer: the library runc and crun compile profiles with.
-// testdata/libseccomp_export.py feeds it our resolved rules (after the
-// includes/excludes, name resolution and runc's splitting, which runc also
-// does before calling libseccomp) and exports its program; both programs
-// then run in our interpreter, which TestKernelMatchesInterpreter holds to
-// the kernel.
-
-const debianPython = "/usr/bin/python3" // python3-seccomp installs for Debian's python
 
 // requireLibseccomp needs Debian's python3-seccomp.
 func requireLibseccomp(t *testing.T) {
@@ -33,40 +22,12 @@ func requireLibseccomp(t *testing.T) {
 	}
 }
 
-// libseccompFilter compiles res with libseccomp; optimize 1 is its
-// default (a chain by priority), 2 its binary tree (libseccomp >= 2.5).
+// libseccompFilter compiles res with libseccomp (libseccomp.go).
 func libseccompFilter(t *testing.T, res *resolved, optimize int) *Filter {
 	t.Helper()
-	type ruleJSON struct {
-		Nr    int     `json:"nr"`
-		Ret   uint32  `json:"ret"`
-		Conds [][]any `json:"conds"`
-	}
-	spec := map[string]any{"default": res.defaultRet, "badarch": badArchAction, "optimize": optimize}
-	var rules []ruleJSON
-	for _, r := range res.rules {
-		rj := ruleJSON{Nr: r.nr, Ret: r.ret, Conds: [][]any{}}
-		for _, c := range r.conds {
-			rj.Conds = append(rj.Conds, []any{c.index, c.op, c.value, c.valueTwo})
-		}
-		rules = append(rules, rj)
-	}
-	spec["rules"] = rules
-	in, err := json.Marshal(spec)
+	f, err := libseccompCompile(res, optimize)
 	if err != nil {
 		t.Fatal(err)
-	}
-	cmd := exec.Command(debianPython, "testdata/libseccomp_export.py")
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("libseccomp: %v\n%s", err, stderr.String())
-	}
-	f, err := Unmarshal(out)
-	if err != nil {
-		t.Fatalf("libseccomp's program: %v", err)
 	}
 	return f
 }

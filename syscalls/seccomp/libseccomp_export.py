@@ -7,7 +7,7 @@
 #         "rules": [{"nr": N, "ret": RET, "conds": [[index, op, value, valueTwo], ...]}, ...]}
 # RET values are SECCOMP_RET_* words, which are also libseccomp's action
 # values; ops are the runtime-spec names (SCMP_CMP_EQ, ...). Used by
-# libseccomp_test.go.
+# seccomp.CompileLibseccomp (libseccomp.go), which embeds this file.
 import json
 import sys
 
