@@ -18,7 +18,8 @@ var syscallsCLI = &systemCLI{
 		}
 		return out
 	},
-	bench: syscallsBench,
+	showcase: syscallsShowcase,
+	bench:    syscallsBench,
 }
 
 // syscallsVerbs are the constructors of `deepsys syscalls` verbs.

@@ -30,3 +30,13 @@ func TestSyscallsLearn(t *testing.T) {
 		t.Error("learn without a command succeeded")
 	}
 }
+
+// TestSyscallsShowcase: the tour's rows for article 5 (trace, learn,
+// enforce) all run.
+func TestSyscallsShowcase(t *testing.T) {
+	testenv.RequireTool(t, "sh")
+	code, out, errs := runCLI(t, "syscalls", "showcase")
+	if code != 0 || !strings.Contains(out, "syscalls of") || !strings.Contains(out, "refused (EPERM)") {
+		t.Fatalf("exit %d (%s):\n%s", code, errs, out)
+	}
+}
