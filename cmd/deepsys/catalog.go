@@ -16,7 +16,7 @@ var catalog = []system{
 	{10, "gc", "Garbage Collection Advanced: Incremental, Concurrent, Snapshot-at-the-Beginning, and Pauseless Collectors from Azul C4 to ZGC Colored Pointers", nil},
 	{11, "jit", "JIT Compilation: Tracing vs Method JITs, V8's Ignition+TurboFan Pipeline, HotSpot's C1/C2 Tiered Compilation, and Deoptimization", nil},
 	{12, "wasm", "Wasm Runtime Internals: V8's Liftoff and TurboFan, Wasmtime's Cranelift, Linear Memory Sandboxing, and the Stack Machine Model", nil},
-	{13, "container", "Container Internals: Linux Namespaces, cgroups v2, OverlayFS, and the OCI Runtime Spec Under the Hood", nil},
+	{13, "container", "Container Internals: Linux Namespaces, cgroups v2, OverlayFS, and the OCI Runtime Spec Under the Hood", containerCLI},
 	{14, "compiler", "Compiler Optimizations: From Source Code to Fast Machine Code", nil},
 	{15, "vmm", "Hypervisor Internals: VT-x, AMD-V/SVM, Nested Paging, and the Mechanics of Trap-and-Emulate", nil},
 	{16, "unikernel", "Unikernels: Specializing the OS for a Single Application, from MirageOS to IncludeOS and the Performance-Security Trade-offs", nil},
