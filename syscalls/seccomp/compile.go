@@ -33,7 +33,7 @@ func CompileWith(p *Policy, o Options) (*Filter, error) {
 	}
 	ls := leaves(res)
 	var b builder
-	b.emitFilter(ls, res.defaultRet, o.Linear)
+	b.emitFilter(ls, res.defaultRet, o)
 	insns, err := b.assemble()
 	if err != nil {
 		return nil, err

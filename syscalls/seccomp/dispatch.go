@@ -1,6 +1,10 @@
 package seccomp
 
-import "slices"
+import (
+	"slices"
+
+	"golang.org/x/sys/unix"
+)
 
 // The dispatch on the syscall number. libseccomp compiles a filter by
 // default as a chain of "jeq nr" comparisons, one per syscall with a rule,
@@ -93,7 +97,7 @@ func (l *leaf) add(r rule) {
 // emitFilter emits the whole program: the arch check, the x32 check (which
 // lets nr -1 through, as libseccomp does: syscall(-1) is how a ptracer
 // skips a call), the dispatch, the default.
-func (b *builder) emitFilter(ls []leaf, def uint32, linear bool) {
+func (b *builder) emitFilter(ls []leaf, def uint32, o Options) {
 	bad := b.newLabel()
 	b.stmt(opLdAbs, offArch)
 	b.jump(opJeqK, auditArchX86_64, next, bad)
@@ -102,12 +106,16 @@ func (b *builder) emitFilter(ls []leaf, def uint32, linear bool) {
 	b.jump(opJgeK, x32SyscallBit, next, dispatch)
 	b.jump(opJeqK, nrMinusOne, dispatch, bad)
 	b.bind(dispatch)
-	if linear {
+	if o.Linear {
 		b.emitChain(ls, def)
 	} else {
 		b.emitSearch(intervals(ls, def))
 	}
 	b.bind(bad)
+	if o.AllowForeignArch {
+		b.ret(unix.SECCOMP_RET_ALLOW)
+		return
+	}
 	b.ret(badArchAction)
 }
 

@@ -23,6 +23,10 @@ type Options struct {
 	// StrictNames makes a syscall name unknown on x86-64 an error instead of
 	// a warning.
 	StrictNames bool
+	// AllowForeignArch lets calls of other ABIs (i386 int 0x80, x32) pass
+	// instead of killing the process: for a filter that only selects
+	// syscalls, such as a tracer's, not one that confines.
+	AllowForeignArch bool
 }
 
 // DefaultCaps is Docker's default capability set for a container.

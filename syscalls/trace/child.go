@@ -60,7 +60,11 @@ func runChild(spec, path string, argv []string) error {
 		if err != nil {
 			return err
 		}
-		if err := installFilter(Filter(nrs)); err != nil {
+		prog, err := Filter(nrs)
+		if err != nil {
+			return err
+		}
+		if err := installFilter(prog); err != nil {
 			return err
 		}
 	}

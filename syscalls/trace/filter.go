@@ -3,9 +3,11 @@ package trace
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"unsafe"
 
+	"github.com/deepsys/deepsys/syscalls/seccomp"
+	"github.com/deepsys/deepsys/syscalls/systab"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -14,53 +16,31 @@ import (
 // (seccomp(2), Documentation/userspace-api/seccomp_filter.rst) that
 // returns SECCOMP_RET_TRACE for the traced syscalls, which stops the
 // tracee in a PTRACE_EVENT_SECCOMP stop, and SECCOMP_RET_ALLOW for the
-// rest, which run without a context switch to the tracer.
-//
-// The program reads struct seccomp_data (nr at offset 0, arch at 4):
-//
-//	ld  [4]                 ; arch
-//	jeq AUDIT_ARCH_X86_64, 1, 0 ; ret ALLOW
-//	ld  [0]                 ; nr
-//	jge 0x40000000, 0, 1    ; ret ALLOW (the x32 ABI: not traced)
-//	jeq nr1, 0, 1           ; ret TRACE
-//	jeq nr2, 0, 1           ; ret TRACE ...
-//	ret ALLOW
-//
-// Each test is followed by its own return, so no jump is longer than one
-// instruction whatever the set's size (BPF jump offsets are 8 bits). The
-// general policy compiler with binary-search dispatch is syscalls/seccomp.
-
-const (
-	seccompDataNr   = 0
-	seccompDataArch = 4
-	x32SyscallBit   = 0x40000000
-)
+// rest, which run without a context switch to the tracer. It is the
+// policy "default ALLOW, TRACE for these names" compiled by
+// syscalls/seccomp (binary search on the number), with calls of other
+// ABIs (i386, x32) let through rather than killed: a tracer selects, it
+// does not confine.
 
 // Filter returns the filter program that traps the syscalls nrs.
-func Filter(nrs []int) []unix.SockFilter {
-	nrs = append([]int(nil), nrs...)
-	sort.Ints(nrs)
-	allow := stmt(unix.BPF_RET|unix.BPF_K, unix.SECCOMP_RET_ALLOW)
-	prog := []unix.SockFilter{
-		stmt(unix.BPF_LD|unix.BPF_W|unix.BPF_ABS, seccompDataArch),
-		jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, unix.AUDIT_ARCH_X86_64, 1, 0),
-		allow,
-		stmt(unix.BPF_LD|unix.BPF_W|unix.BPF_ABS, seccompDataNr),
-		jump(unix.BPF_JMP|unix.BPF_JGE|unix.BPF_K, x32SyscallBit, 0, 1),
-		allow,
+func Filter(nrs []int) ([]unix.SockFilter, error) {
+	p := &seccomp.Policy{DefaultAction: specs.ActAllow}
+	if len(nrs) > 0 {
+		names := make([]string, 0, len(nrs))
+		for _, nr := range nrs {
+			s, ok := systab.Lookup(nr)
+			if !ok {
+				return nil, fmt.Errorf("trace: syscall %d: not in the x86-64 table", nr)
+			}
+			names = append(names, s.Name)
+		}
+		p.Syscalls = []seccomp.Rule{{Names: names, Action: specs.ActTrace}}
 	}
-	for _, nr := range nrs {
-		prog = append(prog,
-			jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, uint32(nr), 0, 1),
-			stmt(unix.BPF_RET|unix.BPF_K, unix.SECCOMP_RET_TRACE))
+	f, err := seccomp.CompileWith(p, seccomp.Options{StrictNames: true, AllowForeignArch: true})
+	if err != nil {
+		return nil, fmt.Errorf("trace: -e filter: %w", err)
 	}
-	return append(prog, allow)
-}
-
-func stmt(code uint16, k uint32) unix.SockFilter { return unix.SockFilter{Code: code, K: k} }
-
-func jump(code uint16, k uint32, jt, jf uint8) unix.SockFilter {
-	return unix.SockFilter{Code: code, Jt: jt, Jf: jf, K: k}
+	return f.Insns, nil
 }
 
 // installFilter installs prog on the calling thread (no TSYNC: the thread
