@@ -297,7 +297,7 @@ func goStart(lines []string) []string {
 			continue
 		}
 		l = goHeapAddr.ReplaceAllString(l, "HEAP")
-		if strings.HasPrefix(l, "mmap(HEAP, ") && strings.Contains(l, "MAP_FIXED") {
+		if isHeapCall(l) {
 			continue // the heap grows when the runtime's background work asks, not at a fixed point
 		}
 		if strings.HasPrefix(l, "clone(") {
@@ -309,6 +309,17 @@ func goStart(lines []string) []string {
 }
 
 var cloneResult = regexp.MustCompile(`= [0-9]+$`)
+
+// isHeapCall is an mmap, munmap or madvise of the Go heap: how many the
+// runtime makes before its first clone, and where, depends on timing.
+func isHeapCall(l string) bool {
+	for _, p := range []string{"mmap(", "munmap(", "madvise("} {
+		if strings.HasPrefix(l, p) && strings.Contains(l, "HEAP") {
+			return true
+		}
+	}
+	return false
+}
 
 // fromProbeStart keeps the main thread's lines from the probe's marker
 // on, without the Go runtime's own futex and signal traffic.

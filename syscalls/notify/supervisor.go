@@ -186,13 +186,16 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
-// Wait waits for the command to exit, stops the supervisor and waits for
-// running handlers to return. It returns the command's error (as
+// Wait waits for the command to exit, ends the receive loop, waits for
+// running handlers to return (the listener still open, so what they ask of
+// it, such as ID_VALID, is answered for the dead process, not refused),
+// and then closes the listener. It returns the command's error (as
 // exec.Cmd.Wait). Call it once.
 func (s *Supervisor) Wait() error {
 	err := s.cmd.Wait()
-	s.Stop()
+	unix.Write(s.stop[1], []byte{1}) // the receive loop ends
 	s.loop.Wait()
+	s.Stop()
 	unix.Close(s.stop[0])
 	unix.Close(s.stop[1])
 	return err
