@@ -1,0 +1,133 @@
+package image
+
+import (
+	"archive/tar"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"golang.org/x/sys/unix"
+)
+
+// unpackInto applies entries to a fresh directory inside a parent that
+// also holds an "outside" sentinel directory, and returns both.
+func unpackInto(t *testing.T, opts Options, entries ...Entry) (string, string, error) {
+	t.Helper()
+	parent := t.TempDir()
+	fs, outside := filepath.Join(parent, "fs"), filepath.Join(parent, "outside")
+	mkdirs(0o755, fs, outside)
+	err := UnpackLayer(fs, bytes.NewReader(mustTar(t, entries...)), opts)
+	return fs, outside, err
+}
+
+// TestUnpackLayerFiles: files, modes, symlinks and hard links land as the
+// tar says.
+func TestUnpackLayerFiles(t *testing.T) {
+	exe := file("bin/tool", "#!")
+	exe.Header.Mode = 0o4755
+	fs, _, err := unpackInto(t, LayerOptions(), dir("etc"), file("etc/a", "A"), exe,
+		symlink("etc/abs", "/etc/a"), hardlink("etc/b", "etc/a"), file("deep/er/f", "x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(fs, "etc/b")); string(b) != "A" {
+		t.Errorf("hard link reads %q", b)
+	}
+	if l, _ := os.Readlink(filepath.Join(fs, "etc/abs")); l != "/etc/a" {
+		t.Errorf("symlink target %q", l)
+	}
+	st, err := os.Stat(filepath.Join(fs, "bin/tool"))
+	if err != nil || st.Mode()&os.ModeSetuid == 0 || st.Mode().Perm() != 0o755 {
+		t.Errorf("bin/tool mode %v, %v", st.Mode(), err)
+	}
+	var a, b unix.Stat_t
+	unix.Stat(filepath.Join(fs, "etc/a"), &a)
+	unix.Stat(filepath.Join(fs, "etc/b"), &b)
+	if a.Ino != b.Ino || a.Nlink != 2 {
+		t.Errorf("hard link: inodes %d %d, nlink %d", a.Ino, b.Ino, a.Nlink)
+	}
+}
+
+// TestUnpackLayerHostile: each hostile archive is refused with an error
+// naming the entry, and nothing appears outside the layer.
+func TestUnpackLayerHostile(t *testing.T) {
+	cases := []struct {
+		name    string
+		entries []Entry
+		want    string
+	}{
+		{"dotdot", []Entry{file("../outside/x", "pwned")}, `"../outside/x": name climbs out`},
+		{"inner dotdot", []Entry{file("a/../../outside/x", "pwned")}, `climbs out`},
+		{"absolute symlink", []Entry{symlink("lnk", "/"), file("lnk/tmp/x", "pwned")}, `"lnk/tmp/x": path lnk/tmp goes through a symlink`},
+		{"relative symlink", []Entry{symlink("lnk", "../outside"), file("lnk/x", "pwned")}, `goes through a symlink`},
+		{"symlink then dir", []Entry{symlink("d", "../outside"), dir("d/sub")}, `goes through a symlink`},
+		{"hard link out", []Entry{hardlink("h", "../outside/x")}, `hard link target "../outside/x"`},
+		{"hard link through symlink", []Entry{symlink("l", "../outside"), hardlink("h", "l/x")}, `goes through a symlink`},
+		{"hard link absolute", []Entry{hardlink("h", "/etc/passwd")}, `"h": hard link target "/etc/passwd"`},
+		{"device", []Entry{{Header: tar.Header{Typeflag: tar.TypeChar, Name: "null", Devmajor: 1, Devminor: 3}}}, `"null": device file (1:3) refused`},
+		{"whiteout dotdot", []Entry{file(".wh...", "")}, `whiteout of ".."`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, outside, err := unpackInto(t, Options{}, c.entries...)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v, want %q", err, c.want)
+			}
+			if ents, _ := os.ReadDir(outside); len(ents) != 0 {
+				t.Errorf("wrote outside the layer: %v", ents)
+			}
+		})
+	}
+}
+
+// TestUnpackLayerLimits: a header claiming a terabyte and a bad header
+// checksum are refused before anything is read.
+func TestUnpackLayerLimits(t *testing.T) {
+	fs := t.TempDir()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "big", Size: 1 << 40, Mode: 0o644})
+	err := UnpackLayer(fs, &b, Options{Limits: Limits{EntrySize: 1 << 20}})
+	if err == nil || !strings.Contains(err.Error(), `"big": size 1099511627776 is over the limit`) {
+		t.Errorf("huge entry: %v", err)
+	}
+	bad := mustTar(t, file("ok", "x"), file("next", "y"))
+	bad[512+512+148] ^= 0xff // the second header's checksum
+	err = UnpackLayer(t.TempDir(), bytes.NewReader(bad), Options{})
+	if err == nil || !strings.Contains(err.Error(), "tar entry 1: bad header") {
+		t.Errorf("bad checksum: %v", err)
+	}
+	err = UnpackLayer(t.TempDir(), bytes.NewReader(mustTar(t, file("a", ""), file("b", ""))), Options{Limits: Limits{Entries: 1}})
+	if err == nil || !strings.Contains(err.Error(), "over the limit of 1 entries") {
+		t.Errorf("entry count: %v", err)
+	}
+}
+
+// TestUnpackLayerWhiteouts: .wh.NAME becomes a 0/0 character device,
+// .wh..wh..opq the opaque xattr (root: trusted.* needs CAP_SYS_ADMIN), and
+// a whiteout never hides an entry of its own layer.
+func TestUnpackLayerWhiteouts(t *testing.T) {
+	testenv.RequireRoot(t)
+	fs, _, err := unpackInto(t, LayerOptions(), file("etc/.wh.gone", ""), file("opt/.wh..wh..opq", ""),
+		file("mine", "x"), file(".wh.mine", ""), file(".wh.dir", ""), dir("dir"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(filepath.Join(fs, "etc/gone"), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != 0 {
+		t.Errorf("etc/gone: mode %o rdev %d, %v", st.Mode, st.Rdev, err)
+	}
+	for _, d := range []string{"opt", "dir"} {
+		v := make([]byte, 8)
+		n, err := unix.Getxattr(filepath.Join(fs, d), opaqueXattr, v)
+		if err != nil || string(v[:n]) != "y" {
+			t.Errorf("%s: %s = %q, %v", d, opaqueXattr, v[:n], err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(fs, "mine")); err != nil || string(b) != "x" {
+		t.Errorf("own entry hidden: %q, %v", b, err)
+	}
+}
