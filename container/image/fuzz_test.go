@@ -28,3 +28,31 @@ func FuzzUnpackLayer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResolve: any bytes as index.json of a layout that holds one valid
+// image give an image or an error, never a panic.
+func FuzzResolve(f *testing.F) {
+	layout := filepath.Join(f.TempDir(), "layout")
+	if _, err := WriteLayout(layout, "x", [][]byte{mustTar(f, file("a", "x"))}, true); err != nil {
+		f.Fatal(err)
+	}
+	valid, err := os.ReadFile(filepath.Join(layout, "index.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid, "x")
+	f.Add([]byte(`{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:../../x","size":1}]}`), "")
+	f.Add([]byte(`{"manifests":[{"digest":"md5:00","size":-1}]}`), "")
+	f.Fuzz(func(t *testing.T, index []byte, ref string) {
+		dir := t.TempDir()
+		if err := os.Symlink(filepath.Join(layout, "blobs"), filepath.Join(dir, "blobs")); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "oci-layout"), []byte(`{"imageLayoutVersion":"1.0.0"}`), 0o644)
+		os.WriteFile(filepath.Join(dir, "index.json"), index, 0o644)
+		img, err := Resolve(dir, ref)
+		if err == nil && len(img.Manifest.Layers) != len(img.Config.RootFS.DiffIDs) {
+			t.Fatalf("resolved with %d layers, %d diff_ids", len(img.Manifest.Layers), len(img.Config.RootFS.DiffIDs))
+		}
+	})
+}

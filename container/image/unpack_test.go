@@ -4,11 +4,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/deepsys/deepsys/internal/testenv"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // TestUnpackSnapshots: both layers land in snapshots/1/fs and
@@ -148,5 +150,33 @@ func TestMountReadOnly(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "read-only file system") {
 			t.Errorf("%d lowers: write: %v", len(lowers), err)
 		}
+	}
+}
+
+// TestResolveNestedIndex: a ref naming a multi-platform index resolves to
+// this machine's manifest; an index without it is an error naming the
+// platform.
+func TestResolveNestedIndex(t *testing.T) {
+	layout := filepath.Join(t.TempDir(), "layout")
+	md, err := WriteLayout(layout, "x", [][]byte{mustTar(t, file("a", "x"))}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nest := func(p ocispec.Platform) {
+		md.Annotations, md.Platform = nil, &p
+		inner, err := writeJSONBlob(layout, ocispec.MediaTypeImageIndex, ocispec.Index{Manifests: []ocispec.Descriptor{md}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inner.Annotations = map[string]string{ocispec.AnnotationRefName: "multi"}
+		writeJSON(filepath.Join(layout, "index.json"), ocispec.Index{Manifests: []ocispec.Descriptor{inner}})
+	}
+	nest(ocispec.Platform{OS: runtime.GOOS, Architecture: runtime.GOARCH})
+	if img, err := Resolve(layout, "multi"); err != nil || len(img.Manifest.Layers) != 1 {
+		t.Errorf("nested index: %v", err)
+	}
+	nest(ocispec.Platform{OS: "linux", Architecture: "s390x"})
+	if _, err := Resolve(layout, "multi"); err == nil || !strings.Contains(err.Error(), "no manifest for linux/"+runtime.GOARCH) {
+		t.Errorf("foreign platform: %v", err)
 	}
 }
