@@ -37,6 +37,9 @@ type applier struct {
 	// ours holds the paths this layer created: a whiteout only hides
 	// lower layers (image-spec layer.md), never an entry of its own layer.
 	ours map[string]bool
+	// dirs are the directory entries, whose times are set again at the
+	// end: writing their children changed them.
+	dirs []*tar.Header
 }
 
 // UnpackLayer applies the uncompressed tar stream r to the directory dir,
@@ -55,7 +58,7 @@ func UnpackLayer(dir string, r io.Reader, opts Options) error {
 	for i := 0; ; i++ {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return a.dirTimes()
 		}
 		if err != nil {
 			return fmt.Errorf("tar entry %d: bad header: %w", i, err)
@@ -106,6 +109,9 @@ func (a *applier) apply(h *tar.Header, r io.Reader) error {
 		return err
 	}
 	a.ours[name] = true
+	if h.Typeflag == tar.TypeDir {
+		a.dirs = append(a.dirs, h)
+	}
 	if opaque {
 		if err := a.opaque(name); err != nil {
 			return err
@@ -221,9 +227,32 @@ func (a *applier) setMeta(parent int, base string, h *tar.Header) error {
 			return fmt.Errorf("chmod: %w", err)
 		}
 	}
+	return unix.UtimesNanoAt(parent, base, times(h), unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// dirTimes sets the directories' times last, deepest first.
+func (a *applier) dirTimes() error {
+	for i := len(a.dirs) - 1; i >= 0; i-- {
+		h := a.dirs[i]
+		name, _ := cleanName(h.Name)
+		dir, base := path.Split(name)
+		parent, err := openBeneath(a.root, path.Clean(dir))
+		if err == nil {
+			err = unix.UtimesNanoAt(parent, base, times(h), unix.AT_SYMLINK_NOFOLLOW)
+			unix.Close(parent)
+		}
+		if err != nil && !errors.Is(err, unix.ENOENT) {
+			return fmt.Errorf("directory %q: times: %w", h.Name, err)
+		}
+	}
+	return nil
+}
+
+// times are the access and modification times of h for utimensat(2).
+func times(h *tar.Header) []unix.Timespec {
 	ts := []unix.Timespec{unix.NsecToTimespec(h.AccessTime.UnixNano()), unix.NsecToTimespec(h.ModTime.UnixNano())}
 	if h.AccessTime.IsZero() {
 		ts[0] = ts[1]
 	}
-	return unix.UtimesNanoAt(parent, base, ts, unix.AT_SYMLINK_NOFOLLOW)
+	return ts
 }

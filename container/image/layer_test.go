@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/internal/testenv"
 	"golang.org/x/sys/unix"
@@ -28,10 +29,24 @@ func unpackInto(t *testing.T, opts Options, entries ...Entry) (string, string, e
 func TestUnpackLayerFiles(t *testing.T) {
 	exe := file("bin/tool", "#!")
 	exe.Header.Mode = 0o4755
-	fs, _, err := unpackInto(t, LayerOptions(), dir("etc"), file("etc/a", "A"), exe,
-		symlink("etc/abs", "/etc/a"), hardlink("etc/b", "etc/a"), file("deep/er/f", "x"))
+	old := dir("etc")
+	old.Header.ModTime = time.Unix(1e9, 0)
+	fs, outside, err := unpackInto(t, LayerOptions(), old, file("etc/a", "A"), exe,
+		symlink("etc/abs", "/etc/a"), hardlink("etc/b", "etc/a"), file("deep/er/f", "x"),
+		symlink("etc/p", "../../outside/p"), file("etc/p", "replaced"), hardlink("etc/habs", "etc/abs"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(fs, "etc/p")); err != nil || string(b) != "replaced" || ls(t, outside) != "" {
+		t.Errorf("file over a symlink: %q, %v; outside holds %q", b, err, ls(t, outside))
+	}
+	if l, err := os.Readlink(filepath.Join(fs, "etc/habs")); err != nil || l != "/etc/a" {
+		t.Errorf("hard link to a symlink: %q, %v", l, err)
+	}
+	if st, err := os.Stat(filepath.Join(fs, "etc")); err != nil {
+		t.Error(err)
+	} else if !st.ModTime().Equal(old.Header.ModTime) {
+		t.Errorf("etc mtime %v, want %v: set before its children were written", st.ModTime(), old.Header.ModTime)
 	}
 	if b, _ := os.ReadFile(filepath.Join(fs, "etc/b")); string(b) != "A" {
 		t.Errorf("hard link reads %q", b)
@@ -39,9 +54,10 @@ func TestUnpackLayerFiles(t *testing.T) {
 	if l, _ := os.Readlink(filepath.Join(fs, "etc/abs")); l != "/etc/a" {
 		t.Errorf("symlink target %q", l)
 	}
-	st, err := os.Stat(filepath.Join(fs, "bin/tool"))
-	if err != nil || st.Mode()&os.ModeSetuid == 0 || st.Mode().Perm() != 0o755 {
-		t.Errorf("bin/tool mode %v, %v", st.Mode(), err)
+	if st, err := os.Stat(filepath.Join(fs, "bin/tool")); err != nil {
+		t.Error(err)
+	} else if st.Mode()&os.ModeSetuid == 0 || st.Mode().Perm() != 0o755 {
+		t.Errorf("bin/tool mode %v, want u+s and 0755", st.Mode())
 	}
 	var a, b unix.Stat_t
 	unix.Stat(filepath.Join(fs, "etc/a"), &a)
