@@ -35,8 +35,9 @@
 //
 // What we do not do yet: share layers between images (containerd keys
 // snapshots by chain ID in a bolt database; here every unpack makes new
-// directories), zstd layers, xattrs from PAX records, and the unprivileged
-// overlay format (user.overlay.* with the userxattr mount option).
+// directories), zstd layers, and the unprivileged overlay format
+// (user.overlay.* with the userxattr mount option). xattr.go keeps user.*
+// and security.capability from PAX records and refuses trusted.*.
 //
 // Why writes never follow symlinks: a layer may legally hold a symlink to
 // "/" or "../..", and a later entry "link/etc/passwd" would then write on

@@ -221,8 +221,11 @@ func (a *applier) setMeta(parent int, base string, h *tar.Header) error {
 			return fmt.Errorf("chown %d:%d: %w", h.Uid, h.Gid, err)
 		}
 	}
+	if err := a.xattrs(parent, base, h); err != nil {
+		return err
+	}
 	if h.Typeflag != tar.TypeSymlink {
-		// After chown, which clears set-uid bits.
+		// After chown, which clears set-uid bits and file capabilities.
 		if err := unix.Fchmodat(parent, base, uint32(h.Mode)&0o7777, 0); err != nil {
 			return fmt.Errorf("chmod: %w", err)
 		}

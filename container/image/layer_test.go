@@ -84,6 +84,7 @@ func TestUnpackLayerHostile(t *testing.T) {
 		{"hard link through symlink", []Entry{symlink("l", "../outside"), hardlink("h", "l/x")}, `goes through a symlink`},
 		{"hard link absolute", []Entry{hardlink("h", "/etc/passwd")}, `"h": hard link target "/etc/passwd"`},
 		{"device", []Entry{{Header: tar.Header{Typeflag: tar.TypeChar, Name: "null", Devmajor: 1, Devminor: 3}}}, `"null": device file (1:3) refused`},
+		{"trusted xattr", []Entry{{Header: tar.Header{Typeflag: tar.TypeDir, Name: "d", PAXRecords: map[string]string{"SCHILY.xattr.trusted.overlay.redirect": "/etc"}}}}, `"d": xattr trusted.overlay.redirect refused`},
 		{"whiteout dotdot", []Entry{file(".wh...", "")}, `whiteout of ".."`},
 	}
 	for _, c := range cases {
@@ -145,5 +146,25 @@ func TestUnpackLayerWhiteouts(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(fs, "mine")); err != nil || string(b) != "x" {
 		t.Errorf("own entry hidden: %q, %v", b, err)
+	}
+}
+
+// TestUnpackLayerXattrs: user.* and, as root, security.capability (here
+// cap_net_raw+ep, struct vfs_cap_data revision 2) come from PAX records.
+func TestUnpackLayerXattrs(t *testing.T) {
+	testenv.RequireRoot(t)
+	capNetRaw := []byte{0x01, 0, 0, 0x02, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	ping := file("bin/ping", "")
+	ping.Header.PAXRecords = map[string]string{"SCHILY.xattr.security.capability": string(capNetRaw), "SCHILY.xattr.user.note": "hi"}
+	fs, _, err := unpackInto(t, LayerOptions(), ping)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"security.capability": string(capNetRaw), "user.note": "hi"} {
+		v := make([]byte, 64)
+		n, err := unix.Getxattr(filepath.Join(fs, "bin/ping"), name, v)
+		if err != nil || string(v[:n]) != want {
+			t.Errorf("%s = %x, %v; want %x", name, v[:n], err, want)
+		}
 	}
 }

@@ -74,5 +74,10 @@ func checkHeader(h *tar.Header, l Limits, devices bool) error {
 	if len(h.Linkname) > maxName || strings.IndexByte(h.Linkname, 0) >= 0 {
 		return fmt.Errorf("bad link target")
 	}
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, paxXattr+"trusted.") {
+			return fmt.Errorf("xattr %s refused: trusted.* would steer overlayfs", strings.TrimPrefix(k, paxXattr))
+		}
+	}
 	return nil
 }
