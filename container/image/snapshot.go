@@ -90,15 +90,24 @@ func applyBlob(layout string, desc ocispec.Descriptor, s Snapshot, opts Options)
 	if err := UnpackLayer(s.FS(), tee, opts); err != nil {
 		return err
 	}
-	// The diff_id covers the whole stream, tar padding included.
-	if _, err := io.Copy(io.Discard, tee); err != nil {
+	// The diff_id covers the whole stream, tar padding included; more
+	// than maxTrailer bytes after the end of the archive is a bomb.
+	n, err := io.Copy(io.Discard, io.LimitReader(tee, maxTrailer+1))
+	if err != nil {
 		return fmt.Errorf("decompress: %w", err)
+	}
+	if n > maxTrailer {
+		return fmt.Errorf("over %d bytes after the end of the tar archive", maxTrailer)
 	}
 	if got := digest.NewDigest(s.DiffID.Algorithm(), h); got != s.DiffID {
 		return fmt.Errorf("uncompressed layer hashes to %s, config's diff_id is %s", got, s.DiffID)
 	}
 	return nil
 }
+
+// maxTrailer bounds what may follow the tar's end-of-archive blocks: tar(1)
+// pads to its 10 KiB record, Docker and Go write no more than 1 KiB.
+const maxTrailer = 1 << 20
 
 // decompress picks the decompressor from the layer media type
 // (image-spec layer.md; Docker's names too).

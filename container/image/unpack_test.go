@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/deepsys/deepsys/internal/testenv"
+	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -36,8 +37,8 @@ func TestUnpackSnapshots(t *testing.T) {
 }
 
 // TestUnpackRefusesBadBlobs: a changed byte (digest mismatch), a wrong
-// size, an unknown ref and a diff_id mismatch are refused, and no snapshot
-// is left behind.
+// size, an unknown ref, a bad manifest, a diff_id mismatch and megabytes after the tar's end
+// are refused, and no snapshot is left behind.
 func TestUnpackRefusesBadBlobs(t *testing.T) {
 	layout := filepath.Join(t.TempDir(), "layout")
 	md, err := WriteLayout(layout, "x", [][]byte{mustTar(t, file("a", "aaaa"))}, false)
@@ -70,8 +71,21 @@ func TestUnpackRefusesBadBlobs(t *testing.T) {
 	os.WriteFile(blob, orig, 0o644)
 	check("unknown ref", "y", `no manifest named "y"`)
 	mblob, _ := blobPath(layout, md.Digest)
+	morig, _ := os.ReadFile(mblob)
 	os.WriteFile(mblob, []byte("{}"), 0o644)
 	check("manifest", "x", "bytes on disk, descriptor says")
+	os.WriteFile(mblob, morig, 0o644)
+	img.Config.RootFS.DiffIDs[0] = digest.FromString("another tar")
+	img.Manifest.Config, _ = writeJSONBlob(layout, ocispec.MediaTypeImageConfig, img.Config)
+	md2, _ := writeJSONBlob(layout, ocispec.MediaTypeImageManifest, img.Manifest)
+	md2.Annotations = map[string]string{ocispec.AnnotationRefName: "x"}
+	writeJSON(filepath.Join(layout, "index.json"), ocispec.Index{Manifests: []ocispec.Descriptor{md2}})
+	check("diff_id", "x", "config's diff_id is sha256:")
+	layout = filepath.Join(t.TempDir(), "trailer")
+	if _, err := WriteLayout(layout, "x", [][]byte{append(mustTar(t, file("a", "")), make([]byte, 2<<20)...)}, true); err != nil {
+		t.Fatal(err)
+	}
+	check("2 MiB after the tar's end", "x", "bytes after the end of the tar archive")
 }
 
 // TestMountMergedView: the overlay of the two snapshots shows the merged
