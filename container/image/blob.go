@@ -5,6 +5,7 @@ import (
 	_ "crypto/sha256" // digest algorithms go-digest verifies with
 	_ "crypto/sha512"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -61,16 +62,36 @@ func openBlob(layout string, desc ocispec.Descriptor) (*os.File, error) {
 // copyVerified copies at most desc.Size+1 bytes of r to w and checks the
 // count and the digest.
 func copyVerified(w io.Writer, r io.Reader, desc ocispec.Descriptor) error {
-	v := desc.Digest.Algorithm().Hash()
-	n, err := io.Copy(io.MultiWriter(w, v), io.LimitReader(r, desc.Size+1))
-	if err != nil {
+	v := newVerifier(desc)
+	if _, err := io.Copy(io.MultiWriter(w, v), io.LimitReader(r, desc.Size+1)); err != nil {
 		return fmt.Errorf("blob %s: %w", desc.Digest, err)
 	}
-	if n != desc.Size {
-		return fmt.Errorf("blob %s: read %d bytes, descriptor says %d", desc.Digest, n, desc.Size)
+	return v.check()
+}
+
+// verifier counts and hashes what is written to it; check compares both
+// with the descriptor. desc.Digest must have passed Validate.
+type verifier struct {
+	desc ocispec.Descriptor
+	h    hash.Hash
+	n    int64
+}
+
+func newVerifier(desc ocispec.Descriptor) *verifier {
+	return &verifier{desc: desc, h: desc.Digest.Algorithm().Hash()}
+}
+
+func (v *verifier) Write(p []byte) (int, error) {
+	v.n += int64(len(p))
+	return v.h.Write(p)
+}
+
+func (v *verifier) check() error {
+	if v.n != v.desc.Size {
+		return fmt.Errorf("blob %s: read %d bytes, descriptor says %d", v.desc.Digest, v.n, v.desc.Size)
 	}
-	if got := digest.NewDigest(desc.Digest.Algorithm(), v); got != desc.Digest {
-		return fmt.Errorf("blob %s: digest mismatch: content hashes to %s", desc.Digest, got)
+	if got := digest.NewDigest(v.desc.Digest.Algorithm(), v.h); got != v.desc.Digest {
+		return fmt.Errorf("blob %s: digest mismatch: content hashes to %s", v.desc.Digest, got)
 	}
 	return nil
 }

@@ -74,17 +74,36 @@ func unpackOne(layout, root string, desc ocispec.Descriptor, diffID digest.Diges
 	return s, nil
 }
 
-// applyBlob streams the blob through its decompressor into UnpackLayer.
+// applyBlob streams the blob through its decompressor into UnpackLayer,
+// hashing it again on the way: the blob was verified before, but the file
+// could have changed since.
 func applyBlob(layout string, desc ocispec.Descriptor, s Snapshot, opts Options) error {
 	f, err := openBlob(layout, desc)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r, err := decompress(desc.MediaType, f)
+	v := newVerifier(desc)
+	src := io.TeeReader(io.LimitReader(f, desc.Size+1), v)
+	r, err := decompress(desc.MediaType, src)
 	if err != nil {
 		return err
 	}
+	if err := applyStream(r, s, opts); err != nil {
+		return err
+	}
+	if _, err := io.Copy(io.Discard, src); err != nil {
+		return fmt.Errorf("blob %s: %w", desc.Digest, err)
+	}
+	if err := v.check(); err != nil {
+		return fmt.Errorf("changed while it was unpacked: %w", err)
+	}
+	return nil
+}
+
+// applyStream unpacks the uncompressed tar r into the snapshot and checks
+// it against the diff_id.
+func applyStream(r io.Reader, s Snapshot, opts Options) error {
 	h := s.DiffID.Algorithm().Hash()
 	tee := io.TeeReader(r, h)
 	if err := UnpackLayer(s.FS(), tee, opts); err != nil {

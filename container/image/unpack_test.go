@@ -194,3 +194,34 @@ func TestResolveNestedIndex(t *testing.T) {
 		t.Errorf("foreign platform: %v", err)
 	}
 }
+
+// TestApplyBlobRehashes: a blob that changes after verifyBlob (here its
+// gzip header's OS byte, which leaves the tar and so the diff_id alone) is
+// caught by the hash taken while it is unpacked.
+func TestApplyBlobRehashes(t *testing.T) {
+	layout := filepath.Join(t.TempDir(), "layout")
+	if _, err := WriteLayout(layout, "x", [][]byte{mustTar(t, file("a", "x"))}, true); err != nil {
+		t.Fatal(err)
+	}
+	img, err := Resolve(layout, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := img.Manifest.Layers[0]
+	if err := verifyBlob(layout, desc); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := blobPath(layout, desc.Digest)
+	b, _ := os.ReadFile(p)
+	b[9] ^= 0xff // RFC 1952 header: OS
+	os.WriteFile(p, b, 0o644)
+	s, err := newSnapshot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.DiffID = img.Config.RootFS.DiffIDs[0]
+	err = applyBlob(layout, desc, s, Options{})
+	if err == nil || !strings.Contains(err.Error(), "changed while it was unpacked: blob sha256:") {
+		t.Errorf("got %v", err)
+	}
+}
