@@ -85,6 +85,7 @@ func TestUnpackLayerHostile(t *testing.T) {
 		{"hard link absolute", []Entry{hardlink("h", "/etc/passwd")}, `"h": hard link target "/etc/passwd"`},
 		{"device", []Entry{{Header: tar.Header{Typeflag: tar.TypeChar, Name: "null", Devmajor: 1, Devminor: 3}}}, `"null": device file (1:3) refused`},
 		{"trusted xattr", []Entry{{Header: tar.Header{Typeflag: tar.TypeDir, Name: "d", PAXRecords: map[string]string{"SCHILY.xattr.trusted.overlay.redirect": "/etc"}}}}, `"d": xattr trusted.overlay.redirect refused`},
+		{"user overlay xattr", []Entry{{Header: tar.Header{Typeflag: tar.TypeReg, Name: "f", PAXRecords: map[string]string{"SCHILY.xattr.user.overlay.opaque": "y"}}}}, `"f": xattr user.overlay.opaque refused`},
 		{"whiteout dotdot", []Entry{file(".wh...", "")}, `whiteout of ".."`},
 	}
 	for _, c := range cases {

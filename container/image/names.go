@@ -75,8 +75,8 @@ func checkHeader(h *tar.Header, l Limits, devices bool) error {
 		return fmt.Errorf("bad link target")
 	}
 	for k := range h.PAXRecords {
-		if strings.HasPrefix(k, paxXattr+"trusted.") {
-			return fmt.Errorf("xattr %s refused: trusted.* would steer overlayfs", strings.TrimPrefix(k, paxXattr))
+		if name := strings.TrimPrefix(k, paxXattr); name != k && overlayXattr(name) {
+			return fmt.Errorf("xattr %s refused: it would steer overlayfs", name)
 		}
 	}
 	return nil

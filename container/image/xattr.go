@@ -15,9 +15,11 @@ const paxXattr = "SCHILY.xattr."
 
 // xattrs applies the entry's extended attributes. Only user.* and
 // security.capability (file capabilities, e.g. ping's cap_net_raw) are
-// kept; trusted.* is refused, since trusted.overlay.opaque, .redirect and
-// .origin would steer overlayfs (overlayfs.rst "Redirect dir"), and the
-// rest (security.selinux and other LSM labels) belongs to the host.
+// kept; trusted.* and user.overlay.* are refused (overlayFS keeps its
+// opaque, redirect, origin and metacopy marks there, in user.overlay.*
+// under the userxattr mount option: overlayfs.rst "Redirect dir",
+// "User xattr"), and the rest (security.selinux and other LSM labels)
+// belongs to the host.
 func (a *applier) xattrs(parent int, base string, h *tar.Header) error {
 	keys := make([]string, 0, len(h.PAXRecords))
 	for k := range h.PAXRecords {
@@ -36,8 +38,8 @@ func (a *applier) xattrs(parent int, base string, h *tar.Header) error {
 
 func (a *applier) xattr(parent int, base string, h *tar.Header, name, value string) error {
 	switch {
-	case strings.HasPrefix(name, "trusted."):
-		return fmt.Errorf("xattr %s refused: trusted.* would steer overlayfs", name)
+	case overlayXattr(name):
+		return fmt.Errorf("xattr %s refused: it would steer overlayfs", name)
 	case name == "security.capability" && a.opts.Chown, // setting it needs CAP_SETFCAP, as chown needs root
 		strings.HasPrefix(name, "user.") && h.Typeflag != tar.TypeSymlink: // user.* is not allowed on symlinks
 	default:
@@ -48,4 +50,9 @@ func (a *applier) xattr(parent int, base string, h *tar.Header, name, value stri
 		return fmt.Errorf("xattr %s: %w", name, err)
 	}
 	return nil
+}
+
+// overlayXattr reports whether an xattr name is one overlayfs reads.
+func overlayXattr(name string) bool {
+	return strings.HasPrefix(name, "trusted.") || strings.HasPrefix(name, "user.overlay.")
 }
