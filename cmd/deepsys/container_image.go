@@ -20,12 +20,13 @@ func newContainerImageCmd() *cobra.Command {
 
 func newImageUnpackCmd() *cobra.Command {
 	var ref, snapshots string
+	opts := image.LayerOptions()
 	cmd := &cobra.Command{
 		Use:   "unpack LAYOUT --ref TAG --snapshots DIR",
 		Short: "Verify an image's blobs and write its layers to DIR/snapshots/N/fs; print those paths, bottom layer first",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ss, err := image.Unpack(args[0], ref, snapshots, image.LayerOptions())
+			ss, err := image.Unpack(args[0], ref, snapshots, opts)
 			if err != nil {
 				return err
 			}
@@ -37,22 +38,26 @@ func newImageUnpackCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&ref, "ref", "", "the org.opencontainers.image.ref.name of the image in index.json (default: the only one)")
 	cmd.Flags().StringVar(&snapshots, "snapshots", "", "the snapshot root (containerd overlay snapshotter layout)")
+	cmd.Flags().BoolVar(&opts.UserXattr, "userxattr", false, "mark opaque directories with user.overlay.opaque (rootless overlay format)")
 	cmd.MarkFlagRequired("snapshots")
 	return cmd
 }
 
 func newImageMountCmd() *cobra.Command {
-	var target, upper string
+	var target string
+	var o image.Overlay
 	cmd := &cobra.Command{
 		Use:   "mount LAYER... --target DIR [--upper SNAPSHOT]",
 		Short: "Mount an overlay of the layer trees (bottom first, as unpack prints them) at DIR; read-only without --upper",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return image.Mount(target, args, upper)
+			o.Lowers = args
+			return o.Mount(target)
 		},
 	}
 	cmd.Flags().StringVar(&target, "target", "", "the mount point, e.g. a bundle's rootfs")
-	cmd.Flags().StringVar(&upper, "upper", "", "a snapshot directory whose fs and work become upperdir and workdir")
+	cmd.Flags().StringVar(&o.Upper, "upper", "", "a snapshot directory whose fs and work become upperdir and workdir")
+	cmd.Flags().BoolVar(&o.UserXattr, "userxattr", false, "mount with userxattr, for layers unpacked with --userxattr")
 	cmd.MarkFlagRequired("target")
 	return cmd
 }

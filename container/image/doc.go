@@ -35,9 +35,10 @@
 //
 // What we do not do yet: share layers between images (containerd keys
 // snapshots by chain ID in a bolt database; here every unpack makes new
-// directories), zstd layers, and the unprivileged overlay format
-// (user.overlay.* with the userxattr mount option). xattr.go keeps user.*
-// and security.capability from PAX records and refuses trusted.*.
+// directories) and zstd layers. xattr.go keeps user.* and
+// security.capability from PAX records and refuses the ones overlayfs
+// reads. Options.UserXattr and Overlay.UserXattr give the rootless format
+// (user.overlay.opaque, the userxattr mount option).
 //
 // Why writes never follow symlinks: a layer may legally hold a symlink to
 // "/" or "../..", and a later entry "link/etc/passwd" would then write on

@@ -20,6 +20,11 @@ type Options struct {
 	Devices bool
 	// Chown applies the entries' uid/gid (needs root).
 	Chown bool
+	// UserXattr marks opaque directories with user.overlay.opaque, the
+	// format of overlay mounts with the userxattr option (rootless, in a
+	// user namespace), instead of trusted.overlay.opaque (needs
+	// CAP_SYS_ADMIN).
+	UserXattr bool
 }
 
 // LayerOptions are the defaults for this process: devices and ownership

@@ -17,12 +17,30 @@ import (
 // directory (like Snapshot.Dir) whose fs and work become upperdir and
 // workdir, made if missing.
 func Mount(target string, lowers []string, upper string) error {
+	return Overlay{Lowers: lowers, Upper: upper}.Mount(target)
+}
+
+// Overlay describes an overlay mount; see Mount.
+type Overlay struct {
+	Lowers []string // bottom first
+	Upper  string   // a snapshot directory, or "" for read-only
+	// UserXattr reads opaque marks from user.overlay.* (the userxattr
+	// option, for layers unpacked with Options.UserXattr).
+	UserXattr bool
+}
+
+// Mount mounts the overlay at target.
+func (o Overlay) Mount(target string) error {
+	lowers, upper := o.Lowers, o.Upper
 	if len(lowers) == 1 && upper == "" {
 		return bindReadOnly(lowers[0], target)
 	}
 	data, err := overlayData(lowers, upper)
 	if err != nil {
 		return err
+	}
+	if o.UserXattr {
+		data += ",userxattr"
 	}
 	var flags uintptr
 	if upper == "" {

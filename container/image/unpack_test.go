@@ -12,6 +12,7 @@ import (
 	"github.com/deepsys/deepsys/internal/testenv"
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sys/unix"
 )
 
 // TestUnpackSnapshots: both layers land in snapshots/1/fs and
@@ -223,5 +224,34 @@ func TestApplyBlobRehashes(t *testing.T) {
 	err = applyBlob(layout, desc, s, Options{})
 	if err == nil || !strings.Contains(err.Error(), "changed while it was unpacked: blob sha256:") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestMountUserXattr: layers unpacked with Options.UserXattr mark opaque
+// directories with user.overlay.opaque, and an overlay mounted with
+// userxattr honours it (the rootless format).
+func TestMountUserXattr(t *testing.T) {
+	testenv.RequireRoot(t)
+	layout, root := writeBusyboxLayout(t, false), t.TempDir()
+	opts := LayerOptions()
+	opts.UserXattr = true
+	ss, err := Unpack(layout, "test:latest", root, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := make([]byte, 4)
+	if n, err := unix.Getxattr(filepath.Join(ss[1].FS(), "opt/dir"), userOpaqueXattr, v); err != nil || string(v[:n]) != "y" {
+		t.Fatalf("%s: %q, %v", userOpaqueXattr, v[:n], err)
+	}
+	target := t.TempDir()
+	if err := (Overlay{Lowers: []string{ss[0].FS(), ss[1].FS()}, UserXattr: true}).Mount(target); err != nil {
+		t.Fatal(err)
+	}
+	defer Unmount(target)
+	if names := ls(t, filepath.Join(target, "opt/dir")); names != "c" {
+		t.Errorf("opaque opt/dir holds %q, want c", names)
+	}
+	if _, err := os.Lstat(filepath.Join(target, "etc/gone")); !os.IsNotExist(err) {
+		t.Errorf("etc/gone: %v, want gone", err)
 	}
 }

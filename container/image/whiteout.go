@@ -16,8 +16,10 @@ const (
 	whiteoutOpaque = ".wh..wh..opq"
 	// opaqueXattr marks a directory whose lower contents overlayfs hides
 	// (Documentation/filesystems/overlayfs.rst "whiteouts and opaque
-	// directories").
-	opaqueXattr = "trusted.overlay.opaque"
+	// directories"); userOpaqueXattr is its name under the userxattr
+	// mount option ("User xattr").
+	opaqueXattr     = "trusted.overlay.opaque"
+	userOpaqueXattr = "user.overlay.opaque"
 )
 
 // whiteout applies a marker entry named base in directory dir.
@@ -60,9 +62,13 @@ func (a *applier) opaque(dir string) error {
 	}
 	defer unix.Close(fd)
 	p := fmt.Sprintf("/proc/self/fd/%d", fd)
-	if err := unix.Setxattr(p, opaqueXattr, []byte("y"), 0); err != nil {
+	x := opaqueXattr
+	if a.opts.UserXattr {
+		x = userOpaqueXattr
+	}
+	if err := unix.Setxattr(p, x, []byte("y"), 0); err != nil {
 		if errors.Is(err, unix.EPERM) {
-			return fmt.Errorf("opaque directory %s: setting %s needs CAP_SYS_ADMIN: %w", dir, opaqueXattr, err)
+			return fmt.Errorf("opaque directory %s: setting %s needs CAP_SYS_ADMIN (Options.UserXattr for rootless): %w", dir, x, err)
 		}
 		return fmt.Errorf("opaque directory %s: %w", dir, err)
 	}
