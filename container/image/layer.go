@@ -155,7 +155,7 @@ func (a *applier) create(parent int, base string, h *tar.Header, r io.Reader) er
 			return err
 		}
 		return nil
-	case tar.TypeReg:
+	case tar.TypeReg, tar.TypeGNUSparse: // archive/tar fills a sparse file's holes with zeros
 		return a.writeFile(parent, base, h.Size, r)
 	case tar.TypeSymlink:
 		return unix.Symlinkat(h.Linkname, parent, base)

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -167,5 +168,33 @@ func TestUnpackLayerXattrs(t *testing.T) {
 		if err != nil || string(v[:n]) != want {
 			t.Errorf("%s = %x, %v; want %x", name, v[:n], err, want)
 		}
+	}
+}
+
+// TestUnpackLayerGNUSparse: a sparse file from GNU tar (--sparse, the 'S'
+// type that Go's writer cannot make) comes out whole, holes as zeros.
+func TestUnpackLayerGNUSparse(t *testing.T) {
+	tarBin := testenv.RequireTool(t, "tar")
+	src := t.TempDir()
+	f, err := os.Create(filepath.Join(src, "holes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte("end"), 1<<20)
+	f.Close()
+	out, err := exec.Command(tarBin, "--sparse", "--format=gnu", "-cf", "-", "-C", src, "holes").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[156] != tar.TypeGNUSparse {
+		t.Fatalf("GNU tar wrote type %q, want 'S'", out[156])
+	}
+	fs := t.TempDir()
+	if err := UnpackLayer(fs, bytes.NewReader(out), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(fs, "holes"))
+	if err != nil || len(b) != 1<<20+3 || string(b[1<<20:]) != "end" || b[100] != 0 {
+		t.Errorf("holes: %d bytes, %v", len(b), err)
 	}
 }

@@ -60,7 +60,7 @@ func cleanName(name string) (string, error) {
 // anything is written.
 func checkHeader(h *tar.Header, l Limits, devices bool) error {
 	switch h.Typeflag {
-	case tar.TypeReg, tar.TypeDir, tar.TypeSymlink, tar.TypeLink, tar.TypeFifo:
+	case tar.TypeReg, tar.TypeGNUSparse, tar.TypeDir, tar.TypeSymlink, tar.TypeLink, tar.TypeFifo:
 	case tar.TypeChar, tar.TypeBlock:
 		if !devices {
 			return fmt.Errorf("device file (%d:%d) refused: creating devices needs root", h.Devmajor, h.Devminor)
