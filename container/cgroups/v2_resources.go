@@ -21,14 +21,14 @@ func (m *v2) Set(r *specs.LinuxResources) error {
 		return fmt.Errorf("cgroups: linux.resources.devices on cgroup v2 needs a BPF_CGROUP_DEVICE program, not done yet: %w",
 			errors.ErrUnsupported)
 	}
+	writes, err := v2Writes(r)
+	if err != nil {
+		return err
+	}
 	if err := m.create(); err != nil {
 		return err
 	}
 	if err := m.enable(v2Controllers(r)...); err != nil {
-		return err
-	}
-	writes, err := v2Writes(r)
-	if err != nil {
 		return err
 	}
 	for _, w := range writes {
