@@ -106,23 +106,29 @@ func readPids(dir string) ([]int, error) {
 	return pids, nil
 }
 
-// rmdirRetry removes a cgroup directory. rmdir answers EBUSY while an exited
-// task is still being released (kernel/cgroup/cgroup.c, cgroup_destroy_locked
-// checks cgroup_is_populated), so it retries for up to a second. A missing
-// directory is already removed.
-func rmdirRetry(dir string) error {
-	var err error
-	for delay := time.Millisecond; delay < time.Second; delay *= 2 {
-		err = unix.Rmdir(dir)
-		if err == nil || errors.Is(err, unix.ENOENT) {
+// rmdirRetry removes cgroup directories. rmdir answers EBUSY while a task is
+// still leaving the group (kernel/cgroup/cgroup.c, cgroup_destroy_locked
+// checks cgroup_is_populated), so the directories still busy are retried
+// together for up to a second. A missing directory is already removed.
+func rmdirRetry(dirs ...string) error {
+	for delay := time.Millisecond; ; delay *= 2 {
+		var busy []string
+		for _, d := range dirs {
+			err := unix.Rmdir(d)
+			switch {
+			case err == nil || errors.Is(err, unix.ENOENT):
+			case errors.Is(err, unix.EBUSY) && delay < time.Second:
+				busy = append(busy, d)
+			default:
+				return fmt.Errorf("cgroups: rmdir %s: %w", d, err)
+			}
+		}
+		if len(busy) == 0 {
 			return nil
 		}
-		if !errors.Is(err, unix.EBUSY) {
-			break
-		}
+		dirs = busy
 		time.Sleep(delay)
 	}
-	return fmt.Errorf("cgroups: rmdir %s: %w", dir, err)
 }
 
 // waitFor polls cond every few milliseconds until it holds or a second passes.

@@ -169,13 +169,15 @@ func removeGroup(t *testing.T, m Manager, l *Layout, parent string) {
 		t.Errorf("Destroy: %v", err)
 	}
 	seen := map[string]bool{}
+	var dirs []string
 	for _, mp := range l.V1 {
 		if d := filepath.Join(mp, parent); !seen[d] {
 			seen[d] = true
-			if err := rmdirRetry(d); err != nil {
-				t.Errorf("removing test parent: %v", err)
-			}
+			dirs = append(dirs, d)
 		}
+	}
+	if err := rmdirRetry(dirs...); err != nil {
+		t.Errorf("removing test parent: %v", err)
 	}
 }
 

@@ -126,11 +126,5 @@ func (m *v1) Pids() ([]int, error) {
 
 // Destroy removes the group's directory from every hierarchy.
 func (m *v1) Destroy() error {
-	var first error
-	for _, d := range m.dirs() {
-		if err := rmdirRetry(d); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	return rmdirRetry(m.dirs()...)
 }

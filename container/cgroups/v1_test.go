@@ -176,3 +176,31 @@ func TestV1DevicesDenyAll(t *testing.T) {
 		t.Errorf("opens in the group: %q, %q; want /dev/null ok and /dev/zero EPERM", a, b)
 	}
 }
+
+// TestV1DestroyBusyThenEmpty: Destroy of a group that still holds a process
+// gives up after its retries with EBUSY, leaving the group intact; once the
+// process is gone it succeeds, and a second Destroy is a no-op.
+func TestV1DestroyBusyThenEmpty(t *testing.T) {
+	m := testGroup(t)
+	h := startHelper(t, "spin", nil)
+	if err := m.Apply(h.cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Destroy(); !errors.Is(err, syscall.EBUSY) {
+		t.Fatalf("Destroy of a populated group: %v, want EBUSY", err)
+	}
+	if err := m.Apply(-1); err == nil || !strings.Contains(err.Error(), "cgroup.procs") {
+		t.Errorf("Apply(-1): %v, want an error naming cgroup.procs", err)
+	}
+	h.cmd.Process.Kill()
+	h.cmd.Wait()
+	if err := m.Destroy(); err != nil {
+		t.Fatalf("Destroy after the process exited: %v", err)
+	}
+	if err := m.Destroy(); err != nil {
+		t.Errorf("second Destroy: %v", err)
+	}
+	if _, err := os.Stat(m.(*v1).dir("memory")); !os.IsNotExist(err) {
+		t.Errorf("memory group still there: %v", err)
+	}
+}
