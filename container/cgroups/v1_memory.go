@@ -31,9 +31,6 @@ func (m *v1) setMemory(r *specs.LinuxResources) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSwap(mem); err != nil {
-		return err
-	}
 	if err := setLimitAndSwap(d, mem.Limit, mem.Swap); err != nil {
 		return err
 	}
@@ -82,9 +79,6 @@ func setLimitAndSwap(d string, limit, swap *int64) error {
 
 func setMemoryFlags(d string, mem *specs.LinuxMemory) error {
 	if mem.Swappiness != nil {
-		if *mem.Swappiness > 100 {
-			return fmt.Errorf("cgroups: linux.resources.memory.swappiness %d is above 100", *mem.Swappiness)
-		}
 		if err := writeFile(d, "memory.swappiness", u64(mem.Swappiness)); err != nil {
 			return err
 		}

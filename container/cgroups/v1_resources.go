@@ -17,16 +17,39 @@ func (m *v1) Set(r *specs.LinuxResources) error {
 	if r == nil {
 		return nil
 	}
-	if err := m.create(); err != nil {
+	if err := checkV1(r); err != nil {
 		return err
 	}
-	if len(r.Unified) > 0 {
-		return fmt.Errorf("cgroups: linux.resources.unified needs cgroup v2; this host uses v1 controllers")
+	if err := m.create(); err != nil {
+		return err
 	}
 	steps := []func(*specs.LinuxResources) error{m.setMemory, m.setPids, m.setCPU, m.setCpuset, m.setBlockIO, m.setDevices}
 	for _, step := range steps {
 		if err := step(r); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkV1 refuses, before anything is created or written, what the v1
+// files cannot take: unified keys, memory+swap below the limit, swappiness
+// above 100, malformed device rules.
+func checkV1(r *specs.LinuxResources) error {
+	if len(r.Unified) > 0 {
+		return fmt.Errorf("cgroups: linux.resources.unified needs cgroup v2; this host uses v1 controllers")
+	}
+	if r.Memory != nil {
+		if err := checkSwap(r.Memory); err != nil {
+			return err
+		}
+		if s := r.Memory.Swappiness; s != nil && *s > 100 {
+			return fmt.Errorf("cgroups: linux.resources.memory.swappiness %d is above 100", *s)
+		}
+	}
+	for i, rule := range r.Devices {
+		if _, err := deviceRule(rule); err != nil {
+			return fmt.Errorf("cgroups: linux.resources.devices[%d]: %w", i, err)
 		}
 	}
 	return nil

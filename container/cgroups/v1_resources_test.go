@@ -40,6 +40,13 @@ func TestV1BlkioThrottle(t *testing.T) {
 // refused with the field named.
 func TestV1SetErrors(t *testing.T) {
 	m := testGroup(t)
+	bad := &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: ptr[int64](5)}, Devices: []specs.LinuxDeviceCgroup{{Type: "q"}}}
+	if err := m.Set(bad); err == nil {
+		t.Fatal("Set with a bad device rule succeeded")
+	}
+	if _, err := os.Stat(m.(*v1).dir("pids")); !os.IsNotExist(err) {
+		t.Errorf("a refused Set left the group behind: %v", err)
+	}
 	for _, tc := range []struct {
 		r    specs.LinuxResources
 		want string
