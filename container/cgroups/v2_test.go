@@ -207,9 +207,34 @@ func TestV2RealUnified(t *testing.T) {
 	if !poll(10*time.Second, func() bool { return usage() > u1 }) {
 		t.Error("thawed spinner used no more CPU")
 	}
+	checkRealV2Pids(t, m, l.Unified)
 	h.cmd.Process.Kill()
 	h.cmd.Wait()
 	if err := m.Destroy(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkRealV2Pids sets pids.max 5 on a real v2 group: where the root offers
+// the pids controller it reads back, elsewhere (this hybrid host) Set names
+// the missing controller and where it looked.
+func checkRealV2Pids(t *testing.T, m Manager, root string) {
+	t.Helper()
+	avail, err := readFile(root, "cgroup.controllers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.Set(&specs.LinuxResources{Pids: &specs.LinuxPids{Limit: ptr[int64](5)}})
+	if !hasWord(avail, "pids") {
+		if err == nil || !strings.Contains(err.Error(), `"pids" is not available in `+root) {
+			t.Errorf("Set(pids) without a pids controller: %v, want an error naming it", err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := m.Stats(); err != nil || s.Pids.Limit != 5 {
+		t.Errorf("pids after Set: %+v, %v; want limit 5", s, err)
 	}
 }
