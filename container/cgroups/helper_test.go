@@ -192,8 +192,3 @@ func poll(d time.Duration, cond func() bool) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// fmtSscan reads "major:minor".
-func fmtSscan(s string, major, minor *int64) (int, error) {
-	return fmt.Sscanf(s, "%d:%d", major, minor)
-}

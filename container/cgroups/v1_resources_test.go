@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ func TestV1BlkioThrottle(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dev specs.LinuxThrottleDevice
-	if _, err := fmtSscan(strings.TrimSpace(string(b)), &dev.Major, &dev.Minor); err != nil {
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(b)), "%d:%d", &dev.Major, &dev.Minor); err != nil {
 		t.Fatalf("%s: %v", devs[0], err)
 	}
 	dev.Rate = 1 << 20
