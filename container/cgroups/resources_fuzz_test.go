@@ -9,7 +9,7 @@ import (
 )
 
 // FuzzResources translates arbitrary linux.resources JSON with both
-// drivers' checks: no panic, and every v2 write goes to a file name in the
+// drivers' checks and the v2 devices compiler: no panic, and every v2 write goes to a file name in the
 // group's own directory.
 func FuzzResources(f *testing.F) {
 	f.Add(`{"memory":{"limit":67108864,"swap":100663296,"reservation":1},"pids":{"limit":10}}`)
@@ -22,6 +22,9 @@ func FuzzResources(f *testing.F) {
 			return
 		}
 		checkV1(&r)
+		if insns, err := devicesProgram(r.Devices); err == nil && len(insns) < 8 {
+			t.Fatalf("devices program of %d instructions", len(insns))
+		}
 		ws, err := v2Writes(&r)
 		if err != nil {
 			return

@@ -1,7 +1,6 @@
 package cgroups
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,7 +8,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// Set enables the controllers r needs in every ancestor's
+// Set compiles the device rules into a BPF program (v2_devices.go),
+// enables the controllers r needs in every ancestor's
 // cgroup.subtree_control, then writes the v2 files (cgroup-v2.rst, "Memory
 // Interface Files", "PID Interface Files", "CPU Interface Files", "IO
 // Interface Files"); r.Unified is written last, key = file name.
@@ -17,16 +17,20 @@ func (m *v2) Set(r *specs.LinuxResources) error {
 	if r == nil {
 		return nil
 	}
-	if len(r.Devices) > 0 {
-		return fmt.Errorf("cgroups: linux.resources.devices on cgroup v2 needs a BPF_CGROUP_DEVICE program, not done yet: %w",
-			errors.ErrUnsupported)
-	}
 	writes, err := v2Writes(r)
 	if err != nil {
 		return err
 	}
+	if _, err := devicesProgram(r.Devices); err != nil {
+		return err
+	}
 	if err := m.create(); err != nil {
 		return err
+	}
+	if len(r.Devices) > 0 {
+		if err := m.setDevicesV2(r.Devices); err != nil {
+			return err
+		}
 	}
 	if err := m.enable(v2Controllers(r)...); err != nil {
 		return err
