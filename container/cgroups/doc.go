@@ -28,8 +28,10 @@
 //     a new cpuset group starts with empty cpuset.cpus/mems and refuses tasks
 //     (ENOSPC) until they are copied from the parent (cpusets.rst 1.9).
 //  3. Set(resources) translates the OCI fields into the driver's files
-//     (v1_resources.go, v2_resources.go); fields whose file the kernel lacks
-//     are reported, not silently dropped.
+//     (v1_resources.go, v2_resources.go). Device rules go to v1's
+//     devices.allow/deny or, on v2, into a BPF_PROG_TYPE_CGROUP_DEVICE
+//     program attached to the group (v2_devices.go). A config the files cannot
+//     take is refused before anything is created.
 //  4. Stats reads usage back; Freeze/Thaw pause the group (v1 freezer.state,
 //     v2 cgroup.freeze) and wait until the kernel reports it frozen.
 //  5. Destroy removes the directories; rmdir fails with EBUSY while a task
