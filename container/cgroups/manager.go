@@ -44,7 +44,7 @@ type MemoryStats struct {
 	Usage    uint64 // v1 memory.usage_in_bytes, v2 memory.current
 	MaxUsage uint64 // v1 memory.max_usage_in_bytes, v2 memory.peak
 	Limit    uint64 // v1 memory.limit_in_bytes, v2 memory.max (Unlimited for "max")
-	Failcnt  uint64 // v1 memory.failcnt, v2 memory.events "max"
+	Failcnt  uint64 // v1 memory.failcnt or memory.memsw.failcnt, v2 memory.events "max"
 	OOMKills uint64 // v1 memory.oom_control oom_kill, v2 memory.events oom_kill
 }
 

