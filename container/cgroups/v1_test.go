@@ -16,8 +16,9 @@ import (
 
 // TestV1MemoryLimitOOMKills: a helper that touches 64 MiB in a group limited
 // to 16 MiB (memory and memory+swap) is killed by the memcg OOM killer, and
-// the group's oom_kill count says so. (memory.failcnt and memsw.failcnt stay
-// 0 on this 6.18 kernel even then, so failcnt is not asserted.)
+// the group's oom_kill count says so. Failcnt is not asserted: with
+// memory+swap limited too, memory.failcnt and memory.memsw.failcnt both stay
+// 0 on this 6.18 kernel (with only the memory limit, memory.failcnt counts).
 func TestV1MemoryLimitOOMKills(t *testing.T) {
 	m := testGroup(t)
 	const limit = 16 << 20
