@@ -43,7 +43,7 @@ func (l *Layout) Mode() string {
 
 // Manager returns the driver for cgroup path p: v1 wherever v1 controllers
 // are mounted (also on hybrid hosts, whose cgroup2 mount holds what v1 does
-// not), otherwise v2.
+// not; the group is made there too), otherwise v2.
 func (l *Layout) Manager(p string) (Manager, error) {
 	rel, err := cleanPath(p)
 	if err != nil {
@@ -51,7 +51,7 @@ func (l *Layout) Manager(p string) (Manager, error) {
 	}
 	switch l.Mode() {
 	case "v1", "hybrid":
-		return newV1(l.V1, rel), nil
+		return newV1(l.V1, l.Unified, rel), nil
 	case "v2":
 		return &v2{root: l.Unified, rel: rel}, nil
 	}

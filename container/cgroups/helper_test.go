@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -170,7 +172,10 @@ func removeGroup(t *testing.T, m Manager, l *Layout, parent string) {
 	}
 	seen := map[string]bool{}
 	var dirs []string
-	for _, mp := range l.V1 {
+	for _, mp := range append(slices.Collect(maps.Values(l.V1)), l.Unified) {
+		if mp == "" {
+			continue
+		}
 		if d := filepath.Join(mp, parent); !seen[d] {
 			seen[d] = true
 			dirs = append(dirs, d)

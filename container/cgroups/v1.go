@@ -14,12 +14,26 @@ import (
 // (Documentation/admin-guide/cgroup-v1/cgroups.rst): the group is the same
 // relative path rel under every controller's mount point.
 type v1 struct {
-	mounts map[string]string // controller -> mount point
+	mounts map[string]string // controller -> mount point; hybridKey -> cgroup2 mount
 	rel    string            // cgroup path, relative
 }
 
-func newV1(mounts map[string]string, rel string) *v1 {
-	return &v1{mounts: mounts, rel: rel}
+// hybridKey names the cgroup2 mount of a hybrid host among the v1 mounts.
+// The group is made there too and the process joins it, as runc does, so
+// /proc/pid/cgroup's "0::" line names the container's group and
+// cgroup2-only features (BPF device programs, PSI files) have a group to
+// attach to. No resources are written there.
+const hybridKey = "unified"
+
+func newV1(mounts map[string]string, unified, rel string) *v1 {
+	m := &v1{mounts: map[string]string{}, rel: rel}
+	for c, mp := range mounts {
+		m.mounts[c] = mp
+	}
+	if unified != "" {
+		m.mounts[hybridKey] = unified
+	}
+	return m
 }
 
 // dir is the group's directory in controller c's hierarchy, "" if c is not

@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -204,5 +205,29 @@ func TestV1DestroyBusyThenEmpty(t *testing.T) {
 	}
 	if _, err := os.Stat(m.(*v1).dir("memory")); !os.IsNotExist(err) {
 		t.Errorf("memory group still there: %v", err)
+	}
+}
+
+// TestV1HybridJoinsUnified: on a hybrid host the process also joins the
+// group on the cgroup2 mount, so /proc/pid/cgroup names the group both in
+// the memory hierarchy and on the "0::" line.
+func TestV1HybridJoinsUnified(t *testing.T) {
+	m := testGroup(t)
+	if _, ok := m.(*v1).mounts[hybridKey]; !ok {
+		t.Skip("not a hybrid host")
+	}
+	h := startHelper(t, "spin", nil)
+	if err := m.Apply(h.cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", h.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := "/" + m.(*v1).rel
+	for _, want := range []string{":memory:" + rel + "\n", "\n0::" + rel + "\n"} {
+		if !strings.Contains("\n"+string(b), want) {
+			t.Errorf("/proc/pid/cgroup lacks %q:\n%s", want, b)
+		}
 	}
 }
