@@ -1,0 +1,94 @@
+package cgroups
+
+// v1LimitMax is how memory.limit_in_bytes reads when unlimited on x86-64:
+// PAGE_COUNTER_MAX (LONG_MAX / PAGE_SIZE) pages, in bytes.
+const v1LimitMax = (1<<63 - 1) / 4096 * 4096
+
+// Stats reads memory, pids and CPU accounting from whichever of those
+// controllers are mounted.
+func (m *v1) Stats() (*Stats, error) {
+	s := &Stats{}
+	for _, read := range []func(*Stats) error{m.memoryStats, m.pidsStats, m.cpuStats} {
+		if err := read(s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// memoryStats reads memory.usage_in_bytes, max_usage, limit, failcnt (the
+// larger of memory's and memory+swap's) and the oom_kill count in
+// memory.oom_control.
+func (m *v1) memoryStats(s *Stats) error {
+	d := m.dir("memory")
+	if d == "" {
+		return nil
+	}
+	files := []struct {
+		name string
+		dst  *uint64
+	}{
+		{"memory.usage_in_bytes", &s.Memory.Usage},
+		{"memory.max_usage_in_bytes", &s.Memory.MaxUsage},
+		{"memory.limit_in_bytes", &s.Memory.Limit},
+		{"memory.failcnt", &s.Memory.Failcnt},
+	}
+	for _, f := range files {
+		v, err := readUint(d, f.name)
+		if err != nil {
+			return err
+		}
+		*f.dst = v
+	}
+	if s.Memory.Limit >= v1LimitMax {
+		s.Memory.Limit = Unlimited
+	}
+	if exists(d, "memory.memsw.failcnt") {
+		// With swap limited, hitting memory+swap first counts only here.
+		sw, err := readUint(d, "memory.memsw.failcnt")
+		if err != nil {
+			return err
+		}
+		s.Memory.Failcnt = max(s.Memory.Failcnt, sw)
+	}
+	oc, err := readKeyed(d, "memory.oom_control")
+	s.Memory.OOMKills = oc["oom_kill"]
+	return err
+}
+
+func (m *v1) pidsStats(s *Stats) error {
+	d := m.dir("pids")
+	if d == "" {
+		return nil
+	}
+	var err error
+	if s.Pids.Current, err = readUint(d, "pids.current"); err != nil {
+		return err
+	}
+	s.Pids.Limit, err = readUint(d, "pids.max")
+	return err
+}
+
+// cpuStats reads cpuacct.usage{,_user,_sys} (nanoseconds) and the CFS
+// throttling counters of cpu.stat.
+func (m *v1) cpuStats(s *Stats) error {
+	if d := m.dir("cpuacct"); d != "" {
+		for _, f := range []struct {
+			name string
+			dst  *uint64
+		}{{"cpuacct.usage", &s.CPU.UsageNs}, {"cpuacct.usage_user", &s.CPU.UserNs}, {"cpuacct.usage_sys", &s.CPU.SystemNs}} {
+			v, err := readUint(d, f.name)
+			if err != nil {
+				return err
+			}
+			*f.dst = v
+		}
+	}
+	d := m.dir("cpu")
+	if d == "" {
+		return nil
+	}
+	st, err := readKeyed(d, "cpu.stat")
+	s.CPU.Periods, s.CPU.Throttled, s.CPU.ThrottledNs = st["nr_periods"], st["nr_throttled"], st["throttled_time"]
+	return err
+}
