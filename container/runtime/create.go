@@ -1,0 +1,193 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// CreateOptions are the inputs of create (runc create's flags).
+type CreateOptions struct {
+	Root    string // state root; DefaultRoot if empty
+	ID      string
+	Bundle  string
+	PidFile string // if set, the init's pid is written here
+	// Stdio of the container's process; nil means /dev/null. *os.File
+	// values are handed to the process itself.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Container is a created container; Wait works only in the process that
+// created it (the init is its child).
+type Container struct {
+	ID  string
+	Pid int
+	cmd *exec.Cmd
+}
+
+// Wait waits for the container's process and returns its exit code
+// (128+n when killed by signal n, as a shell reports it).
+func (c *Container) Wait() (int, error) {
+	err := c.cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil
+		}
+		return ee.ExitCode(), nil
+	}
+	return 0, err
+}
+
+// bootstrap is what the init reads from fd 3.
+type bootstrap struct {
+	Spec     *specs.Spec `json:"spec"`
+	StateDir string      `json:"stateDir"`
+}
+
+// Create makes the container: state directory, exec.fifo and an init
+// process in new namespaces that has set up the rootfs and now waits on
+// the fifo. On error nothing is left behind.
+func Create(o CreateOptions) (c *Container, err error) {
+	if o.Root == "" {
+		o.Root = DefaultRoot
+	}
+	if err := checkID(o.ID); err != nil {
+		return nil, err
+	}
+	bundle, err := filepath.Abs(o.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := LoadBundle(bundle)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := makeStateDir(o.Root, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	c, err = startInit(o, spec, dir)
+	if err != nil {
+		return nil, err
+	}
+	return c, finishCreate(o, c, spec, bundle, dir)
+}
+
+// makeStateDir creates <root>/<id> and its exec.fifo.
+func makeStateDir(root, id string) (string, error) {
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return "", err
+	}
+	dir := stateDir(root, id)
+	if err := os.Mkdir(dir, 0o711); errors.Is(err, os.ErrExist) {
+		return "", fmt.Errorf("container %q already exists", id)
+	} else if err != nil {
+		return "", err
+	}
+	if err := unix.Mkfifo(filepath.Join(dir, fifoName), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("mkfifo %s: %w", fifoName, err)
+	}
+	return dir, nil
+}
+
+// finishCreate writes state.json and the pid file; on error it kills the
+// init.
+func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string) error {
+	_, start, err := procStat(c.Pid)
+	if err == nil {
+		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations}
+		err = r.save(dir)
+	}
+	if err == nil && o.PidFile != "" {
+		err = os.WriteFile(o.PidFile, []byte(strconv.Itoa(c.Pid)), 0o644)
+	}
+	if err != nil {
+		c.cmd.Process.Kill()
+		c.cmd.Wait()
+	}
+	return err
+}
+
+// startInit re-executes this binary as the container's init and waits for
+// its "ready" (or its error) on the sync pipe.
+func startInit(o CreateOptions, spec *specs.Spec, dir string) (*Container, error) {
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer cfgW.Close()
+	syncR, syncW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		return nil, err
+	}
+	defer syncR.Close()
+	cmd := initCommand(o, spec, cfgR, syncW)
+	err = cmd.Start()
+	cfgR.Close()
+	syncW.Close()
+	if err != nil {
+		return nil, fmt.Errorf("starting the container's init: %w", err)
+	}
+	c := &Container{ID: o.ID, Pid: cmd.Process.Pid, cmd: cmd}
+	if err := handshake(c, spec, dir, cfgW, syncR); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, err
+	}
+	return c, nil
+}
+
+func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cmd {
+	cmd := exec.Command("/proc/self/exe", "init")
+	cmd.Args[0] = "deepsys-container-init"
+	cmd.Env = []string{envInit + "=1"}
+	cmd.ExtraFiles = []*os.File{cfg, sync}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Linux.Namespaces)}
+	return cmd
+}
+
+// handshake applies resources, sends the bootstrap and reads the verdict.
+func handshake(c *Container, spec *specs.Spec, dir string, cfgW, syncR *os.File) error {
+	if ApplyResources != nil {
+		if err := ApplyResources(c.ID, c.Pid, spec.Linux.Resources); err != nil {
+			return fmt.Errorf("linux.resources: %w", err)
+		}
+	}
+	if err := json.NewEncoder(cfgW).Encode(bootstrap{Spec: spec, StateDir: dir}); err != nil {
+		return fmt.Errorf("sending the config to the init: %w", err)
+	}
+	cfgW.Close()
+	msg, err := io.ReadAll(syncR)
+	if err != nil {
+		return err
+	}
+	switch s := strings.TrimSpace(string(msg)); {
+	case s == readyMsg:
+		return nil
+	case s == "":
+		return errors.New("the container's init exited before it was ready")
+	default:
+		return fmt.Errorf("container init: %s", s)
+	}
+}
