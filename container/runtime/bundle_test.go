@@ -81,7 +81,12 @@ func writeConfig(t *testing.T, dir string, s *specs.Spec) {
 // (stdout and stderr together).
 func runBundle(t *testing.T, s *specs.Spec) (int, string) {
 	t.Helper()
-	bundle := makeBundle(t, s)
+	return runBundleIn(t, makeBundle(t, s))
+}
+
+// runBundleIn runs the bundle at dir, as runBundle.
+func runBundleIn(t *testing.T, bundle string) (int, string) {
+	t.Helper()
 	out, err := os.CreateTemp(t.TempDir(), "out")
 	if err != nil {
 		t.Fatal(err)
