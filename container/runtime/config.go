@@ -110,15 +110,15 @@ func validateNamespaces(nss []specs.LinuxNamespace) error {
 			return fmt.Errorf("linux.namespaces[%d].type: %q given twice", i, ns.Type)
 		}
 		seen[ns.Type] = true
-		if ns.Path != "" {
+		if ns.Path != "" && !joinable[ns.Type] {
 			return fmt.Errorf("linux.namespaces[%d].path: joining a %s namespace by path is not supported yet", i, ns.Type)
 		}
 		if ns.Type == specs.UserNamespace || ns.Type == specs.TimeNamespace {
 			return fmt.Errorf("linux.namespaces[%d].type: %s namespaces are not supported yet", i, ns.Type)
 		}
 	}
-	if !seen[specs.MountNamespace] {
-		return errors.New("linux.namespaces: a mount namespace is required")
+	if !seen[specs.MountNamespace] || nsPath(nss, specs.MountNamespace) != "" {
+		return errors.New("linux.namespaces: a new mount namespace is required")
 	}
 	return nil
 }

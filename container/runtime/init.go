@@ -64,6 +64,9 @@ func setup(b *bootstrap) (*prepared, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the state directory: %w", err)
 	}
+	if err := joinNamespaces(s.Linux.Namespaces); err != nil {
+		return nil, err
+	}
 	if err := setupRootfs(s); err != nil {
 		return nil, err
 	}
