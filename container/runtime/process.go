@@ -18,6 +18,7 @@ type prepared struct {
 	proc    *specs.Process
 	path    string          // args[0] looked up in the container's PATH
 	filter  *seccomp.Filter // nil without linux.seccomp
+	caps    *capSets        // nil without process.capabilities
 	stateFD int             // O_PATH fd of the state directory (for exec.fifo)
 }
 
@@ -30,6 +31,9 @@ func prepare(s *specs.Spec, stateFD int) (*prepared, error) {
 		return nil, fmt.Errorf("process.args[0]: %w", err)
 	}
 	p := &prepared{proc: s.Process, path: path, stateFD: stateFD}
+	if p.caps, err = parseCaps(s.Process.Capabilities); err != nil {
+		return nil, err
+	}
 	if sc := s.Linux.Seccomp; sc != nil {
 		if sc.ListenerPath != "" {
 			return nil, errors.New("linux.seccomp.listenerPath: the user-notify listener is not supported yet")
@@ -87,11 +91,12 @@ func (p *prepared) waitStart() error {
 	return err
 }
 
-// exec becomes the container's process: user, cwd, no_new_privs, then
-// execve under the seccomp filter if there is one.
+// exec becomes the container's process: bounding set, user,
+// capabilities, cwd, no_new_privs, then execve under the seccomp filter if
+// there is one.
 func (p *prepared) exec() int {
-	if err := p.becomeUser(); err != nil {
-		fmt.Fprintln(os.Stderr, "container init: process.user:", err)
+	if err := p.credentials(); err != nil {
+		fmt.Fprintln(os.Stderr, "container init:", err)
 		return exitSetupFailed
 	}
 	if err := unix.Chdir(p.proc.Cwd); err != nil {
@@ -115,6 +120,30 @@ func (p *prepared) plainExec() error {
 		}
 	}
 	return unix.Exec(p.path, p.proc.Args, p.proc.Env)
+}
+
+// credentials: with process.capabilities, the bounding set is cut first
+// (that needs CAP_SETPCAP), PR_SET_KEEPCAPS keeps the permitted set across
+// the change of uid, and capset(2) then sets the three sets
+// (capabilities(7) "Effect of user ID changes on capabilities").
+func (p *prepared) credentials() error {
+	if p.caps != nil {
+		if err := p.caps.dropBounding(); err != nil {
+			return fmt.Errorf("process.capabilities.bounding: %w", err)
+		}
+		if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("prctl(PR_SET_KEEPCAPS): %w", err)
+		}
+	}
+	if err := p.becomeUser(); err != nil {
+		return fmt.Errorf("process.user: %w", err)
+	}
+	if p.caps != nil {
+		if err := p.caps.apply(); err != nil {
+			return fmt.Errorf("process.capabilities: %w", err)
+		}
+	}
+	return nil
 }
 
 // becomeUser sets the supplementary groups, gid and uid (in that order:

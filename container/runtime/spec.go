@@ -4,8 +4,9 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// Example is the config.json `spec` writes: runc's default, minus what
-// this runtime does not do yet (capabilities, cgroup limits).
+// Example is the config.json `spec` writes: runc's default (three
+// capabilities, the usual mounts, masked and readonly paths), without its
+// cgroup device rules (the cgroups driver's part).
 func Example() *specs.Spec {
 	return &specs.Spec{
 		Version: specs.Version,
@@ -16,6 +17,7 @@ func Example() *specs.Spec {
 			Cwd:             "/",
 			Rlimits:         []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 1024, Soft: 1024}},
 			NoNewPrivileges: true,
+			Capabilities:    &specs.LinuxCapabilities{Bounding: defaultCaps, Effective: defaultCaps, Permitted: defaultCaps},
 		},
 		Hostname: "deepsys",
 		Mounts:   exampleMounts(),
@@ -30,6 +32,9 @@ func Example() *specs.Spec {
 		},
 	}
 }
+
+// defaultCaps are runc's `spec` capabilities.
+var defaultCaps = []string{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"}
 
 func exampleMounts() []specs.Mount {
 	return []specs.Mount{
