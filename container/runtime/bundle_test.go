@@ -95,7 +95,8 @@ func runBundleIn(t *testing.T, bundle string) (int, string) {
 	root := t.TempDir()
 	code, err := Run(CreateOptions{Root: root, ID: "t", Bundle: bundle, Stdout: out, Stderr: out})
 	if err != nil {
-		t.Fatalf("run: %v", err)
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("run: %v; output %s", err, b)
 	}
 	assertEmptyRoot(t, root)
 	b, err := os.ReadFile(out.Name())

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,15 @@ func (c *Container) Wait() (int, error) {
 type bootstrap struct {
 	Spec     *specs.Spec `json:"spec"`
 	StateDir string      `json:"stateDir"`
+	ID       string      `json:"id"`
+	Bundle   string      `json:"bundle"`
+	Pid      int         `json:"pid"` // the init's pid on the host
+}
+
+// state is the OCI state the hooks read on stdin.
+func (b *bootstrap) state(st specs.ContainerState, pid int) *specs.State {
+	return &specs.State{Version: specs.Version, ID: b.ID, Status: st, Pid: pid, Bundle: b.Bundle,
+		Annotations: b.Spec.Annotations}
 }
 
 // Create makes the container: state directory, exec.fifo and an init
@@ -84,7 +94,7 @@ func Create(o CreateOptions) (c *Container, err error) {
 			os.RemoveAll(dir)
 		}
 	}()
-	c, err = startInit(o, spec, dir)
+	c, err = startInit(o, &bootstrap{Spec: spec, StateDir: dir, ID: o.ID, Bundle: bundle})
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +124,8 @@ func makeStateDir(root, id string) (string, error) {
 func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string) error {
 	_, start, err := procStat(c.Pid)
 	if err == nil {
-		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations}
+		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
+			Hooks: spec.Hooks}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {
@@ -129,7 +140,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 
 // startInit re-executes this binary as the container's init and waits for
 // its "ready" (or its error) on the sync pipe.
-func startInit(o CreateOptions, spec *specs.Spec, dir string) (*Container, error) {
+func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -141,7 +152,7 @@ func startInit(o CreateOptions, spec *specs.Spec, dir string) (*Container, error
 		return nil, err
 	}
 	defer syncR.Close()
-	cmd := initCommand(o, spec, cfgR, syncW)
+	cmd := initCommand(o, b.Spec, cfgR, syncW)
 	err = cmd.Start()
 	cfgR.Close()
 	syncW.Close()
@@ -149,7 +160,7 @@ func startInit(o CreateOptions, spec *specs.Spec, dir string) (*Container, error
 		return nil, fmt.Errorf("starting the container's init: %w", err)
 	}
 	c := &Container{ID: o.ID, Pid: cmd.Process.Pid, cmd: cmd}
-	if err := handshake(c, spec, dir, cfgW, syncR); err != nil {
+	if err := handshake(c, b, cfgW, syncR); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		return nil, err
@@ -167,27 +178,46 @@ func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cm
 	return cmd
 }
 
-// handshake applies resources, sends the bootstrap and reads the verdict.
-func handshake(c *Container, spec *specs.Spec, dir string, cfgW, syncR *os.File) error {
+// handshake applies resources, sends the bootstrap, runs the
+// createRuntime hooks when the init asks, and reads the verdict.
+func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
 	if ApplyResources != nil {
-		if err := ApplyResources(c.ID, c.Pid, spec.Linux.Resources); err != nil {
+		if err := ApplyResources(c.ID, c.Pid, b.Spec.Linux.Resources); err != nil {
 			return fmt.Errorf("linux.resources: %w", err)
 		}
 	}
-	if err := json.NewEncoder(cfgW).Encode(bootstrap{Spec: spec, StateDir: dir}); err != nil {
+	b.Pid = c.Pid
+	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
 		return fmt.Errorf("sending the config to the init: %w", err)
 	}
-	cfgW.Close()
-	msg, err := io.ReadAll(syncR)
-	if err != nil {
+	r := bufio.NewReader(syncR)
+	for {
+		line, err := r.ReadString('\n')
+		switch msg := strings.TrimSpace(line); {
+		case msg == hookMsg:
+			if err := runtimeHooks(b, c.Pid); err != nil {
+				return err
+			}
+			if _, err := io.WriteString(cfgW, hookOK); err != nil {
+				return err
+			}
+		case msg == readyMsg:
+			return nil
+		case msg != "":
+			rest, _ := io.ReadAll(r)
+			return fmt.Errorf("container init: %s", strings.TrimSpace(msg+"\n"+string(rest)))
+		case err != nil:
+			return errors.New("the container's init exited before it was ready")
+		}
+	}
+}
+
+// runtimeHooks runs prestart then createRuntime hooks.
+func runtimeHooks(b *bootstrap, pid int) error {
+	h, st := hooksOf(b.Spec), b.state(specs.StateCreating, pid)
+	//lint:ignore SA1019 prestart is deprecated by the spec, but configs still carry it and runtimes must run it
+	if err := runHooks("prestart", h.Prestart, st); err != nil {
 		return err
 	}
-	switch s := strings.TrimSpace(string(msg)); {
-	case s == readyMsg:
-		return nil
-	case s == "":
-		return errors.New("the container's init exited before it was ready")
-	default:
-		return fmt.Errorf("container init: %s", s)
-	}
+	return runHooks("createRuntime", h.CreateRuntime, st)
 }

@@ -1,10 +1,13 @@
 package runtime
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -35,12 +38,14 @@ func init() {
 func initMain() int {
 	cfg, sync := os.NewFile(3, "config"), os.NewFile(4, "sync")
 	var b bootstrap
-	err := json.NewDecoder(cfg).Decode(&b)
-	cfg.Close()
+	dec := json.NewDecoder(cfg)
+	err := dec.Decode(&b)
 	var p *prepared
 	if err == nil {
-		p, err = setup(&b)
+		pipes := &initPipes{fromRuntime: bufio.NewReader(io.MultiReader(dec.Buffered(), cfg)), toRuntime: sync}
+		p, err = setup(&b, pipes)
 	}
+	cfg.Close()
 	if err != nil {
 		fmt.Fprintln(sync, err)
 		return exitSetupFailed
@@ -54,8 +59,32 @@ func initMain() int {
 	return p.exec()
 }
 
+// initPipes are the init's ends of the config and sync pipes.
+type initPipes struct {
+	fromRuntime *bufio.Reader
+	toRuntime   io.Writer
+}
+
+// waitOK reads the runtime's answer, skipping the newline that ends the
+// bootstrap JSON.
+func (p *initPipes) waitOK() error {
+	for {
+		line, err := p.fromRuntime.ReadString('\n')
+		switch strings.TrimSpace(line) {
+		case "":
+			if err != nil {
+				return fmt.Errorf("waiting for the createRuntime hooks: %w", err)
+			}
+		case strings.TrimSpace(hookOK):
+			return nil
+		default:
+			return fmt.Errorf("waiting for the createRuntime hooks: got %q", line)
+		}
+	}
+}
+
 // setup runs steps 3 and 4 of the package comment up to the fifo wait.
-func setup(b *bootstrap) (*prepared, error) {
+func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	s := b.Spec
 	if s == nil || s.Root == nil || s.Process == nil || s.Linux == nil {
 		return nil, fmt.Errorf("bootstrap without a complete spec")
@@ -67,24 +96,43 @@ func setup(b *bootstrap) (*prepared, error) {
 	if err := joinNamespaces(s.Linux.Namespaces); err != nil {
 		return nil, err
 	}
-	if err := setupRootfs(s); err != nil {
+	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
 		return nil, err
 	}
 	if err := setupHost(s); err != nil {
 		return nil, err
 	}
-	return prepare(s, stateFD)
+	p, err := prepare(s, stateFD)
+	if p != nil {
+		p.boot = b
+	}
+	return p, err
+}
+
+// syncHooks has the runtime run the prestart and createRuntime hooks,
+// then runs createContainer here (hooks.go).
+func syncHooks(b *bootstrap, pipes *initPipes) error {
+	h := hooksOf(b.Spec)
+	//lint:ignore SA1019 prestart is deprecated by the spec, but configs still carry it and runtimes must run it
+	if len(h.Prestart)+len(h.CreateRuntime) > 0 {
+		fmt.Fprintln(pipes.toRuntime, hookMsg)
+		if err := pipes.waitOK(); err != nil {
+			return err
+		}
+	}
+	return runHooks("createContainer", h.CreateContainer, b.state(specs.StateCreating, b.Pid))
 }
 
 // setupRootfs: private tree, rootfs bind, mounts, /dev, masked and
 // readonly paths, pivot_root, read-only root.
-func setupRootfs(s *specs.Spec) error {
+func setupRootfs(s *specs.Spec, hooks func() error) error {
 	steps := []func() error{
 		func() error { return prepareRoot(s) },
 		func() error { return mountAll(s) },
 		func() error { return setupDev(s.Root.Path, devMounted(s)) },
 		func() error { return maskPaths(s.Root.Path, s.Linux.MaskedPaths) },
 		func() error { return readonlyPaths(s.Root.Path, s.Linux.ReadonlyPaths) },
+		hooks,
 		func() error { return pivotRoot(s.Root.Path) },
 	}
 	if s.Root.Readonly {

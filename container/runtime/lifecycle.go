@@ -31,7 +31,26 @@ func Start(root, id string) error {
 	if err := readRelease(r, fd); err != nil {
 		return err
 	}
-	return os.Remove(fifo)
+	if err := os.Remove(fifo); err != nil {
+		return err
+	}
+	warnHooks("poststart", r.hooks().Poststart, r.state(root))
+	return nil
+}
+
+// warnHooks runs hooks whose failure must not stop the lifecycle
+// (poststart, poststop): it reports the failure on stderr.
+func warnHooks(kind string, hooks []specs.Hook, st *specs.State) {
+	if err := runHooks(kind, hooks, st); err != nil {
+		fmt.Fprintln(os.Stderr, "warning:", err)
+	}
+}
+
+func (r *record) hooks() *specs.Hooks {
+	if r.Hooks == nil {
+		return &specs.Hooks{}
+	}
+	return r.Hooks
 }
 
 // readRelease waits for the init's byte, checking every 100 ms that the
@@ -82,6 +101,7 @@ func Delete(root, id string, force bool) error {
 			return err
 		}
 	}
+	warnHooks("poststop", r.hooks().Poststop, r.state(root))
 	return os.RemoveAll(stateDir(root, id))
 }
 

@@ -19,6 +19,7 @@ type prepared struct {
 	path    string          // args[0] looked up in the container's PATH
 	filter  *seccomp.Filter // nil without linux.seccomp
 	caps    *capSets        // nil without process.capabilities
+	boot    *bootstrap      // for the startContainer hooks
 	stateFD int             // O_PATH fd of the state directory (for exec.fifo)
 }
 
@@ -95,6 +96,11 @@ func (p *prepared) waitStart() error {
 // capabilities, cwd, no_new_privs, then execve under the seccomp filter if
 // there is one.
 func (p *prepared) exec() int {
+	st := p.boot.state(specs.StateCreated, p.boot.Pid)
+	if err := runHooks("startContainer", hooksOf(p.boot.Spec).StartContainer, st); err != nil {
+		fmt.Fprintln(os.Stderr, "container init:", err)
+		return exitSetupFailed
+	}
 	if err := p.credentials(); err != nil {
 		fmt.Fprintln(os.Stderr, "container init:", err)
 		return exitSetupFailed

@@ -33,6 +33,7 @@ type record struct {
 	Created time.Time         `json:"created"`
 	Start   uint64            `json:"startTime"` // /proc/<pid>/stat field 22
 	Annot   map[string]string `json:"annotations,omitempty"`
+	Hooks   *specs.Hooks      `json:"hooks,omitempty"` // for poststart and poststop
 }
 
 var validID = regexp.MustCompile(`^[A-Za-z0-9_+\-.]+$`)
