@@ -96,6 +96,9 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if err := joinNamespaces(s.Linux.Namespaces); err != nil {
 		return nil, err
 	}
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
+		return nil, err
+	}
 	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
 		return nil, err
 	}
@@ -130,6 +133,7 @@ func setupRootfs(s *specs.Spec, hooks func() error) error {
 		func() error { return prepareRoot(s) },
 		func() error { return mountAll(s) },
 		func() error { return setupDev(s.Root.Path, devMounted(s)) },
+		func() error { return makeDevices(s.Root.Path, s.Linux.Devices) },
 		func() error { return maskPaths(s.Root.Path, s.Linux.MaskedPaths) },
 		func() error { return readonlyPaths(s.Root.Path, s.Linux.ReadonlyPaths) },
 		hooks,
