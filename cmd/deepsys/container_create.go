@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/deepsys/deepsys/container/runtime"
 	"github.com/spf13/cobra"
 )
@@ -20,16 +18,14 @@ func addCreateFlags(cmd *cobra.Command) createFlags {
 		root:          addRootFlag(cmd),
 		bundle:        f.StringP("bundle", "b", ".", "path to the bundle (the directory of config.json)"),
 		pidFile:       f.String("pid-file", "", "write the container's pid to this file"),
-		consoleSocket: f.String("console-socket", "", "unix socket for the pty master (not supported yet)"),
+		consoleSocket: f.String("console-socket", "", "unix socket that receives the pty master (process.terminal)"),
 	}
 }
 
-func (cf createFlags) options(cmd *cobra.Command, id string) (runtime.CreateOptions, error) {
-	if *cf.consoleSocket != "" {
-		return runtime.CreateOptions{}, errors.New("--console-socket: terminals are not supported yet")
-	}
+func (cf createFlags) options(cmd *cobra.Command, id string) runtime.CreateOptions {
 	return runtime.CreateOptions{Root: *cf.root, ID: id, Bundle: *cf.bundle, PidFile: *cf.pidFile,
-		Stdin: cmd.InOrStdin(), Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()}, nil
+		ConsoleSocket: *cf.consoleSocket,
+		Stdin:         cmd.InOrStdin(), Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()}
 }
 
 func newContainerCreateCmd() *cobra.Command {
@@ -40,11 +36,7 @@ func newContainerCreateCmd() *cobra.Command {
 	}
 	cf := addCreateFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		o, err := cf.options(cmd, args[0])
-		if err != nil {
-			return err
-		}
-		_, err = runtime.Create(o)
+		_, err := runtime.Create(cf.options(cmd, args[0]))
 		return err
 	}
 	return cmd

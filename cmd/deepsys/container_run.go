@@ -15,11 +15,7 @@ func newContainerRunCmd() *cobra.Command {
 	}
 	cf := addCreateFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		o, err := cf.options(cmd, args[0])
-		if err != nil {
-			return err
-		}
-		code, err := runtime.Run(o)
+		code, err := runtime.Run(cf.options(cmd, args[0]))
 		if err == nil && code != 0 {
 			return exitStatus(code)
 		}

@@ -89,9 +89,6 @@ func validate(s *specs.Spec) error {
 	if s.Process.Cwd == "" || !filepath.IsAbs(s.Process.Cwd) {
 		return fmt.Errorf("process.cwd: %q is not an absolute path", s.Process.Cwd)
 	}
-	if s.Process.Terminal {
-		return errors.New("process.terminal: true is not supported yet")
-	}
 	if s.Linux == nil {
 		return errors.New("linux: missing")
 	}

@@ -24,6 +24,9 @@ type CreateOptions struct {
 	ID      string
 	Bundle  string
 	PidFile string // if set, the init's pid is written here
+	// ConsoleSocket is the unix socket that receives the pty master when
+	// process.terminal is true (console.go).
+	ConsoleSocket string
 	// Stdio of the container's process; nil means /dev/null. *os.File
 	// values are handed to the process itself.
 	Stdin          io.Reader
@@ -84,6 +87,12 @@ func Create(o CreateOptions) (c *Container, err error) {
 	spec, err := LoadBundle(bundle)
 	if err != nil {
 		return nil, err
+	}
+	switch {
+	case spec.Process.Terminal && o.ConsoleSocket == "":
+		return nil, errNoConsole
+	case !spec.Process.Terminal && o.ConsoleSocket != "":
+		return nil, errors.New("--console-socket: process.terminal is false")
 	}
 	dir, err := makeStateDir(o.Root, o.ID)
 	if err != nil {
@@ -153,6 +162,16 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	}
 	defer syncR.Close()
 	cmd := initCommand(o, b.Spec, cfgR, syncW)
+	if o.ConsoleSocket != "" {
+		var console *os.File
+		if console, err = dialConsole(o.ConsoleSocket); err != nil {
+			cfgR.Close()
+			syncW.Close()
+			return nil, err
+		}
+		defer console.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, console)
+	}
 	err = cmd.Start()
 	cfgR.Close()
 	syncW.Close()

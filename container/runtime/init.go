@@ -106,8 +106,12 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 		return nil, err
 	}
 	p, err := prepare(s, stateFD)
-	if p != nil {
-		p.boot = b
+	if err != nil {
+		return nil, err
+	}
+	p.boot = b
+	if s.Process.Terminal {
+		p.tty, err = openPTY()
 	}
 	return p, err
 }

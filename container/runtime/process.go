@@ -20,6 +20,7 @@ type prepared struct {
 	filter  *seccomp.Filter // nil without linux.seccomp
 	caps    *capSets        // nil without process.capabilities
 	boot    *bootstrap      // for the startContainer hooks
+	tty     *os.File        // the pty slave with process.terminal
 	stateFD int             // O_PATH fd of the state directory (for exec.fifo)
 }
 
@@ -99,6 +100,10 @@ func (p *prepared) exec() int {
 	st := p.boot.state(specs.StateCreated, p.boot.Pid)
 	if err := runHooks("startContainer", hooksOf(p.boot.Spec).StartContainer, st); err != nil {
 		fmt.Fprintln(os.Stderr, "container init:", err)
+		return exitSetupFailed
+	}
+	if err := takeTerminal(p.tty); err != nil {
+		fmt.Fprintln(os.Stderr, "container init: process.terminal:", err)
 		return exitSetupFailed
 	}
 	if err := p.credentials(); err != nil {
