@@ -15,25 +15,30 @@
 //     namespace. The config travels on a pipe (fd 3); the child reports
 //     "ready" or its error on a second pipe (fd 4).
 //  3. The child, this package's init function, locks its thread and sets up
-//     the container (init.go): / becomes MS_PRIVATE, the rootfs is bound on
-//     itself, the config's mounts are made at destinations resolved inside
-//     the rootfs without following symlinks out of it (resolve.go),
-//     pivot_root(".", ".") swaps the root and the old one is detached
-//     (pivot_root(2) NOTES; MS_MOVE + chroot when the root is initramfs),
-//     masked and readonly paths are applied, the root is remounted
-//     read-only if asked, then the hostname and rlimits.
-//  4. It opens exec.fifo for writing through a directory fd kept from
-//     before pivot_root; open(2) on a fifo blocks until a reader comes
-//     (fifo(7)). Create has by then read "ready" and returns: the
-//     container is "created", its init blocked in open.
+//     the container (init.go): it joins namespaces given by path (setns.go),
+//     makes / rslave, binds the rootfs on itself, makes the config's mounts
+//     at destinations resolved inside the rootfs without following
+//     symlinks out of it (resolve.go), fills /dev, makes linux.devices,
+//     masks and write-protects paths, has the runtime run the createRuntime
+//     hooks and runs createContainer (hooks.go), then pivot_root(".", ".")
+//     swaps the root and the old one is detached (pivot_root(2) NOTES;
+//     MS_MOVE + chroot when the root is initramfs), the root is remounted
+//     read-only if asked, then hostname, sysctl, rlimits, and the pty of
+//     process.terminal (console.go).
+//  4. It writes "ready" and opens exec.fifo for writing through a directory
+//     fd kept from before pivot_root; open(2) on a fifo blocks until a
+//     reader comes (fifo(7)). Create has by then read "ready" and returns:
+//     the container is "created", its init blocked in open.
 //  5. Start opens the fifo for reading and reads the init's byte, which
-//     releases it; Start removes the fifo. The init switches user, changes
-//     to process.cwd and execs process.args, under the seccomp filter of
-//     linux.seccomp when there is one (syscalls/seccomp Filter.Exec:
-//     installed on this thread only, right before execve).
+//     releases it; Start removes the fifo and runs the poststart hooks. The
+//     init runs startContainer, takes the terminal, cuts the capability
+//     bounding set, switches user keeping the capabilities it was given
+//     (caps.go), changes to process.cwd and execs process.args, under the
+//     seccomp filter of linux.seccomp when there is one (syscalls/seccomp
+//     Filter.Exec: installed on this thread only, right before execve).
 //  6. State reads state.json and checks the pid is still the same process
 //     (its start time, /proc/<pid>/stat field 22); Kill sends a signal;
-//     Delete removes the state directory of a stopped container.
+//     Delete runs the poststop hooks and removes the state directory.
 //
 // cgroups are applied through the ApplyResources hook (hooks.go), which
 // the cgroups driver sets; this package does not write cgroup files.

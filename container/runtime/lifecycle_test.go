@@ -110,3 +110,23 @@ func TestListAndDuplicateID(t *testing.T) {
 		t.Fatalf("list: %v %v", l, err)
 	}
 }
+
+// TestStartAfterInitDied: start of a container whose init was killed
+// fails clearly instead of waiting on the fifo.
+func TestStartAfterInitDied(t *testing.T) {
+	bundle := makeBundle(t, testSpec("true"))
+	root := t.TempDir()
+	c, err := Create(CreateOptions{Root: root, ID: "dead", Bundle: bundle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unix.Kill(c.Pid, unix.SIGKILL)
+	c.Wait()
+	if err := Start(root, "dead"); err == nil || !strings.Contains(err.Error(), "is stopped, not created") {
+		t.Errorf("start: %v", err)
+	}
+	if err := Delete(root, "dead", false); err != nil {
+		t.Fatal(err)
+	}
+	assertEmptyRoot(t, root)
+}
