@@ -33,7 +33,7 @@ func busyboxBundle(t *testing.T, args ...string) string {
 	for _, d := range []string{bin, bundle + "/rootfs/proc", bundle + "/rootfs/dev", bundle + "/rootfs/sys"} {
 		os.MkdirAll(d, 0o755)
 	}
-	if out, err := exec.Command("cp", "/bin/busybox", bin).CombinedOutput(); err != nil {
+	if out, err := exec.Command("cp", testenv.RequireTool(t, "busybox"), bin).CombinedOutput(); err != nil {
 		t.Fatalf("cp busybox: %v %s", err, out)
 	}
 	for _, a := range []string{"sh", "echo", "sleep"} {
