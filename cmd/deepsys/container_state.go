@@ -1,0 +1,29 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/deepsys/deepsys/container/runtime"
+	"github.com/spf13/cobra"
+)
+
+func init() { containerVerbs = append(containerVerbs, newContainerStateCmd) }
+
+func newContainerStateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "state <container-id>",
+		Short: "Print a container's OCI state as JSON",
+		Args:  cobra.ExactArgs(1),
+	}
+	root := addRootFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		st, err := runtime.State(*root, args[0])
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	return cmd
+}

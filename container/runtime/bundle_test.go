@@ -1,0 +1,123 @@
+package runtime
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// applets are the busybox commands the tests' rootfs offers.
+var applets = []string{"sh", "true", "false", "echo", "cat", "ls", "ps", "readlink", "hostname", "touch",
+	"mkdir", "sleep", "id", "wc", "grep"}
+
+// makeRootfs copies /bin/busybox into dir/bin and links the applets.
+func makeRootfs(t *testing.T, dir string) {
+	t.Helper()
+	bin := filepath.Join(dir, "bin")
+	for _, d := range []string{bin, filepath.Join(dir, "proc"), filepath.Join(dir, "dev"),
+		filepath.Join(dir, "sys"), filepath.Join(dir, "tmp")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := os.Open(testenv.RequireTool(t, "busybox")) // Debian's busybox-static
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(filepath.Join(bin, "busybox"), os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	dst.Close()
+	for _, a := range applets {
+		if err := os.Symlink("busybox", filepath.Join(bin, a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// testSpec is the Example config running args, with a writable root.
+func testSpec(args ...string) *specs.Spec {
+	s := Example()
+	s.Process.Args = args
+	s.Process.Env = []string{"PATH=/bin"}
+	s.Root.Readonly = false
+	s.Hostname = "deepsys-test"
+	return s
+}
+
+// makeBundle writes a bundle (rootfs + config.json of s) in a temp dir.
+func makeBundle(t *testing.T, s *specs.Spec) string {
+	t.Helper()
+	testenv.RequireRoot(t)
+	dir := t.TempDir()
+	makeRootfs(t, filepath.Join(dir, "rootfs"))
+	writeConfig(t, dir, s)
+	return dir
+}
+
+func writeConfig(t *testing.T, dir string, s *specs.Spec) {
+	t.Helper()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ConfigName), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runBundle runs s in a fresh bundle and returns exit code and output
+// (stdout and stderr together).
+func runBundle(t *testing.T, s *specs.Spec) (int, string) {
+	t.Helper()
+	return runBundleIn(t, makeBundle(t, s))
+}
+
+// runBundleIn runs the bundle at dir, as runBundle.
+func runBundleIn(t *testing.T, bundle string) (int, string) {
+	t.Helper()
+	out, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	root := t.TempDir()
+	code, err := Run(CreateOptions{Root: root, ID: "t", Bundle: bundle, Stdout: out, Stderr: out})
+	if err != nil {
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("run: %v; output %s", err, b)
+	}
+	assertEmptyRoot(t, root)
+	b, err := os.ReadFile(out.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, string(b)
+}
+
+// assertEmptyRoot checks no state directory is left under root.
+func assertEmptyRoot(t *testing.T, root string) {
+	t.Helper()
+	ents, err := os.ReadDir(root)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if len(names) != 0 {
+		t.Errorf("state left behind under %s: %s", root, strings.Join(names, " "))
+	}
+}

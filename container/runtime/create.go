@@ -1,0 +1,242 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// CreateOptions are the inputs of create (runc create's flags).
+type CreateOptions struct {
+	Root    string // state root; DefaultRoot if empty
+	ID      string
+	Bundle  string
+	PidFile string // if set, the init's pid is written here
+	// ConsoleSocket is the unix socket that receives the pty master when
+	// process.terminal is true (console.go).
+	ConsoleSocket string
+	// Stdio of the container's process; nil means /dev/null. *os.File
+	// values are handed to the process itself.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Container is a created container; Wait works only in the process that
+// created it (the init is its child).
+type Container struct {
+	ID  string
+	Pid int
+	cmd *exec.Cmd
+}
+
+// Wait waits for the container's process and returns its exit code
+// (128+n when killed by signal n, as a shell reports it).
+func (c *Container) Wait() (int, error) {
+	err := c.cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil
+		}
+		return ee.ExitCode(), nil
+	}
+	return 0, err
+}
+
+// bootstrap is what the init reads from fd 3.
+type bootstrap struct {
+	Spec     *specs.Spec `json:"spec"`
+	StateDir string      `json:"stateDir"`
+	ID       string      `json:"id"`
+	Bundle   string      `json:"bundle"`
+	Pid      int         `json:"pid"` // the init's pid on the host
+}
+
+// state is the OCI state the hooks read on stdin.
+func (b *bootstrap) state(st specs.ContainerState, pid int) *specs.State {
+	return &specs.State{Version: specs.Version, ID: b.ID, Status: st, Pid: pid, Bundle: b.Bundle,
+		Annotations: b.Spec.Annotations}
+}
+
+// Create makes the container: state directory, exec.fifo and an init
+// process in new namespaces that has set up the rootfs and now waits on
+// the fifo. On error nothing is left behind.
+func Create(o CreateOptions) (c *Container, err error) {
+	if o.Root == "" {
+		o.Root = DefaultRoot
+	}
+	if err := checkID(o.ID); err != nil {
+		return nil, err
+	}
+	bundle, err := filepath.Abs(o.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := LoadBundle(bundle)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case spec.Process.Terminal && o.ConsoleSocket == "":
+		return nil, errNoConsole
+	case !spec.Process.Terminal && o.ConsoleSocket != "":
+		return nil, errors.New("--console-socket: process.terminal is false")
+	}
+	dir, err := makeStateDir(o.Root, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	c, err = startInit(o, &bootstrap{Spec: spec, StateDir: dir, ID: o.ID, Bundle: bundle})
+	if err != nil {
+		return nil, err
+	}
+	return c, finishCreate(o, c, spec, bundle, dir)
+}
+
+// makeStateDir creates <root>/<id> and its exec.fifo.
+func makeStateDir(root, id string) (string, error) {
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return "", err
+	}
+	dir := stateDir(root, id)
+	if err := os.Mkdir(dir, 0o711); errors.Is(err, os.ErrExist) {
+		return "", fmt.Errorf("container %q already exists", id)
+	} else if err != nil {
+		return "", err
+	}
+	if err := unix.Mkfifo(filepath.Join(dir, fifoName), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("mkfifo %s: %w", fifoName, err)
+	}
+	return dir, nil
+}
+
+// finishCreate writes state.json and the pid file; on error it kills the
+// init.
+func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string) error {
+	_, start, err := procStat(c.Pid)
+	if err == nil {
+		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
+			Hooks: spec.Hooks}
+		err = r.save(dir)
+	}
+	if err == nil && o.PidFile != "" {
+		err = os.WriteFile(o.PidFile, []byte(strconv.Itoa(c.Pid)), 0o644)
+	}
+	if err != nil {
+		c.cmd.Process.Kill()
+		c.cmd.Wait()
+	}
+	return err
+}
+
+// startInit re-executes this binary as the container's init and waits for
+// its "ready" (or its error) on the sync pipe.
+func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer cfgW.Close()
+	syncR, syncW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		return nil, err
+	}
+	defer syncR.Close()
+	cmd := initCommand(o, b.Spec, cfgR, syncW)
+	if o.ConsoleSocket != "" {
+		var console *os.File
+		if console, err = dialConsole(o.ConsoleSocket); err != nil {
+			cfgR.Close()
+			syncW.Close()
+			return nil, err
+		}
+		defer console.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, console)
+	}
+	err = cmd.Start()
+	cfgR.Close()
+	syncW.Close()
+	if err != nil {
+		return nil, fmt.Errorf("starting the container's init: %w", err)
+	}
+	c := &Container{ID: o.ID, Pid: cmd.Process.Pid, cmd: cmd}
+	if err := handshake(c, b, cfgW, syncR); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, err
+	}
+	return c, nil
+}
+
+func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cmd {
+	cmd := exec.Command("/proc/self/exe", "init")
+	cmd.Args[0] = "deepsys-container-init"
+	cmd.Env = []string{envInit + "=1"}
+	cmd.ExtraFiles = []*os.File{cfg, sync}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Linux.Namespaces)}
+	return cmd
+}
+
+// handshake applies resources, sends the bootstrap, runs the
+// createRuntime hooks when the init asks, and reads the verdict.
+func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
+	if ApplyResources != nil {
+		if err := ApplyResources(c.ID, c.Pid, b.Spec.Linux.Resources); err != nil {
+			return fmt.Errorf("linux.resources: %w", err)
+		}
+	}
+	b.Pid = c.Pid
+	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
+		return fmt.Errorf("sending the config to the init: %w", err)
+	}
+	r := bufio.NewReader(syncR)
+	for {
+		line, err := r.ReadString('\n')
+		switch msg := strings.TrimSpace(line); {
+		case msg == hookMsg:
+			if err := runtimeHooks(b, c.Pid); err != nil {
+				return err
+			}
+			if _, err := io.WriteString(cfgW, hookOK); err != nil {
+				return err
+			}
+		case msg == readyMsg:
+			return nil
+		case msg != "":
+			rest, _ := io.ReadAll(r)
+			return fmt.Errorf("container init: %s", strings.TrimSpace(msg+"\n"+string(rest)))
+		case err != nil:
+			return errors.New("the container's init exited before it was ready")
+		}
+	}
+}
+
+// runtimeHooks runs prestart then createRuntime hooks.
+func runtimeHooks(b *bootstrap, pid int) error {
+	h, st := hooksOf(b.Spec), b.state(specs.StateCreating, pid)
+	//lint:ignore SA1019 prestart is deprecated by the spec, but configs still carry it and runtimes must run it
+	if err := runHooks("prestart", h.Prestart, st); err != nil {
+		return err
+	}
+	return runHooks("createRuntime", h.CreateRuntime, st)
+}

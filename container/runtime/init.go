@@ -1,0 +1,182 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// envInit marks the re-executed binary as a container's init.
+const envInit = "_DEEPSYS_CONTAINER_INIT"
+
+// readyMsg is what the init writes on the sync pipe once set up.
+const readyMsg = "ready"
+
+// Exit statuses of the init when the process cannot be started, as a
+// shell's: 126 set-up failed after create returned, 127 exec failed.
+const (
+	exitSetupFailed = 126
+	exitExecFailed  = 127
+)
+
+func init() {
+	if os.Getenv(envInit) != "1" {
+		return
+	}
+	runtime.LockOSThread()
+	os.Exit(initMain())
+}
+
+// initMain is the container's pid 1 until it execs the process.
+func initMain() int {
+	cfg, sync := os.NewFile(3, "config"), os.NewFile(4, "sync")
+	var b bootstrap
+	dec := json.NewDecoder(cfg)
+	err := dec.Decode(&b)
+	var p *prepared
+	if err == nil {
+		pipes := &initPipes{fromRuntime: bufio.NewReader(io.MultiReader(dec.Buffered(), cfg)), toRuntime: sync}
+		p, err = setup(&b, pipes)
+	}
+	cfg.Close()
+	if err != nil {
+		fmt.Fprintln(sync, err)
+		return exitSetupFailed
+	}
+	fmt.Fprintln(sync, readyMsg)
+	sync.Close()
+	if err := p.waitStart(); err != nil {
+		fmt.Fprintln(os.Stderr, "container init:", err)
+		return exitSetupFailed
+	}
+	return p.exec()
+}
+
+// initPipes are the init's ends of the config and sync pipes.
+type initPipes struct {
+	fromRuntime *bufio.Reader
+	toRuntime   io.Writer
+}
+
+// waitOK reads the runtime's answer, skipping the newline that ends the
+// bootstrap JSON.
+func (p *initPipes) waitOK() error {
+	for {
+		line, err := p.fromRuntime.ReadString('\n')
+		switch strings.TrimSpace(line) {
+		case "":
+			if err != nil {
+				return fmt.Errorf("waiting for the createRuntime hooks: %w", err)
+			}
+		case strings.TrimSpace(hookOK):
+			return nil
+		default:
+			return fmt.Errorf("waiting for the createRuntime hooks: got %q", line)
+		}
+	}
+}
+
+// setup runs steps 3 and 4 of the package comment up to the fifo wait.
+func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
+	s := b.Spec
+	if s == nil || s.Root == nil || s.Process == nil || s.Linux == nil {
+		return nil, fmt.Errorf("bootstrap without a complete spec")
+	}
+	stateFD, err := unix.Open(b.StateDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("opening the state directory: %w", err)
+	}
+	if err := joinNamespaces(s.Linux.Namespaces); err != nil {
+		return nil, err
+	}
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
+		return nil, err
+	}
+	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
+		return nil, err
+	}
+	if err := setupHost(s); err != nil {
+		return nil, err
+	}
+	p, err := prepare(s, stateFD)
+	if err != nil {
+		return nil, err
+	}
+	p.boot = b
+	if s.Process.Terminal {
+		p.tty, err = openPTY()
+	}
+	return p, err
+}
+
+// syncHooks has the runtime run the prestart and createRuntime hooks,
+// then runs createContainer here (hooks.go).
+func syncHooks(b *bootstrap, pipes *initPipes) error {
+	h := hooksOf(b.Spec)
+	//lint:ignore SA1019 prestart is deprecated by the spec, but configs still carry it and runtimes must run it
+	if len(h.Prestart)+len(h.CreateRuntime) > 0 {
+		fmt.Fprintln(pipes.toRuntime, hookMsg)
+		if err := pipes.waitOK(); err != nil {
+			return err
+		}
+	}
+	return runHooks("createContainer", h.CreateContainer, b.state(specs.StateCreating, b.Pid))
+}
+
+// setupRootfs: private tree, rootfs bind, mounts, /dev, masked and
+// readonly paths, pivot_root, read-only root.
+func setupRootfs(s *specs.Spec, hooks func() error) error {
+	steps := []func() error{
+		func() error { return prepareRoot(s) },
+		func() error { return mountAll(s) },
+		func() error { return setupDev(s.Root.Path, devMounted(s)) },
+		func() error { return makeDevices(s.Root.Path, s.Linux.Devices) },
+		func() error { return maskPaths(s.Root.Path, s.Linux.MaskedPaths) },
+		func() error { return readonlyPaths(s.Root.Path, s.Linux.ReadonlyPaths) },
+		hooks,
+		func() error { return pivotRoot(s.Root.Path) },
+	}
+	if s.Root.Readonly {
+		steps = append(steps, remountRootRO)
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func devMounted(s *specs.Spec) bool {
+	for _, m := range s.Mounts {
+		if m.Destination == "/dev" {
+			return true
+		}
+	}
+	return false
+}
+
+// setupHost sets the hostname, domain name and sysctls.
+func setupHost(s *specs.Spec) error {
+	if s.Hostname != "" {
+		if !hasNamespace(s, specs.UTSNamespace) {
+			return fmt.Errorf("hostname: needs a uts namespace")
+		}
+		if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
+			return fmt.Errorf("hostname: %w", err)
+		}
+	}
+	if s.Domainname != "" {
+		if err := unix.Setdomainname([]byte(s.Domainname)); err != nil {
+			return fmt.Errorf("domainname: %w", err)
+		}
+	}
+	return setSysctls(s.Linux.Sysctl)
+}
