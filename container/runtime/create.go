@@ -36,9 +36,10 @@ type CreateOptions struct {
 // Container is a created container; Wait works only in the process that
 // created it (the init is its child).
 type Container struct {
-	ID  string
-	Pid int
-	cmd *exec.Cmd
+	ID     string
+	Pid    int
+	Cgroup string // its cgroup path (resources.go)
+	cmd    *exec.Cmd
 }
 
 // Wait waits for the container's process and returns its exit code
@@ -134,7 +135,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {
@@ -143,6 +144,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 	if err != nil {
 		c.cmd.Process.Kill()
 		c.cmd.Wait()
+		destroyCgroup(c.Cgroup)
 	}
 	return err
 }
@@ -182,6 +184,7 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	if err := handshake(c, b, cfgW, syncR); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
+		destroyCgroup(c.Cgroup)
 		return nil, err
 	}
 	return c, nil
@@ -200,11 +203,11 @@ func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cm
 // handshake applies resources, sends the bootstrap, runs the
 // createRuntime hooks when the init asks, and reads the verdict.
 func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
-	if ApplyResources != nil {
-		if err := ApplyResources(c.ID, c.Pid, b.Spec.Linux.Resources); err != nil {
-			return fmt.Errorf("linux.resources: %w", err)
-		}
+	path := cgroupPath(c.ID, b.Spec)
+	if err := applyCgroup(path, c.Pid, b.Spec.Linux.Resources); err != nil {
+		return fmt.Errorf("linux.resources: %w", err)
 	}
+	c.Cgroup = path
 	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
 		return fmt.Errorf("sending the config to the init: %w", err)

@@ -40,6 +40,7 @@
 //     (its start time, /proc/<pid>/stat field 22); Kill sends a signal;
 //     Delete runs the poststop hooks and removes the state directory.
 //
-// cgroups are applied through the ApplyResources hook (hooks.go), which
-// the cgroups driver sets; this package does not write cgroup files.
+// The container's cgroup (linux.cgroupsPath, or deepsys/<id>) is made,
+// limited and joined through container/cgroups (resources.go); this
+// package writes no cgroup file itself.
 package runtime

@@ -102,6 +102,9 @@ func Delete(root, id string, force bool) error {
 		}
 	}
 	warnHooks("poststop", r.hooks().Poststop, r.state(root))
+	if err := destroyCgroup(r.Cgroup); err != nil {
+		return fmt.Errorf("container %q: removing its cgroup: %w", id, err)
+	}
 	return os.RemoveAll(stateDir(root, id))
 }
 

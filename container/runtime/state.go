@@ -34,6 +34,7 @@ type record struct {
 	Start   uint64            `json:"startTime"` // /proc/<pid>/stat field 22
 	Annot   map[string]string `json:"annotations,omitempty"`
 	Hooks   *specs.Hooks      `json:"hooks,omitempty"` // for poststart and poststop
+	Cgroup  string            `json:"cgroupsPath,omitempty"`
 }
 
 var validID = regexp.MustCompile(`^[A-Za-z0-9_+\-.]+$`)
