@@ -19,7 +19,7 @@ func newContainerKillCmd() *cobra.Command {
 		Args:  cobra.RangeArgs(1, 2),
 	}
 	root := addRootFlag(cmd)
-	cmd.Flags().BoolP("all", "a", false, "signal every process of the container (with a pid namespace, pid 1's death ends them all)")
+	all := cmd.Flags().BoolP("all", "a", false, "signal every process of the container (all its cgroup holds)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		sig := unix.SIGTERM
 		if len(args) == 2 {
@@ -27,6 +27,9 @@ func newContainerKillCmd() *cobra.Command {
 			if sig, err = parseSignal(args[1]); err != nil {
 				return usageError{err}
 			}
+		}
+		if *all {
+			return runtime.KillAll(*root, args[0], sig)
 		}
 		return runtime.Kill(*root, args[0], sig)
 	}

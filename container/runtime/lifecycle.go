@@ -97,6 +97,7 @@ func Delete(root, id string, force bool) error {
 	case st == specs.StateRunning && !force:
 		return fmt.Errorf("container %q is running: kill it first or use --force", id)
 	case st != specs.StateStopped:
+		thaw(r) // a frozen process cannot act on SIGKILL
 		if err := killAndWait(r); err != nil {
 			return err
 		}

@@ -1,0 +1,75 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/deepsys/deepsys/container/cgroups"
+	"golang.org/x/sys/unix"
+)
+
+// Operations on the container's cgroup as a whole: every process of the
+// container is in it, however many the container started and whatever
+// pid namespace it has.
+
+// KillAll sends sig to every process of container id (kill --all): those
+// its cgroup lists, then the init in case it has left it already.
+func KillAll(root, id string, sig unix.Signal) error {
+	r, err := loadRecord(root, id)
+	if err != nil {
+		return err
+	}
+	m, err := recordCgroup(r)
+	if err != nil {
+		return err
+	}
+	pids, err := m.Pids()
+	if err != nil {
+		return fmt.Errorf("container %q: %w", id, err)
+	}
+	for _, pid := range pids {
+		if err := unix.Kill(pid, sig); err != nil && err != unix.ESRCH {
+			return fmt.Errorf("container %q: kill %d: %w", id, pid, err)
+		}
+	}
+	thaw(r) // a frozen container gets the signal once thawed: thaw it now, as runc does
+	if err := r.signal(sig); err != nil && r.alive() {
+		return err
+	}
+	return nil
+}
+
+// thaw thaws r's cgroup if it has one (before a kill: a frozen process
+// does not act on signals).
+func thaw(r *record) {
+	if m, err := recordCgroup(r); err == nil {
+		m.Thaw()
+	}
+}
+
+// Pause freezes every process of container id (the cgroup freezer).
+func Pause(root, id string) error { return freezer(root, id, cgroups.Manager.Freeze) }
+
+// Resume thaws a paused container.
+func Resume(root, id string) error { return freezer(root, id, cgroups.Manager.Thaw) }
+
+func freezer(root, id string, op func(cgroups.Manager) error) error {
+	r, err := loadRecord(root, id)
+	if err != nil {
+		return err
+	}
+	m, err := recordCgroup(r)
+	if err != nil {
+		return err
+	}
+	if err := op(m); err != nil {
+		return fmt.Errorf("container %q: %w", id, err)
+	}
+	return nil
+}
+
+func recordCgroup(r *record) (cgroups.Manager, error) {
+	if r.Cgroup == "" {
+		return nil, fmt.Errorf("container %q has no cgroup", r.ID)
+	}
+	return cgroups.New(r.Cgroup)
+}

@@ -1,0 +1,65 @@
+package runtime
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// TestPauseResumeKillAll: pause freezes the container's cgroup and resume
+// thaws it; kill --all reaches a process the init started even without a
+// pid namespace (where the init's death would not end it).
+func TestPauseResumeKillAll(t *testing.T) {
+	s := testSpec("sh", "-c", "sleep 100 & exec sleep 101")
+	var ns []specs.LinuxNamespace
+	for _, n := range s.Linux.Namespaces {
+		if n.Type != specs.PIDNamespace {
+			ns = append(ns, n)
+		}
+	}
+	s.Linux.Namespaces = ns
+	root := t.TempDir()
+	c, err := Create(CreateOptions{Root: root, ID: "freeze", Bundle: makeBundle(t, s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Delete(root, "freeze", true)
+	if err := Start(root, "freeze"); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join("/sys/fs/cgroup/freezer", cgroupPath("freeze", s), "freezer.state")
+	if err := Pause(root, "freeze"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "FROZEN" {
+		t.Errorf("after pause: freezer.state %q", b)
+	}
+	if err := Resume(root, "freeze"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "THAWED" {
+		t.Errorf("after resume: freezer.state %q", b)
+	}
+	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
+	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
+	if err := KillAll(root, "freeze", unix.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 0 })
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10 s")
+		}
+	}
+}
