@@ -29,6 +29,10 @@ func applyCgroup(path string, pid int, res *specs.LinuxResources) error {
 	if err != nil {
 		return fmt.Errorf("cgroup %s: %w", path, err)
 	}
+	if pids, err := m.Pids(); err == nil && len(pids) > 0 {
+		// another container's (or a frozen one's, where the init would hang)
+		return fmt.Errorf("cgroup %s is not empty (pids %v): is another container using it?", path, pids)
+	}
 	if res != nil {
 		err = m.Set(res)
 	}

@@ -28,3 +28,23 @@ func TestResourcesPidsLimit(t *testing.T) {
 		t.Errorf("the cgroup is still there after delete: %v", err)
 	}
 }
+
+// TestCgroupInUseRefused: a container whose cgroup already holds a process
+// (another container's) is refused, not started inside it.
+func TestCgroupInUseRefused(t *testing.T) {
+	s := testSpec("sleep", "100")
+	s.Linux.CgroupsPath = "deepsys-test/shared-" + strconv.Itoa(os.Getpid())
+	root := t.TempDir()
+	_, err := Create(CreateOptions{Root: root, ID: "first", Bundle: makeBundle(t, s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Delete(root, "first", true)
+	_, err = Create(CreateOptions{Root: root, ID: "second", Bundle: makeBundle(t, s)})
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("second container in the same cgroup: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "second")); !os.IsNotExist(err) {
+		t.Errorf("the refused container left its state directory: %v", err)
+	}
+}
