@@ -197,3 +197,15 @@ func poll(d time.Duration, cond func() bool) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// opensInGroup starts a helper in m that opens /dev/null and /dev/zero and
+// returns its two report lines ("<path> ok" or "<path> <error>").
+func opensInGroup(t *testing.T, m Manager) (string, string) {
+	t.Helper()
+	h := startHelper(t, "open", nil, "/dev/null", "/dev/zero")
+	if err := m.Apply(h.cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	h.release(t)
+	return h.line(t), h.line(t)
+}

@@ -170,12 +170,7 @@ func TestV1DevicesDenyAll(t *testing.T) {
 	if string(list) != "c 1:3 rwm\n" {
 		t.Errorf("devices.list = %q, want %q", list, "c 1:3 rwm\n")
 	}
-	h := startHelper(t, "open", nil, "/dev/null", "/dev/zero")
-	if err := m.Apply(h.cmd.Process.Pid); err != nil {
-		t.Fatal(err)
-	}
-	h.release(t)
-	if a, b := h.line(t), h.line(t); a != "/dev/null ok" || b != "/dev/zero operation not permitted" {
+	if a, b := opensInGroup(t, m); a != "/dev/null ok" || b != "/dev/zero operation not permitted" {
 		t.Errorf("opens in the group: %q, %q; want /dev/null ok and /dev/zero EPERM", a, b)
 	}
 }

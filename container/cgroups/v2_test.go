@@ -194,24 +194,14 @@ func TestV2DevicesProgram(t *testing.T) {
 	if err := m.Set(&specs.LinuxResources{Devices: rules}); err != nil {
 		t.Fatal(err)
 	}
-	h := startHelper(t, "open", nil, "/dev/null", "/dev/zero")
-	if err := m.Apply(h.cmd.Process.Pid); err != nil {
-		t.Fatal(err)
-	}
-	h.release(t)
-	if a, b := h.line(t), h.line(t); a != "/dev/null ok" || b != "/dev/zero operation not permitted" {
+	if a, b := opensInGroup(t, m); a != "/dev/null ok" || b != "/dev/zero operation not permitted" {
 		t.Errorf("opens in the group: %q, %q; want /dev/null ok and /dev/zero EPERM", a, b)
 	}
 	// A second Set replaces the program: allowing everything opens both.
 	if err := m.Set(&specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: true}}}); err != nil {
 		t.Fatal(err)
 	}
-	h2 := startHelper(t, "open", nil, "/dev/null", "/dev/zero")
-	if err := m.Apply(h2.cmd.Process.Pid); err != nil {
-		t.Fatal(err)
-	}
-	h2.release(t)
-	if a, b := h2.line(t), h2.line(t); a != "/dev/null ok" || b != "/dev/zero ok" {
+	if a, b := opensInGroup(t, m); a != "/dev/null ok" || b != "/dev/zero ok" {
 		t.Errorf("opens after allow-all replaced the rules: %q, %q; want both ok", a, b)
 	}
 }
