@@ -81,20 +81,7 @@ func FuzzGenerated(f *testing.F) {
 		if _, err := Verify(insns, Options{ProgType: typ, Maps: ruleMaps}); err != nil {
 			return
 		}
-		ms := make([]maps.Map, len(ruleMaps))
-		for j, s := range ruleMaps {
-			ms[j], _ = maps.New(s, maps.Options{})
-		}
-		fillMaps(t, ms, rng)
-		coll, err := host.NewCollection(ms, host.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		kind, _ := host.KindOf(typ)
-		p, err := coll.Load("generated", kind, insns)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, kind := loadWithRandomMaps(t, src, typ, insns, rng)
 		defer p.Close()
 		runRandom(t, src, p, kind, 0, rng)
 	})

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/deepsys/deepsys/ebpf/host"
-	"github.com/deepsys/deepsys/ebpf/maps"
 	"github.com/deepsys/deepsys/ebpf/verifier/progen"
 	"github.com/deepsys/deepsys/internal/testenv"
 )
@@ -48,21 +46,9 @@ func TestRandomSoundness(t *testing.T) {
 			continue
 		}
 		accepted++
-		ms := make([]maps.Map, len(ruleMaps))
-		for j, s := range ruleMaps {
-			ms[j], _ = maps.New(s, maps.Options{})
-		}
-		fillMaps(t, ms, rng)
-		coll, err := host.NewCollection(ms, host.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		kind, _ := host.KindOf(typ)
-		p, err := coll.Load("random", kind, insns)
-		if err != nil {
-			t.Fatalf("random %d: %v", i, err)
-		}
-		runRandom(t, fmt.Sprintf("random %d (%v):\n%s", i, typ, src), p, kind, 0, rng)
+		name := fmt.Sprintf("random %d (%v):\n%s", i, typ, src)
+		p, kind := loadWithRandomMaps(t, name, typ, insns, rng)
+		runRandom(t, name, p, kind, 0, rng)
 		p.Close()
 	}
 	t.Logf("%d random programs, %d accepted and run %d times each without a fault", n, accepted, runs)

@@ -45,6 +45,35 @@ func fillMaps(t testing.TB, ms []maps.Map, rng *rand.Rand) {
 	}
 }
 
+// loadWithRandomMaps loads insns, a program of type typ that the verifier
+// accepted, into a fresh host collection whose ruleMaps hold random values;
+// the caller closes the program.
+func loadWithRandomMaps(t *testing.T, name string, typ loader.ProgType, insns []ebpf.Instruction, rng *rand.Rand) (*host.Program, host.Kind) {
+	t.Helper()
+	ms := make([]maps.Map, len(ruleMaps))
+	for i, s := range ruleMaps {
+		m, err := maps.New(s, maps.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms[i] = m
+	}
+	fillMaps(t, ms, rng)
+	coll, err := host.NewCollection(ms, host.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind, err := host.KindOf(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := coll.Load("verified", kind, insns)
+	if err != nil {
+		t.Fatalf("%s: loading into the host: %v", name, err)
+	}
+	return p, kind
+}
+
 // runRandom runs p on random packets of kind; every error is a failure
 // (a memory fault above all).
 func runRandom(t *testing.T, name string, p *host.Program, kind host.Kind, minLen int, rng *rand.Rand) {
@@ -90,27 +119,7 @@ func TestSoundnessRules(t *testing.T) {
 		if _, err := Verify(insns, opts); err != nil {
 			continue
 		}
-		ms := make([]maps.Map, len(ruleMaps))
-		for i, s := range ruleMaps {
-			m, err := maps.New(s, maps.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ms[i] = m
-		}
-		fillMaps(t, ms, rng)
-		coll, err := host.NewCollection(ms, host.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		kind, err := host.KindOf(opts.ProgType)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := coll.Load("rule", kind, insns)
-		if err != nil {
-			t.Fatalf("%s: loading into the host: %v", c.name, err)
-		}
+		p, kind := loadWithRandomMaps(t, c.name, opts.ProgType, insns, rng)
 		runRandom(t, c.name, p, kind, 0, rng)
 		p.Close()
 		ran++
