@@ -18,6 +18,7 @@ setup:
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/deepsys
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/deepsys-runc ./cmd/deepsys-runc
 
 tour: setup build
 	$(BIN) tour

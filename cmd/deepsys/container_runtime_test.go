@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,16 +28,7 @@ func busyboxBundle(t *testing.T, args ...string) string {
 	s.Process.Args = args
 	b, _ = json.Marshal(s)
 	os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o644)
-	bin := filepath.Join(bundle, "rootfs", "bin")
-	for _, d := range []string{bin, bundle + "/rootfs/proc", bundle + "/rootfs/dev", bundle + "/rootfs/sys"} {
-		os.MkdirAll(d, 0o755)
-	}
-	if out, err := exec.Command("cp", testenv.RequireTool(t, "busybox"), bin).CombinedOutput(); err != nil {
-		t.Fatalf("cp busybox: %v %s", err, out)
-	}
-	for _, a := range []string{"sh", "echo", "sleep"} {
-		os.Symlink("busybox", filepath.Join(bin, a))
-	}
+	testenv.BusyboxRootfs(t, filepath.Join(bundle, "rootfs"))
 	return bundle
 }
 

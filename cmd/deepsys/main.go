@@ -14,9 +14,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+
+	"github.com/deepsys/deepsys/container/runc"
 )
 
 func main() {
+	// Invoked through a link named runc or deepsys-runc, deepsys is the
+	// standalone OCI runtime that containerd-style tools point at.
+	if name := filepath.Base(os.Args[0]); name == "runc" || name == "deepsys-runc" {
+		os.Exit(runc.Main(name, version, os.Args[1:], os.Stdout, os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -32,6 +40,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var st exitStatus
 	if errors.As(err, &st) { // a verb that ran a program exits with its status
 		return int(st)
+	}
+	var rst runc.ExitStatus
+	if errors.As(err, &rst) {
+		return int(rst)
 	}
 	fmt.Fprintf(stderr, "deepsys: %v\n", err)
 	if isUsageError(err) {

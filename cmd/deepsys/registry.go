@@ -29,6 +29,7 @@ func (s system) status() string {
 // bench`. Each field may be nil.
 type systemCLI struct {
 	verbs    func() []*cobra.Command
+	attach   func(cmd *cobra.Command) // adds flags and verbs the system builds itself
 	showcase func(ctx context.Context) ([]row, error)
 	bench    func(cfg benchConfig) ([]bench.Workload, error)
 }
@@ -49,6 +50,9 @@ type benchConfig struct {
 // has benchmarks, the shared `bench` verb.
 func (s system) command() *cobra.Command {
 	cmd := &cobra.Command{Use: s.folder, Short: s.title}
+	if s.cli.attach != nil {
+		s.cli.attach(cmd)
+	}
 	if s.cli.verbs != nil {
 		cmd.AddCommand(s.cli.verbs()...)
 	}

@@ -3,7 +3,8 @@ package main
 import (
 	"errors"
 	"io"
-	"strings"
+
+	"github.com/deepsys/deepsys/container/runc"
 
 	"github.com/spf13/cobra"
 )
@@ -18,11 +19,7 @@ func (e usageError) Unwrap() error { return e.err }
 // cobra's own for unknown commands and wrong argument counts.
 func isUsageError(err error) bool {
 	var u usageError
-	if errors.As(err, &u) {
-		return true
-	}
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command") || strings.Contains(msg, " arg(s), received ")
+	return errors.As(err, &u) || runc.IsUsageError(err)
 }
 
 // newRootCmd builds the command tree over the given catalogue; tests pass

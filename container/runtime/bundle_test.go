@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,39 +11,8 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// applets are the busybox commands the tests' rootfs offers.
-var applets = []string{"sh", "true", "false", "echo", "cat", "ls", "ps", "readlink", "hostname", "touch",
-	"mkdir", "sleep", "id", "wc", "grep"}
-
-// makeRootfs copies /bin/busybox into dir/bin and links the applets.
-func makeRootfs(t *testing.T, dir string) {
-	t.Helper()
-	bin := filepath.Join(dir, "bin")
-	for _, d := range []string{bin, filepath.Join(dir, "proc"), filepath.Join(dir, "dev"),
-		filepath.Join(dir, "sys"), filepath.Join(dir, "tmp")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	src, err := os.Open(testenv.RequireTool(t, "busybox")) // Debian's busybox-static
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(filepath.Join(bin, "busybox"), os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	dst.Close()
-	for _, a := range applets {
-		if err := os.Symlink("busybox", filepath.Join(bin, a)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+// makeRootfs makes dir a busybox root file system.
+func makeRootfs(t *testing.T, dir string) { testenv.BusyboxRootfs(t, dir) }
 
 // testSpec is the Example config running args, with a writable root.
 func testSpec(args ...string) *specs.Spec {

@@ -1,4 +1,4 @@
-package main
+package runc
 
 import (
 	"encoding/json"
@@ -9,19 +9,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { containerVerbs = append(containerVerbs, newContainerListCmd) }
+func init() { verbs = append(verbs, newListCmd) }
 
-func newContainerListCmd() *cobra.Command {
+func newListCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the containers under --root",
 		Args:  cobra.NoArgs,
 	}
-	root := addRootFlag(cmd)
 	format := cmd.Flags().StringP("format", "f", "table", "table or json")
 	quiet := cmd.Flags().BoolP("quiet", "q", false, "print only the ids")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		l, err := runtime.List(*root)
+		l, err := runtime.List(g.Root)
 		if err != nil {
 			return err
 		}
@@ -41,7 +40,7 @@ func newContainerListCmd() *cobra.Command {
 			}
 			return w.Flush()
 		default:
-			return usageError{fmt.Errorf("--format %q: want table or json", *format)}
+			return UsageError{fmt.Errorf("--format %q: want table or json", *format)}
 		}
 		return nil
 	}

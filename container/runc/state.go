@@ -1,4 +1,4 @@
-package main
+package runc
 
 import (
 	"encoding/json"
@@ -7,17 +7,16 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { containerVerbs = append(containerVerbs, newContainerStateCmd) }
+func init() { verbs = append(verbs, newStateCmd) }
 
-func newContainerStateCmd() *cobra.Command {
+func newStateCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "state <container-id>",
 		Short: "Print a container's OCI state as JSON",
 		Args:  cobra.ExactArgs(1),
 	}
-	root := addRootFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		st, err := runtime.State(*root, args[0])
+		st, err := runtime.State(g.Root, args[0])
 		if err != nil {
 			return err
 		}

@@ -1,20 +1,19 @@
-package main
+package runc
 
 import (
 	"github.com/deepsys/deepsys/container/runtime"
 	"github.com/spf13/cobra"
 )
 
-func init() { containerVerbs = append(containerVerbs, newContainerDeleteCmd) }
+func init() { verbs = append(verbs, newDeleteCmd) }
 
-func newContainerDeleteCmd() *cobra.Command {
+func newDeleteCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete <container-id>",
 		Short: "Delete a stopped or created container (--force: also a running one)",
 		Args:  cobra.ExactArgs(1),
 	}
-	root := addRootFlag(cmd)
 	force := cmd.Flags().BoolP("force", "f", false, "kill the container with SIGKILL if it is running")
-	cmd.RunE = func(cmd *cobra.Command, args []string) error { return runtime.Delete(*root, args[0], *force) }
+	cmd.RunE = func(cmd *cobra.Command, args []string) error { return runtime.Delete(g.Root, args[0], *force) }
 	return cmd
 }

@@ -1,4 +1,4 @@
-package main
+package runc
 
 import (
 	"encoding/json"
@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { containerVerbs = append(containerVerbs, newContainerSpecCmd) }
+func init() { verbs = append(verbs, newSpecCmd) }
 
-func newContainerSpecCmd() *cobra.Command {
+func newSpecCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "spec",
 		Short: "Write an example config.json into the bundle directory",

@@ -1,4 +1,4 @@
-package main
+package runc
 
 import (
 	"fmt"
@@ -10,28 +10,27 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() { containerVerbs = append(containerVerbs, newContainerKillCmd) }
+func init() { verbs = append(verbs, newKillCmd) }
 
-func newContainerKillCmd() *cobra.Command {
+func newKillCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kill <container-id> [signal]",
 		Short: "Send a signal (default SIGTERM) to a container's process",
 		Args:  cobra.RangeArgs(1, 2),
 	}
-	root := addRootFlag(cmd)
 	all := cmd.Flags().BoolP("all", "a", false, "signal every process of the container (all its cgroup holds)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		sig := unix.SIGTERM
 		if len(args) == 2 {
 			var err error
 			if sig, err = parseSignal(args[1]); err != nil {
-				return usageError{err}
+				return UsageError{err}
 			}
 		}
 		if *all {
-			return runtime.KillAll(*root, args[0], sig)
+			return runtime.KillAll(g.Root, args[0], sig)
 		}
-		return runtime.Kill(*root, args[0], sig)
+		return runtime.Kill(g.Root, args[0], sig)
 	}
 	return cmd
 }
