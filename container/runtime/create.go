@@ -204,7 +204,7 @@ func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cm
 // createRuntime hooks when the init asks, and reads the verdict.
 func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
 	path := cgroupPath(c.ID, b.Spec)
-	if err := applyCgroup(path, c.Pid, b.Spec.Linux.Resources); err != nil {
+	if err := applyCgroup(path, c.Pid, withDeviceRules(b.Spec.Linux.Resources, b.Spec.Linux.Devices)); err != nil {
 		return fmt.Errorf("linux.resources: %w", err)
 	}
 	c.Cgroup = path
