@@ -11,7 +11,7 @@ ifneq ($(strip $(CI)),)
 export DEEPSYS_REQUIRE_ALL := 1
 endif
 
-.PHONY: setup build tour test bench lint fuzz ebpf-testdata
+.PHONY: setup build tour test bench lint fuzz ebpf-testdata runtime-tools
 
 setup:
 	scripts/setup-deps
@@ -56,3 +56,9 @@ ebpf-testdata:
 	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -c extern.c -o extern.o && $(EBPF_CLANG) -target bpf -mcpu=v3 -c nofunc.s -o nofunc.o
 	cd ebpf/loader/testdata && $(EBPF_CLANG) $(EBPF_CFLAGS) -target bpfeb -c ../../testdata/tc.c -o tc_bpfeb.o
 	cd ebpf/testdata && llvm-objdump-19 -d --mcpu=v3 calls.o > ../loader/testdata/calls.objdump
+
+# The runtime-tools validation suite against Debian's runc and deepsys-runc,
+# file by file (container/conformance; the suite is built once into the
+# user cache directory).
+runtime-tools: setup
+	$(GO) test -count=1 -timeout 15m -run '^TestRuntimeTools$$' -v ./container/conformance

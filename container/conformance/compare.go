@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 )
@@ -23,22 +25,29 @@ type Row struct {
 // Regressed reports a file the reference passes and ours does not.
 func (r Row) Regressed() bool { return r.Ref.Passed() && !r.Ours.Passed() }
 
-// Compare runs every test file of the suite against ref and then ours
-// (one after the other: the cgroup programs share fixed cgroup paths),
-// each program limited to timeout. after, if not nil, runs after each
-// program (e.g. to remove containers a failed program left behind).
+// Compare runs every test file of the suite against ref and ours, the two
+// at once, except the cgroup programs (linux_cgroups_*), which use fixed
+// cgroup paths and so run one after the other. Each program is limited to
+// timeout. after, if not nil, runs after each program (e.g. to remove
+// containers a failed program left behind).
 func (s *Suite) Compare(ctx context.Context, ref, ours Runtime, timeout time.Duration, after func(Runtime)) []Row {
 	rows := make([]Row, 0, len(s.Files))
 	for _, name := range s.Files {
 		var row Row
-		for _, side := range []struct {
-			rt  Runtime
-			res *FileResult
-		}{{ref, &row.Ref}, {ours, &row.Ours}} {
-			*side.res = s.RunFile(ctx, name, side.rt.Command, timeout)
+		run := func(rt Runtime, res *FileResult) {
+			*res = s.RunFile(ctx, name, rt.Command, timeout)
 			if after != nil {
-				after(side.rt)
+				after(rt)
 			}
+		}
+		if strings.HasPrefix(name, "linux_cgroups_") {
+			run(ref, &row.Ref)
+			run(ours, &row.Ours)
+		} else {
+			var wg sync.WaitGroup
+			wg.Go(func() { run(ref, &row.Ref) })
+			run(ours, &row.Ours)
+			wg.Wait()
 		}
 		rows = append(rows, row)
 	}
@@ -49,6 +58,7 @@ func (s *Suite) Compare(ctx context.Context, ref, ours Runtime, timeout time.Dur
 type Totals struct {
 	Passed, Files   int
 	Ok, NotOk, Skip int
+	Took            time.Duration
 }
 
 // add counts one file.
@@ -60,6 +70,7 @@ func (t *Totals) add(r FileResult) {
 	t.Ok += r.TAP.Ok
 	t.NotOk += r.TAP.NotOk
 	t.Skip += r.TAP.Skip
+	t.Took += r.Took
 }
 
 // Sum totals the rows for the reference and for ours.
@@ -75,12 +86,14 @@ func Sum(rows []Row) (ref, ours Totals) {
 // skip for each runtime, then why ours failed) and the totals.
 func WriteTable(w io.Writer, ref, ours Runtime, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
-	fmt.Fprintf(tw, "file\t%s\tok/notok/skip\t%s\tok/notok/skip\twhy %s failed\n", ref.Name, ours.Name, ours.Name)
+	fmt.Fprintf(tw, "file\t%s\tok/notok/skip\ts\t%s\tok/notok/skip\ts\twhy %s failed\n", ref.Name, ours.Name, ours.Name)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Ref.Name, verdict(r.Ref), counts(r.Ref), verdict(r.Ours), counts(r.Ours), clip(r.Ours.Why(), 160))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%s\t%s\t%.1f\t%s\n", r.Ref.Name, verdict(r.Ref), counts(r.Ref), r.Ref.Took.Seconds(),
+			verdict(r.Ours), counts(r.Ours), r.Ours.Took.Seconds(), clip(r.Ours.Why(), 120))
 	}
 	rt, ot := Sum(rows)
-	fmt.Fprintf(tw, "TOTAL\t%d/%d\t%d/%d/%d\t%d/%d\t%d/%d/%d\t\n", rt.Passed, rt.Files, rt.Ok, rt.NotOk, rt.Skip, ot.Passed, ot.Files, ot.Ok, ot.NotOk, ot.Skip)
+	fmt.Fprintf(tw, "TOTAL\t%d/%d\t%d/%d/%d\t%.0f\t%d/%d\t%d/%d/%d\t%.0f\t\n", rt.Passed, rt.Files, rt.Ok, rt.NotOk, rt.Skip, rt.Took.Seconds(),
+		ot.Passed, ot.Files, ot.Ok, ot.NotOk, ot.Skip, ot.Took.Seconds())
 	return tw.Flush()
 }
 

@@ -21,6 +21,9 @@ type FileResult struct {
 	TAP      TAP
 	Stderr   string // the last few KiB of its stderr
 	Took     time.Duration
+	// LeakedMounts counts mounts left under the program's temporary
+	// directory after it ended (RunFile detaches them).
+	LeakedMounts int
 }
 
 // Passed reports whether the file passed: exit status 0 within the
@@ -58,13 +61,29 @@ const maxOutput = 4 << 20
 // RunFile runs the named test file's program against runtime (a program
 // taking runc's command line, given to the suite as RUNTIME) in the suite
 // directory, killing its process group after timeout (package comment,
-// step 3).
+// step 3). The program's bundles go to a temporary directory of their own
+// (TMPDIR), removed afterwards with any mount a runtime left in it.
 func (s *Suite) RunFile(ctx context.Context, name, runtime string, timeout time.Duration) FileResult {
+	tmp, err := os.MkdirTemp("", "deepsys-runtime-tools-")
+	if err != nil {
+		return FileResult{Name: name, Exit: -1, Err: err}
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return FileResult{Name: name, Exit: -1, Err: err}
+	}
+	r := s.run(ctx, name, runtime, tmp, timeout)
+	r.LeakedMounts = detachUnder(tmp)
+	return r
+}
+
+// run runs the program with TMPDIR=tmp, where it makes its bundles.
+func (s *Suite) run(ctx context.Context, name, runtime, tmp string, timeout time.Duration) FileResult {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.Program(name))
 	cmd.Dir = s.Dir
-	cmd.Env = append(os.Environ(), "RUNTIME="+runtime)
+	cmd.Env = append(os.Environ(), "RUNTIME="+runtime, "TMPDIR="+tmp)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second

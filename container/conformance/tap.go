@@ -47,7 +47,12 @@ func ParseTAP(out string) TAP {
 			i, afterPoint = end, false
 			continue
 		}
-		afterPoint = r.line(line)
+		switch r.line(line) {
+		case elemPoint:
+			afterPoint = true
+		case elemOther:
+			afterPoint = false
+		}
 	}
 	return r
 }
@@ -71,9 +76,19 @@ func yamlEnd(lines []string, from int) int {
 	return len(lines)
 }
 
-// line takes one line outside YAML blocks and reports whether it was a
-// test point.
-func (r *TAP) line(line string) bool {
+// What a line outside YAML blocks was: a test point, another TAP element,
+// or no TAP at all (a program's own print, or the second line of a
+// description that held a newline, as tap-go writes runtime-tools'
+// "...\nRefer to: URL" descriptions): such lines do not separate a test
+// point from its YAML block.
+const (
+	elemNone = iota
+	elemPoint
+	elemOther
+)
+
+// line takes one line outside YAML blocks and says what it was.
+func (r *TAP) line(line string) int {
 	switch {
 	case strings.HasPrefix(line, "TAP version "):
 		r.Version, _ = strconv.Atoi(strings.TrimSpace(line[len("TAP version "):]))
@@ -87,9 +102,15 @@ func (r *TAP) line(line string) bool {
 			r.Bailout = "(no reason)"
 		}
 	case strings.HasPrefix(line, "ok"), strings.HasPrefix(line, "not ok"):
-		return r.point(line)
+		if r.point(line) {
+			return elemPoint
+		}
+		return elemNone
+	case strings.HasPrefix(line, "#"):
+	default:
+		return elemNone
 	}
-	return false
+	return elemOther
 }
 
 // planCount parses "1..N" with an optional "# reason".

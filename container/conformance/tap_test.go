@@ -24,6 +24,8 @@ func TestParseTAP(t *testing.T) {
 		{"noise ignored", "failed to create the container\nokay\nexit status 1\n1..0 # skip all\n", TAP{Plan: 0}, true},
 		{"yaml after a point is not orphan", "ok 1 - a\n  ---\n  {}\n  ...\n1..1\n", TAP{Plan: 1, Ok: 1}, true},
 		{"unterminated yaml", "  ---\n  {", TAP{Plan: -1, Orphan: 1, Orphans: []string{"  {"}}, false},
+		{"description with a newline", "ok 1 - state works\nRefer to: https://x\n  ---\n  {}\n  ...\n1..1\n",
+			TAP{Plan: 1, Ok: 1}, true},
 		{"crlf", "ok 1 - a\r\n1..1\r\n", TAP{Plan: 1, Ok: 1}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
