@@ -143,6 +143,9 @@ func setupRootfs(s *specs.Spec, hooks func() error) error {
 		hooks,
 		func() error { return pivotRoot(s.Root.Path) },
 	}
+	if _, ok := propagationFlag[s.Linux.RootfsPropagation]; ok {
+		steps = append(steps, func() error { return rootPropagation(s) })
+	}
 	if s.Root.Readonly {
 		steps = append(steps, remountRootRO)
 	}

@@ -14,13 +14,18 @@ import (
 // pivot_root(2) needs: new_root must be a mount point.
 func prepareRoot(s *specs.Spec) error {
 	prop := uintptr(unix.MS_SLAVE | unix.MS_REC)
-	if p, ok := propagationFlag[s.Linux.RootfsPropagation]; ok {
-		prop = p
+	if p, ok := propagationFlag[s.Linux.RootfsPropagation]; ok && p&unix.MS_UNBINDABLE == 0 {
+		prop = p // an unbindable / could not be bound: it is set after pivot_root
 	}
 	if err := unix.Mount("", "/", "", prop, ""); err != nil {
 		return fmt.Errorf("making / %s: %w", s.Linux.RootfsPropagation, err)
 	}
 	r := s.Root.Path
+	if sharedRoot(s) {
+		if err := privateParent(r); err != nil {
+			return err
+		}
+	}
 	if err := unix.Mount(r, r, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf("binding rootfs %s: %w", r, err)
 	}
