@@ -130,3 +130,22 @@ func TestStartAfterInitDied(t *testing.T) {
 	}
 	assertEmptyRoot(t, root)
 }
+
+// TestStartReturnsAfterExec: when Start returns, the init has become the
+// container's process (exec.fifo closed by execve), so its cmdline is the
+// process's and a signal sent now reaches it rather than the Go init.
+func TestStartReturnsAfterExec(t *testing.T) {
+	bundle := makeBundle(t, testSpec("sleep", "100"))
+	root := t.TempDir()
+	c, err := Create(CreateOptions{Root: root, ID: "exec", Bundle: bundle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Delete(root, "exec", true)
+	if err := Start(root, "exec"); err != nil {
+		t.Fatal(err)
+	}
+	if got := cmdline(c.Pid); got != "sleep 100 " {
+		t.Errorf("right after start the container runs %q, want sleep 100", got)
+	}
+}

@@ -96,3 +96,19 @@ func TestProcessUserAndCwd(t *testing.T) {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 }
+
+// TestSeccompWithoutNoNewPrivs: with noNewPrivileges false the filter is
+// installed without no_new_privs (CAP_SYS_ADMIN kept until execve), and
+// still denies; with it true, no_new_privs is set.
+func TestSeccompWithoutNoNewPrivs(t *testing.T) {
+	eperm := uint(1)
+	for nnp, want := range map[bool]string{false: "NoNewPrivs:\t0\n", true: "NoNewPrivs:\t1\n"} {
+		s := testSpec("sh", "-c", "grep NoNewPrivs /proc/self/status; mkdir /tmp/a 2>/dev/null || echo denied")
+		s.Process.NoNewPrivileges = nnp
+		s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Architectures: []specs.Arch{specs.ArchX86_64},
+			Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActErrno, ErrnoRet: &eperm}}}
+		if code, out := runBundle(t, s); code != 0 || out != want+"denied\n" {
+			t.Errorf("noNewPrivileges %v: exit %d, output %q; want %q and mkdir denied", nnp, code, out, want)
+		}
+	}
+}
