@@ -25,33 +25,48 @@ type Row struct {
 // Regressed reports a file the reference passes and ours does not.
 func (r Row) Regressed() bool { return r.Ref.Passed() && !r.Ours.Passed() }
 
-// Compare runs every test file of the suite against ref and ours, the two
-// at once, except the cgroup programs (linux_cgroups_*), which use fixed
-// cgroup paths and so run one after the other. Each program is limited to
-// timeout. after, if not nil, runs after each program (e.g. to remove
-// containers a failed program left behind).
+// Compare runs every test file of the suite against ref and ours. The
+// programs that set linux.cgroupsPath use fixed cgroup paths, so they run
+// one at a time, ref then ours, in a lane of their own; beside that lane the
+// other files run one after the other with ref and ours at once. So at
+// most three programs run together, most of them waiting in the suite's
+// polls. Each program is limited to timeout. after, if not nil, runs
+// after each program (e.g. to remove containers a failed program left
+// behind); it may be called from two goroutines at once.
 func (s *Suite) Compare(ctx context.Context, ref, ours Runtime, timeout time.Duration, after func(Runtime)) []Row {
-	rows := make([]Row, 0, len(s.Files))
-	for _, name := range s.Files {
-		var row Row
-		run := func(rt Runtime, res *FileResult) {
-			*res = s.RunFile(ctx, name, rt.Command, timeout)
-			if after != nil {
-				after(rt)
+	rows := make([]Row, len(s.Files))
+	run := func(i int, rt Runtime, res *FileResult) {
+		*res = s.RunFile(ctx, s.Files[i], rt.Command, timeout)
+		if after != nil {
+			after(rt)
+		}
+	}
+	var lanes sync.WaitGroup
+	lanes.Go(func() {
+		for i, name := range s.Files {
+			if usesCgroupsPath(name) {
+				run(i, ref, &rows[i].Ref)
+				run(i, ours, &rows[i].Ours)
 			}
 		}
-		if strings.HasPrefix(name, "linux_cgroups_") {
-			run(ref, &row.Ref)
-			run(ours, &row.Ours)
-		} else {
-			var wg sync.WaitGroup
-			wg.Go(func() { run(ref, &row.Ref) })
-			run(ours, &row.Ours)
-			wg.Wait()
+	})
+	for i, name := range s.Files {
+		if !usesCgroupsPath(name) {
+			var pair sync.WaitGroup
+			pair.Go(func() { run(i, ref, &rows[i].Ref) })
+			run(i, ours, &rows[i].Ours)
+			pair.Wait()
 		}
-		rows = append(rows, row)
 	}
+	lanes.Wait()
 	return rows
+}
+
+// usesCgroupsPath reports the test files whose configs name a fixed
+// linux.cgroupsPath ("/cgrouptest/..." or "cgrouptest/...", in
+// validation/util/linux_resources_*.go and the delete_*resources programs).
+func usesCgroupsPath(name string) bool {
+	return strings.HasPrefix(name, "linux_cgroups_") || strings.HasPrefix(name, "delete_") && strings.HasSuffix(name, "resources")
 }
 
 // Totals are a runtime's counts over the suite.

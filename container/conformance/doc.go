@@ -29,13 +29,18 @@
 //     directory), in its own process group, killed with its children when
 //     its timeout passes: a hang is a failure, not a stuck run.
 //  4. ParseTAP counts test points (ok, not ok, skip, todo), the plan, a
-//     "Bail out!", and YAML diagnostics that follow no test point: the
-//     lifecycle programs (hooks, poststart, prestart_fail, ...) report their
-//     failure that way, with plan 1..0 and exit status 0.
+//     "Bail out!", and YAML diagnostics outside test points that carry an
+//     "error": the lifecycle programs (hooks, poststart, prestart, ...)
+//     report their failure that way, with plan 1..0 and exit status 0.
+//     (A description holding a newline, as the suite's "...\nRefer to:
+//     URL" ones do, leaves a non-TAP line between a test point and its
+//     YAML; such lines are skipped.)
 //  5. A file passes (FileResult.Passed) when the program exits 0 within its
-//     timeout, prints a plan, no test point is "not ok", no bail out, and no
-//     diagnostic stands outside a test point. Skips are not failures: the
-//     suite skips what a config does not set.
+//     timeout, prints a plan, no test point is "not ok", no bail out, and
+//     no error stands outside a test point. Skips are not failures: the
+//     suite skips what a config does not set. The suite's own verdicts are
+//     taken as they are: RuntimeInsideValidate's test point, for one,
+//     looks for "not ok" in runtimetest's output, not at its exit status.
 //
 // The pids-limit check: validation/util/linux_resources_pids.go tests
 // lpd.Limit == config.Linux.Resources.Pids.Limit. In later runtime-spec

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,8 +20,12 @@ type TAP struct {
 	Bailout string
 	// Failed lists the descriptions of the "not ok" test points.
 	Failed []string
-	// Orphan counts YAML diagnostic blocks that follow no test point
-	// (runtime-tools' lifecycle programs report their error that way);
+	// Orphan counts YAML diagnostic blocks that follow no test point and
+	// report an error: a non-empty "error" field (runtime-tools' lifecycle
+	// programs report their failure that way), or a block that is not a
+	// JSON object, tap-go's YAML. Such a block without "error" is no
+	// failure: RuntimeInsideValidate writes runtimetest's stdout and
+	// stderr in one just before the test point that judges them.
 	// Orphans keeps the first of them.
 	Orphan  int
 	Orphans []string
@@ -57,8 +62,15 @@ func ParseTAP(out string) TAP {
 	return r
 }
 
-// orphan counts and keeps a YAML block that follows no test point.
+// orphan counts and keeps a YAML block that follows no test point, if it
+// reports an error.
 func (r *TAP) orphan(block string) {
+	var fields map[string]any
+	if json.Unmarshal([]byte(block), &fields) == nil && fields != nil {
+		if e, _ := fields["error"].(string); e == "" {
+			return
+		}
+	}
 	r.Orphan++
 	if len(r.Orphans) < maxKept {
 		r.Orphans = append(r.Orphans, block)
@@ -161,7 +173,7 @@ func (r TAP) Problems() []string {
 		p = append(p, "bail out: "+r.Bailout)
 	}
 	for _, o := range r.Orphans {
-		p = append(p, "diagnostic outside a test point: "+strings.Join(strings.Fields(o), " "))
+		p = append(p, "error outside a test point: "+strings.Join(strings.Fields(o), " "))
 	}
 	return p
 }

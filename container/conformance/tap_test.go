@@ -22,6 +22,8 @@ func TestParseTAP(t *testing.T) {
 		{"no plan", "TAP version 13\nok 1 - a\n", TAP{Version: 13, Plan: -1, Ok: 1}, false},
 		{"bail out", "ok 1\nBail out! no rootfs\n1..1\n", TAP{Plan: 1, Ok: 1, Bailout: "no rootfs"}, false},
 		{"noise ignored", "failed to create the container\nokay\nexit status 1\n1..0 # skip all\n", TAP{Plan: 0}, true},
+		{"orphan diagnostic without error", "TAP version 13\n  ---\n  {\n    \"stdout\": \"not ok\",\n    \"stderr\": \"\"\n  }\n  ...\nok 1 - inside\n1..1\n",
+			TAP{Version: 13, Plan: 1, Ok: 1}, true},
 		{"yaml after a point is not orphan", "ok 1 - a\n  ---\n  {}\n  ...\n1..1\n", TAP{Plan: 1, Ok: 1}, true},
 		{"unterminated yaml", "  ---\n  {", TAP{Plan: -1, Orphan: 1, Orphans: []string{"  {"}}, false},
 		{"description with a newline", "ok 1 - state works\nRefer to: https://x\n  ---\n  {}\n  ...\n1..1\n",
