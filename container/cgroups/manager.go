@@ -26,6 +26,9 @@ type Manager interface {
 	Freeze() error
 	// Thaw undoes Freeze.
 	Thaw() error
+	// Frozen reports whether the group is frozen (v1 freezer.state FROZEN,
+	// v2 cgroup.freeze 1): what runc's state calls "paused".
+	Frozen() (bool, error)
 	// Pids lists the processes of the group.
 	Pids() ([]int, error)
 	// Destroy removes the group's directories. The group must be empty.

@@ -121,8 +121,14 @@ func TestV1FreezeStopsCPU(t *testing.T) {
 	if u2 := usage(); string(st) != "FROZEN\n" || u2 != u1 {
 		t.Fatalf("frozen: freezer.state %q, cpu usage %d -> %d; want FROZEN and no change", st, u1, u2)
 	}
+	if frozen, err := m.Frozen(); !frozen || err != nil {
+		t.Errorf("Frozen() after Freeze = %v, %v", frozen, err)
+	}
 	if err := m.Thaw(); err != nil {
 		t.Fatal(err)
+	}
+	if frozen, err := m.Frozen(); frozen || err != nil {
+		t.Errorf("Frozen() after Thaw = %v, %v", frozen, err)
 	}
 	if !poll(10*time.Second, func() bool { return usage() > u1 }) {
 		t.Fatal("thawed spinner used no more CPU")

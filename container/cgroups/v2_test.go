@@ -149,6 +149,9 @@ func TestV2FakeFreezeAndPids(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "cgroup.freeze")); string(got) != "1" {
 		t.Errorf("cgroup.freeze = %q, want 1", got)
 	}
+	if frozen, err := m.Frozen(); !frozen || err != nil {
+		t.Errorf("Frozen() = %v, %v after Freeze", frozen, err)
+	}
 	if err := m.Thaw(); err == nil || !strings.Contains(err.Error(), "frozen 0") {
 		t.Errorf("Thaw while cgroup.events stays frozen: %v, want a timeout naming it", err)
 	}

@@ -135,7 +135,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks, Cgroup: c.Cgroup}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {

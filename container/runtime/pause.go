@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/deepsys/deepsys/container/cgroups"
+	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -65,6 +66,20 @@ func freezer(root, id string, op func(cgroups.Manager) error) error {
 		return fmt.Errorf("container %q: %w", id, err)
 	}
 	return nil
+}
+
+// stateFrozen is runc's status of a frozen container (the OCI state lists
+// only creating, created, running and stopped; runc adds "paused").
+const stateFrozen specs.ContainerState = "paused"
+
+// frozen reports whether r's cgroup is frozen.
+func (r *record) frozen() bool {
+	m, err := recordCgroup(r)
+	if err != nil {
+		return false
+	}
+	f, err := m.Frozen()
+	return err == nil && f
 }
 
 func recordCgroup(r *record) (cgroups.Manager, error) {

@@ -39,11 +39,17 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "FROZEN" {
 		t.Errorf("after pause: freezer.state %q", b)
 	}
+	if st, err := State(root, "freeze"); err != nil || st.Status != "paused" {
+		t.Errorf("state after pause: %+v, %v; want paused", st, err)
+	}
 	if err := Resume(root, "freeze"); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "THAWED" {
 		t.Errorf("after resume: freezer.state %q", b)
+	}
+	if st, err := State(root, "freeze"); err != nil || st.Status != specs.StateRunning {
+		t.Errorf("state after resume: %+v, %v; want running", st, err)
 	}
 	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
 	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
