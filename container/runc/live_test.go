@@ -25,6 +25,20 @@ type liveContainer struct {
 // edit applied to its config; it is deleted when the test ends.
 func startLive(t *testing.T, edit func(*specs.Spec), args ...string) *liveContainer {
 	t.Helper()
+	c := newLive(t, edit, args...)
+	if code, _, errs := runc("--root", c.root, "create", "-b", c.bundle, c.id); code != 0 {
+		t.Fatalf("create: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runc("--root", c.root, "start", c.id); code != 0 {
+		t.Fatalf("start: exit %d: %s", code, errs)
+	}
+	return c
+}
+
+// newLive writes the bundle of a liveContainer; a container made from it
+// is deleted when the test ends.
+func newLive(t *testing.T, edit func(*specs.Spec), args ...string) *liveContainer {
+	t.Helper()
 	testenv.RequireRoot(t)
 	c := &liveContainer{root: t.TempDir(), id: "live", bundle: t.TempDir(), shared: t.TempDir()}
 	rootfs := filepath.Join(c.bundle, "rootfs")
@@ -48,13 +62,7 @@ func startLive(t *testing.T, edit func(*specs.Spec), args ...string) *liveContai
 	if err := os.WriteFile(filepath.Join(c.bundle, runtime.ConfigName), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errs := runc("--root", c.root, "create", "-b", c.bundle, c.id); code != 0 {
-		t.Fatalf("create: exit %d: %s", code, errs)
-	}
 	t.Cleanup(func() { runc("--root", c.root, "delete", "--force", c.id) })
-	if code, _, errs := runc("--root", c.root, "start", c.id); code != 0 {
-		t.Fatalf("start: exit %d: %s", code, errs)
-	}
 	return c
 }
 
@@ -95,4 +103,12 @@ func (c *liveContainer) waitFile(t *testing.T, name string) string {
 	}
 	t.Fatalf("the container did not write /shared/%s within 20 s", name)
 	return ""
+}
+
+// touch makes /shared/name in the container.
+func touch(t *testing.T, c *liveContainer, name string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(c.shared, name), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

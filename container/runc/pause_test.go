@@ -6,7 +6,10 @@ import "testing"
 // frozen (runc's status), "running" again after resume; a paused
 // container is not deleted without --force.
 func TestPausedState(t *testing.T) {
-	c := startLive(t, nil, "sleep", "100")
+	// Freezing the init while it is still the Go runtime in execve can
+	// outlast the freezer's 1 s wait: pause once sh runs.
+	c := startLive(t, nil, "sh", "-c", "touch /shared/ready; exec sleep 100")
+	c.waitFile(t, "ready")
 	if code, _, errs := c.run("pause", c.id); code != 0 {
 		t.Fatalf("pause: exit %d: %s", code, errs)
 	}

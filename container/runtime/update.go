@@ -3,39 +3,11 @@ package runtime
 import (
 	"fmt"
 
-	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// Reading and changing a live container through its cgroup: the pids it
-// holds (runc ps), its usage (runc events), and its limits (runc update).
-
-// Processes returns the pids of every process of container id, as its
-// cgroup lists them (host pids).
-func Processes(root, id string) ([]int, error) {
-	m, r, err := liveCgroup(root, id)
-	if err != nil {
-		return nil, err
-	}
-	pids, err := m.Pids()
-	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", r.ID, err)
-	}
-	return pids, nil
-}
-
-// Stats reads container id's cgroup accounting.
-func Stats(root, id string) (*cgroups.Stats, error) {
-	m, r, err := liveCgroup(root, id)
-	if err != nil {
-		return nil, err
-	}
-	s, err := m.Stats()
-	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", r.ID, err)
-	}
-	return s, nil
-}
+// runc update: new limits written to a live container's cgroup and merged
+// into the linux.resources its state.json keeps.
 
 // Update writes res to the cgroup of a running (or created or paused)
 // container, and merges it into the resources state.json keeps, so that a
@@ -64,19 +36,6 @@ func Resources(root, id string) (*specs.LinuxResources, error) {
 		return &specs.LinuxResources{}, nil
 	}
 	return r.Resources, nil
-}
-
-// liveCgroup loads container id and its cgroup, refusing a stopped one.
-func liveCgroup(root, id string) (cgroups.Manager, *record, error) {
-	r, err := loadRecord(root, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !r.alive() {
-		return nil, nil, fmt.Errorf("container %q is not running", id)
-	}
-	m, err := recordCgroup(r)
-	return m, r, err
 }
 
 // mergeResources is old with every non-nil field of upd laid over it,
