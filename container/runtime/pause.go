@@ -47,8 +47,20 @@ func thaw(r *record) {
 	}
 }
 
-// Pause freezes every process of container id (the cgroup freezer).
-func Pause(root, id string) error { return freezer(root, id, cgroups.Manager.Freeze) }
+// Pause freezes every process of container id (the cgroup freezer). If
+// the freeze does not complete it is undone, as runc does, so a failed
+// pause does not leave the container half-frozen: on v1 a task the
+// freezer cannot stop holds the group in FREEZING (for example the init
+// in execve right after start, waiting for its other threads to exit).
+func Pause(root, id string) error {
+	return freezer(root, id, func(m cgroups.Manager) error {
+		err := m.Freeze()
+		if err != nil {
+			m.Thaw()
+		}
+		return err
+	})
+}
 
 // Resume thaws a paused container.
 func Resume(root, id string) error { return freezer(root, id, cgroups.Manager.Thaw) }

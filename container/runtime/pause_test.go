@@ -32,6 +32,10 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if err := Start(root, "freeze"); err != nil {
 		t.Fatal(err)
 	}
+	// Pause once the init has become sh and forked (a Go init still in
+	// execve cannot be frozen; see Pause).
+	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
+	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
 	state := filepath.Join("/sys/fs/cgroup/freezer", cgroupPath("freeze", s), "freezer.state")
 	if err := Pause(root, "freeze"); err != nil {
 		t.Fatal(err)
@@ -51,8 +55,6 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if st, err := State(root, "freeze"); err != nil || st.Status != specs.StateRunning {
 		t.Errorf("state after resume: %+v, %v; want running", st, err)
 	}
-	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
-	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
 	if err := KillAll(root, "freeze", unix.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
