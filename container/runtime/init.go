@@ -99,6 +99,10 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return nil, err
 	}
+	listenerSock, err := connectListener(s.Linux.Seccomp) // a host path: before pivot_root
+	if err != nil {
+		return nil, err
+	}
 	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
 		return nil, err
 	}
@@ -110,6 +114,11 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 		return nil, err
 	}
 	p.boot = b
+	if listenerSock >= 0 {
+		if p.agent, err = newListenerSender(listenerSock, b); err != nil {
+			return nil, err
+		}
+	}
 	if s.Process.Terminal {
 		p.tty, err = openPTY()
 	}
