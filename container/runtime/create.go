@@ -31,6 +31,9 @@ type CreateOptions struct {
 	// values are handed to the process itself.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Signals, for Run: each signal received is passed to the container's
+	// process while Run waits for it (forward.go).
+	Signals <-chan os.Signal
 }
 
 // Container is a created container; Wait works only in the process that

@@ -138,7 +138,7 @@ func Run(o CreateOptions) (int, error) {
 		c.Wait()
 		return 0, err
 	}
-	code, werr := c.Wait()
+	code, werr := waitForwarding(c, o.Signals)
 	if err := Delete(o.Root, o.ID, true); err != nil {
 		return code, err
 	}
