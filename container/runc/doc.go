@@ -16,7 +16,10 @@
 //     frozen; ps lists the pids of the container's cgroup (json) or
 //     filters ps(1)'s table to them; update writes new limits (flags or a
 //     linux.resources JSON) to the live cgroup and keeps them in the
-//     state; features prints runtime-spec's features.md document.
+//     state; events prints runc's stats and oom event objects;
+//     features prints runtime-spec's features.md document. run forwards
+//     signals to the container's process; run --detach returns once the
+//     container has started.
 //  3. A verb that ran a process (run) returns ExitStatus, so the command
 //     exits with the container's status; a bad flag or argument is a
 //     UsageError (exit 2).
