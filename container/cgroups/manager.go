@@ -40,9 +40,10 @@ type Manager interface {
 
 // Stats is what Manager.Stats reports; zero where the kernel lacks the file.
 type Stats struct {
-	Memory MemoryStats
-	Pids   PidsStats
-	CPU    CPUStats
+	Memory  MemoryStats
+	Pids    PidsStats
+	CPU     CPUStats
+	BlockIO BlockIOStats // blkio_stats.go
 }
 
 // MemoryStats is the memory controller's accounting, in bytes.

@@ -4,11 +4,11 @@ package cgroups
 // PAGE_COUNTER_MAX (LONG_MAX / PAGE_SIZE) pages, in bytes.
 const v1LimitMax = (1<<63 - 1) / 4096 * 4096
 
-// Stats reads memory, pids and CPU accounting from whichever of those
-// controllers are mounted.
+// Stats reads memory, pids, CPU and block I/O accounting from whichever of
+// those controllers are mounted.
 func (m *v1) Stats() (*Stats, error) {
 	s := &Stats{}
-	for _, read := range []func(*Stats) error{m.memoryStats, m.pidsStats, m.cpuStats} {
+	for _, read := range []func(*Stats) error{m.memoryStats, m.pidsStats, m.cpuStats, m.blkioStats} {
 		if err := read(s); err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package cgroups
 
-// Stats reads memory.current/peak/max/events, pids.current/max and cpu.stat.
+// Stats reads memory.current/peak/max/events, pids.current/max, cpu.stat
+// and io.stat.
 // Files of controllers not enabled for the group are absent and read as zero.
 func (m *v2) Stats() (*Stats, error) {
 	s := &Stats{}
@@ -25,6 +26,9 @@ func (m *v2) Stats() (*Stats, error) {
 	}
 	s.CPU = CPUStats{UsageNs: st["usage_usec"] * 1000, UserNs: st["user_usec"] * 1000, SystemNs: st["system_usec"] * 1000,
 		Periods: st["nr_periods"], Throttled: st["nr_throttled"], ThrottledNs: st["throttled_usec"] * 1000}
+	if err := m.blkioStats(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

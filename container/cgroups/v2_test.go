@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -115,6 +116,7 @@ func TestV2StatsFormats(t *testing.T) {
 		"memory.events": "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n",
 		"pids.current":  "3\n", "pids.max": "max\n",
 		"cpu.stat": "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 900\n",
+		"io.stat":  "254:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n",
 	}
 	for f, v := range files {
 		os.WriteFile(filepath.Join(root, "a/b", f), []byte(v), 0o644)
@@ -127,8 +129,12 @@ func TestV2StatsFormats(t *testing.T) {
 		Memory: MemoryStats{Usage: 1 << 20, MaxUsage: 2 << 20, Limit: Unlimited, Failcnt: 7, OOMKills: 1},
 		Pids:   PidsStats{Current: 3, Limit: Unlimited},
 		CPU:    CPUStats{UsageNs: 5e6, UserNs: 3e6, SystemNs: 2e6, Periods: 10, Throttled: 4, ThrottledNs: 9e5},
+		BlockIO: BlockIOStats{
+			ServiceBytes: []BlkioEntry{{254, 0, "Read", 4096}, {254, 0, "Write", 8192}},
+			Serviced:     []BlkioEntry{{254, 0, "Read", 1}, {254, 0, "Write", 2}},
+		},
 	}
-	if *s != want {
+	if !reflect.DeepEqual(*s, want) {
 		t.Errorf("Stats() = %+v\nwant %+v", *s, want)
 	}
 	os.WriteFile(filepath.Join(root, "a/b/pids.current"), []byte("three\n"), 0o644)

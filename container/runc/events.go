@@ -100,14 +100,14 @@ type event struct {
 	Data any    `json:"data,omitempty"`
 }
 
-// statsData is runc's stats event data. blkio, hugetlb and intel_rdt are
+// statsData is runc's stats event data. hugetlb and intel_rdt are
 // printed empty (as runc prints what a host lacks): container/cgroups
-// reads memory, pids and cpu.
+// reads memory, pids, cpu and block I/O.
 type statsData struct {
 	CPU      cpuData             `json:"cpu"`
 	Memory   memoryData          `json:"memory"`
 	Pids     pidsData            `json:"pids"`
-	Blkio    struct{}            `json:"blkio"`
+	Blkio    blkioData           `json:"blkio"`
 	Hugetlb  map[string]struct{} `json:"hugetlb"`
 	IntelRdt struct{}            `json:"intel_rdt"`
 	Networks []struct{}          `json:"network_interfaces"`
@@ -140,6 +140,28 @@ type memoryEntry struct {
 	Failcnt uint64 `json:"failcnt"`
 }
 
+// blkioData is runc's blkio: the recursive service bytes and operations
+// per device.
+type blkioData struct {
+	IoServiceBytesRecursive []blkioEntry `json:"ioServiceBytesRecursive,omitempty"`
+	IoServicedRecursive     []blkioEntry `json:"ioServicedRecursive,omitempty"`
+}
+
+type blkioEntry struct {
+	Major uint64 `json:"major,omitempty"`
+	Minor uint64 `json:"minor,omitempty"`
+	Op    string `json:"op,omitempty"`
+	Value uint64 `json:"value,omitempty"`
+}
+
+func blkioEntries(in []cgroups.BlkioEntry) []blkioEntry {
+	var out []blkioEntry
+	for _, e := range in {
+		out = append(out, blkioEntry{Major: e.Major, Minor: e.Minor, Op: e.Op, Value: e.Value})
+	}
+	return out
+}
+
 type pidsData struct {
 	Current uint64 `json:"current,omitempty"`
 	Limit   uint64 `json:"limit,omitempty"` // 0: no limit, as runc reports "max"
@@ -153,6 +175,8 @@ func runcStats(s *cgroups.Stats) *statsData {
 	t.Periods, t.ThrottledPeriods, t.ThrottledTime = s.CPU.Periods, s.CPU.Throttled, s.CPU.ThrottledNs
 	d.Memory.Usage = memoryEntry{Limit: s.Memory.Limit, Usage: s.Memory.Usage, Max: s.Memory.MaxUsage, Failcnt: s.Memory.Failcnt}
 	d.Memory.OOMKills = s.Memory.OOMKills
+	d.Blkio.IoServiceBytesRecursive = blkioEntries(s.BlockIO.ServiceBytes)
+	d.Blkio.IoServicedRecursive = blkioEntries(s.BlockIO.Serviced)
 	d.Pids.Current = s.Pids.Current
 	if s.Pids.Limit != cgroups.Unlimited {
 		d.Pids.Limit = s.Pids.Limit
