@@ -80,7 +80,7 @@ func answerOne(fd int, r *agentResult, errno unix.Errno) error {
 	}
 	r.pid = int(binary.NativeEndian.Uint32(notif[8:]))
 	r.syscall = fmt.Sprint(int32(binary.NativeEndian.Uint32(notif[16:])))
-	var resp [24]byte
+	var resp [24]byte // val 0 and error 0 unless errno: a faked success
 	copy(resp[:8], notif[:8])
 	binary.NativeEndian.PutUint32(resp[16:], uint32(-int32(errno)))
 	if err := ioctlPtr(fd, unix.SECCOMP_IOCTL_NOTIF_SEND, unsafe.Pointer(&resp[0])); err != nil {
@@ -113,7 +113,8 @@ func notifySpec(path string, args ...string) *specs.Spec {
 // TestSeccompListener: with linux.seccomp.listenerPath the agent gets
 // the container's process state (fds ["seccompFd"], its pid, the
 // metadata) and the listener fd; the container's mkdir is notified to the
-// agent, whose answer (EDQUOT) the container sees.
+// agent, whose answer the container sees: EDQUOT, or a faked success
+// (mkdir returns 0 but no directory is made).
 func TestSeccompListener(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "agent.sock")
 	agent := seccompAgent(t, path, unix.EDQUOT)
@@ -132,6 +133,16 @@ func TestSeccompListener(t *testing.T) {
 	}
 	if r.syscall != fmt.Sprint(unix.SYS_MKDIR) && r.syscall != fmt.Sprint(unix.SYS_MKDIRAT) {
 		t.Errorf("notified syscall %s, want mkdir or mkdirat", r.syscall)
+	}
+
+	path = filepath.Join(t.TempDir(), "agent.sock")
+	agent = seccompAgent(t, path, 0)
+	code, out = runBundle(t, notifySpec(path, "sh", "-c", "mkdir /tmp/x; echo status $?; ls -d /tmp/x || echo no dir"))
+	if r := <-agent; r.err != nil {
+		t.Fatalf("agent: %v", r.err)
+	}
+	if code != 0 || !strings.HasPrefix(out, "status 0\n") || !strings.HasSuffix(out, "no dir\n") {
+		t.Errorf("faked success: exit %d, output %q; want mkdir to say 0 and no directory", code, out)
 	}
 }
 
