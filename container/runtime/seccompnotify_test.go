@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,6 +108,7 @@ func notifySpec(path string, args ...string) *specs.Spec {
 		ListenerMetadata: "agent-metadata",
 		Syscalls:         []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActNotify}},
 	}
+	s.Linux.CgroupsPath = fmt.Sprintf("deepsys-test/listener-%d", os.Getpid())
 	return s
 }
 
@@ -175,5 +177,8 @@ func TestSeccompListenerBadConfigs(t *testing.T) {
 			t.Errorf("%s: %v; want an error with %q", name, err, tc.want)
 		}
 		assertEmptyRoot(t, root)
+		if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/pids", tc.s.Linux.CgroupsPath)); !os.IsNotExist(err) {
+			t.Errorf("%s: the container's cgroup is left behind: %v", name, err)
+		}
 	}
 }
