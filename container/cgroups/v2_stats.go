@@ -48,5 +48,27 @@ func (m *v2) memoryStats(s *Stats) error {
 	}
 	ev, err := readKeyed(d, "memory.events")
 	s.Memory.Failcnt, s.Memory.OOMKills = ev["max"], ev["oom_kill"]
-	return err
+	if err != nil || !exists(d, "memory.swap.current") {
+		return err
+	}
+	return swapStatsV2(d, &s.Memory)
+}
+
+// swapStatsV2 reports memory+swap as v1 would: memory.swap.current plus
+// memory.current, memory.swap.max plus memory.max (runc does the same).
+func swapStatsV2(d string, mem *MemoryStats) error {
+	cur, err := readUint(d, "memory.swap.current")
+	if err != nil {
+		return err
+	}
+	limit, err := readUint(d, "memory.swap.max")
+	if err != nil {
+		return err
+	}
+	mem.Swap.Usage = cur + mem.Usage
+	mem.Swap.Limit = Unlimited
+	if limit != Unlimited && mem.Limit != Unlimited {
+		mem.Swap.Limit = limit + mem.Limit
+	}
+	return nil
 }

@@ -115,9 +115,10 @@ type statsData struct {
 
 type cpuData struct {
 	Usage struct {
-		Total  uint64 `json:"total,omitempty"`
-		Kernel uint64 `json:"kernel"`
-		User   uint64 `json:"user"`
+		Total  uint64   `json:"total,omitempty"`
+		PerCPU []uint64 `json:"percpu,omitempty"`
+		Kernel uint64   `json:"kernel"`
+		User   uint64   `json:"user"`
 	} `json:"usage"`
 	Throttling struct {
 		Periods          uint64 `json:"periods,omitempty"`
@@ -128,6 +129,7 @@ type cpuData struct {
 
 type memoryData struct {
 	Usage memoryEntry `json:"usage"`
+	Swap  memoryEntry `json:"swap,omitzero"` // memory+swap, as runc reports it on v1 and v2
 	// OOMKills is not in runc's event: the kill count of the cgroup
 	// (v1 memory.oom_control oom_kill, v2 memory.events oom_kill).
 	OOMKills uint64 `json:"oomKills,omitempty"`
@@ -175,6 +177,9 @@ func runcStats(s *cgroups.Stats) *statsData {
 	t.Periods, t.ThrottledPeriods, t.ThrottledTime = s.CPU.Periods, s.CPU.Throttled, s.CPU.ThrottledNs
 	d.Memory.Usage = memoryEntry{Limit: s.Memory.Limit, Usage: s.Memory.Usage, Max: s.Memory.MaxUsage, Failcnt: s.Memory.Failcnt}
 	d.Memory.OOMKills = s.Memory.OOMKills
+	sw := s.Memory.Swap
+	d.Memory.Swap = memoryEntry{Limit: sw.Limit, Usage: sw.Usage, Max: sw.MaxUsage, Failcnt: sw.Failcnt}
+	d.CPU.Usage.PerCPU = s.CPU.PerCPUNs
 	d.Blkio.IoServiceBytesRecursive = blkioEntries(s.BlockIO.ServiceBytes)
 	d.Blkio.IoServicedRecursive = blkioEntries(s.BlockIO.Serviced)
 	d.Pids.Current = s.Pids.Current

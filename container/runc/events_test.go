@@ -24,7 +24,8 @@ type statsEvent struct {
 	Data struct {
 		CPU struct {
 			Usage struct {
-				Total uint64 `json:"total"`
+				Total  uint64   `json:"total"`
+				PerCPU []uint64 `json:"percpu"`
 			} `json:"usage"`
 			Throttling struct {
 				Periods          uint64 `json:"periods"`
@@ -36,6 +37,9 @@ type statsEvent struct {
 				Limit uint64 `json:"limit"`
 				Usage uint64 `json:"usage"`
 			} `json:"usage"`
+			Swap struct {
+				Usage uint64 `json:"usage"`
+			} `json:"swap"`
 			OOMKills uint64 `json:"oomKills"`
 		} `json:"memory"`
 		Pids struct {
@@ -61,8 +65,9 @@ func TestEventsStats(t *testing.T) {
 	c.waitFile(t, "ready") // the init's Go threads are gone once sh runs
 	ev := c.stats(t)
 	if ev.Type != "stats" || ev.ID != c.id || ev.Data.Pids.Current != 1 || ev.Data.Memory.Usage.Usage == 0 ||
-		ev.Data.CPU.Usage.Total == 0 || ev.Data.Pids.Limit != 0 {
-		t.Errorf("stats event %+v: want pids.current 1, no pids limit, memory and cpu used", ev)
+		ev.Data.CPU.Usage.Total == 0 || ev.Data.Pids.Limit != 0 || len(ev.Data.CPU.Usage.PerCPU) == 0 ||
+		ev.Data.Memory.Swap.Usage < ev.Data.Memory.Usage.Usage {
+		t.Errorf("stats event %+v: want pids.current 1, no pids limit, memory (and memory+swap) and cpu (per CPU too) used", ev)
 	}
 	if code, _, errs := c.run("events", "--interval", "0s", c.id); code != 2 || !strings.Contains(errs, "interval") {
 		t.Errorf("events --interval 0s: exit %d, %q", code, errs)
@@ -158,8 +163,8 @@ func (b *bgRun) wait(t *testing.T) int {
 // rootfs, a directory on the host's disk) with O_DIRECT, which bypasses
 // the page cache, so the bytes are charged to its blkio cgroup: events
 // --stats reports at least that many Read bytes for the disk. On Linux
-// 6.x the v1 throttle counters count only on a disk the group has a
-// throttle rule for, so the config sets a 1 GiB/s read limit on it.
+// 6.x the v1 throttle counters count only once blk-throttle is active on
+// the disk, so the config sets a 1 GiB/s read limit on it.
 func TestEventsBlkioCountsDirectReads(t *testing.T) {
 	var disk specs.LinuxThrottleDevice
 	c := newLive(t, func(s *specs.Spec) {
