@@ -26,14 +26,18 @@ func TestParseIOStat(t *testing.T) {
 	}
 }
 
-// FuzzParseBlkio: both block I/O stat parsers take any text without
-// panicking, and every entry they return has an operation name.
+// FuzzParseBlkio: both block I/O stat parsers (and parseUints) take any
+// text without panicking, and every entry they return has an operation
+// name.
 func FuzzParseBlkio(f *testing.F) {
 	for _, s := range []string{"254:0 Read 4096\nTotal 4096\n", "8:0 rbytes=1 wbytes=2 rios=3 wios=4\n", "", ":\n", "1:2 =\n",
 		"4294967296:0 Read 1\n", "1:1 rbytes=18446744073709551616\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		for _, v := range parseUints(s) { // cpuacct.usage_percpu's parser
+			_ = v
+		}
 		io := parseIOStat(s)
 		for _, e := range append(append(parseBlkioV1(s), io.ServiceBytes...), io.Serviced...) {
 			if e.Op == "" {
