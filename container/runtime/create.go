@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -66,6 +67,9 @@ type bootstrap struct {
 	ID       string      `json:"id"`
 	Bundle   string      `json:"bundle"`
 	Pid      int         `json:"pid"` // the init's pid on the host
+	// CgroupFDs are the init's fds of the v1 tasks files it writes to
+	// join the container's cgroup right before it execs (resources.go).
+	CgroupFDs []int `json:"cgroupFDs,omitempty"`
 }
 
 // state is the OCI state the hooks read on stdin.
@@ -153,8 +157,27 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 }
 
 // startInit re-executes this binary as the container's init and waits for
-// its "ready" (or its error) on the sync pipe.
+// its "ready" (or its error) on the sync pipe. The container's cgroup is
+// made first and joined late (resources.go).
 func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
+	path := cgroupPath(o.ID, b.Spec)
+	cg, err := prepareCgroup(path, b.Spec.Linux.Resources)
+	if err != nil {
+		return nil, fmt.Errorf("linux.resources: %w", err)
+	}
+	defer cg.Close()
+	c, err := startInitIn(o, b, cg)
+	if err != nil {
+		destroyCgroup(path)
+		return nil, err
+	}
+	c.Cgroup = path
+	return c, nil
+}
+
+// startInitIn starts the init with the cgroup's join files and runs the
+// handshake.
+func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Container, error) {
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -177,6 +200,7 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 		defer console.Close()
 		cmd.ExtraFiles = append(cmd.ExtraFiles, console)
 	}
+	b.CgroupFDs = passCgroup(cmd, cg)
 	err = cmd.Start()
 	cfgR.Close()
 	syncW.Close()
@@ -187,7 +211,6 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	if err := handshake(c, b, cfgW, syncR); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		destroyCgroup(c.Cgroup)
 		return nil, err
 	}
 	return c, nil
@@ -196,21 +219,16 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cmd {
 	cmd := exec.Command("/proc/self/exe", "init")
 	cmd.Args[0] = "deepsys-container-init"
-	cmd.Env = []string{envInit + "=1"}
+	cmd.Env = initEnv
 	cmd.ExtraFiles = []*os.File{cfg, sync}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Linux.Namespaces)}
 	return cmd
 }
 
-// handshake applies resources, sends the bootstrap, runs the
-// createRuntime hooks when the init asks, and reads the verdict.
+// handshake sends the bootstrap, runs the createRuntime hooks when the
+// init asks, and reads the verdict.
 func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
-	path := cgroupPath(c.ID, b.Spec)
-	if err := applyCgroup(path, c.Pid, b.Spec.Linux.Resources); err != nil {
-		return fmt.Errorf("linux.resources: %w", err)
-	}
-	c.Cgroup = path
 	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
 		return fmt.Errorf("sending the config to the init: %w", err)

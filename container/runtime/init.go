@@ -9,12 +9,20 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
 // envInit marks the re-executed binary as a container's init.
 const envInit = "_DEEPSYS_CONTAINER_INIT"
+
+// initEnv is the init's whole environment: the marker, and a Go runtime
+// that collects no garbage (the init lives a few ms and allocates little:
+// a collection costs more than it frees, and would start its worker
+// threads) on one P (fewer threads to start, and GOMAXPROCS need not be
+// read from the cgroup's CPU limit).
+var initEnv = []string{envInit + "=1", "GOGC=off", "GOMAXPROCS=1"}
 
 // readyMsg is what the init writes on the sync pipe once set up.
 const readyMsg = "ready"
@@ -41,6 +49,9 @@ func initMain() int {
 	dec := json.NewDecoder(cfg)
 	err := dec.Decode(&b)
 	var p *prepared
+	for _, fd := range b.CgroupFDs {
+		unix.CloseOnExec(fd) // not for the hooks' processes
+	}
 	if err == nil {
 		pipes := &initPipes{fromRuntime: bufio.NewReader(io.MultiReader(dec.Buffered(), cfg)), toRuntime: sync}
 		p, err = setup(&b, pipes)
@@ -53,6 +64,10 @@ func initMain() int {
 	fmt.Fprintln(sync, readyMsg)
 	sync.Close()
 	if err := p.waitStart(); err != nil {
+		fmt.Fprintln(os.Stderr, "container init:", err)
+		return exitSetupFailed
+	}
+	if err := cgroups.JoinThread(b.CgroupFDs); err != nil { // late, on this thread (resources.go)
 		fmt.Fprintln(os.Stderr, "container init:", err)
 		return exitSetupFailed
 	}

@@ -170,11 +170,25 @@ func (p *prepared) becomeUser() error {
 	if err := unix.Setgroups(gids); err != nil {
 		return fmt.Errorf("setgroups: %w", err)
 	}
-	if err := unix.Setgid(int(u.GID)); err != nil {
+	if err := threadCall(unix.SYS_SETGID, uintptr(u.GID)); err != nil {
 		return fmt.Errorf("setgid: %w", err)
 	}
-	if err := unix.Setuid(int(u.UID)); err != nil {
+	if err := threadCall(unix.SYS_SETUID, uintptr(u.UID)); err != nil {
 		return fmt.Errorf("setuid: %w", err)
+	}
+	return nil
+}
+
+// threadCall makes a one-argument system call for this thread alone.
+// Go's syscall.Setuid and Setgid change every thread of the process
+// (AllThreadsSyscall: the world is stopped and each thread signalled, a
+// few ms in the init); the init execs from this locked thread right after,
+// and execve(2) keeps the calling thread's credentials and ends the other
+// threads, so this thread's are the ones that count (the kernel's
+// credentials are per thread, credentials(7)).
+func threadCall(nr, arg uintptr) error {
+	if _, _, e := unix.RawSyscall(nr, arg, 0, 0); e != 0 {
+		return e
 	}
 	return nil
 }
