@@ -30,6 +30,9 @@ func makeBundle(t *testing.T, s *specs.Spec) string {
 	testenv.RequireRoot(t)
 	dir := t.TempDir()
 	makeRootfs(t, filepath.Join(dir, "rootfs"))
+	if s.Linux != nil && s.Linux.CgroupsPath == "" { // the default deepsys/<id> would be shared by tests
+		s.Linux.CgroupsPath = testenv.CgroupPath(t)
+	}
 	writeConfig(t, dir, s)
 	return dir
 }
