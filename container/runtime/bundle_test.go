@@ -89,3 +89,32 @@ func assertEmptyRoot(t *testing.T, root string) {
 		t.Errorf("state left behind under %s: %s", root, strings.Join(names, " "))
 	}
 }
+
+// detached is a created and started container that the test's cleanup
+// deletes.
+type detached struct {
+	root, id, bundle string
+	pid              int
+	c                *Container
+}
+
+// startDetached creates and starts s in a fresh bundle.
+func startDetached(t *testing.T, s *specs.Spec) *detached {
+	t.Helper()
+	d := &detached{root: t.TempDir(), id: "bg", bundle: makeBundle(t, s)}
+	c, err := Create(CreateOptions{Root: d.root, ID: d.id, Bundle: d.bundle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.c, d.pid = c, c.Pid
+	t.Cleanup(func() {
+		if err := Delete(d.root, d.id, true); err != nil {
+			t.Error(err)
+		}
+		c.Wait()
+	})
+	if err := Start(d.root, d.id); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
