@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/internal/testenv"
 	"github.com/opencontainers/runtime-spec/specs-go"
@@ -98,10 +100,15 @@ type detached struct {
 	c                *Container
 }
 
+// detachedN numbers startDetached's containers: their ids (and so their
+// cgroups) differ from each other and from other test processes'.
+var detachedN int
+
 // startDetached creates and starts s in a fresh bundle.
 func startDetached(t *testing.T, s *specs.Spec) *detached {
 	t.Helper()
-	d := &detached{root: t.TempDir(), id: "bg", bundle: makeBundle(t, s)}
+	detachedN++
+	d := &detached{root: t.TempDir(), id: fmt.Sprintf("bg-%d-%d", os.Getpid(), detachedN), bundle: makeBundle(t, s)}
 	c, err := Create(CreateOptions{Root: d.root, ID: d.id, Bundle: d.bundle})
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +122,13 @@ func startDetached(t *testing.T, s *specs.Spec) *detached {
 	})
 	if err := Start(d.root, d.id); err != nil {
 		t.Fatal(err)
+	}
+	// Start returns when the init is released; wait until it has exec'd
+	for deadline := time.Now().Add(10 * time.Second); cmdline(d.pid) == "deepsys-container-init init "; {
+		if time.Now().After(deadline) {
+			t.Fatal("the container's init has not exec'd its process 10 s after start")
+		}
+		time.Sleep(time.Millisecond)
 	}
 	return d
 }

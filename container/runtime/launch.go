@@ -21,7 +21,10 @@ import (
 //
 //  1. a new goroutine locks its OS thread (runtime.LockOSThread) and never
 //     unlocks it: when the goroutine returns, Go ends the thread with it,
-//     so no other goroutine ever runs in the namespaces it entered;
+//     so no other goroutine ever runs in the namespaces it entered. The
+//     main thread is the exception (Go parks it for good instead, and
+//     /proc/self shows its namespaces): on it, launch holds the thread and
+//     starts over in another goroutine, which must then get another thread;
 //  2. it opens /proc (O_PATH) while still in the runtime's namespaces;
 //  3. unshare(CLONE_FS) gives the thread its own root and cwd, which
 //     setns(CLONE_NEWNS) needs (setns(2): EINVAL "the caller shares
@@ -63,6 +66,14 @@ func launch(cmd *exec.Cmd, t *threadNS) error {
 	done := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with this goroutine
+		if unix.Gettid() == unix.Getpid() {
+			// The main thread is not ended with its goroutine (Go wedges
+			// it), and /proc/self shows its namespaces: keep it busy here
+			// so that the retry's goroutine gets another thread.
+			done <- launch(cmd, t)
+			runtime.UnlockOSThread()
+			return
+		}
 		done <- t.enterAndStart(cmd)
 	}()
 	return <-done

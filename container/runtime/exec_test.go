@@ -1,0 +1,122 @@
+package runtime
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// execIn runs args in d's container as root with the test PATH and
+// returns the exit code and stdout+stderr.
+func execIn(t *testing.T, d *detached, p *specs.Process) (int, string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	code, err := Exec(d.root, d.id, p, ExecOptions{Stdout: &out, Stderr: &out})
+	return code, out.String(), err
+}
+
+func execProcess(args ...string) *specs.Process {
+	return &specs.Process{Args: args, Env: []string{"PATH=/bin"}, Cwd: "/"}
+}
+
+// TestExecSeesTheContainer: an exec'd process has the container's
+// hostname, pid namespace (its pid 1 is the container's process), mount
+// namespace and cgroup; the exit code comes back.
+func TestExecSeesTheContainer(t *testing.T) {
+	d := startDetached(t, testSpec("sleep", "100"))
+	code, out, err := execIn(t, d, execProcess("sh", "-c",
+		"hostname; cat /proc/1/cmdline; echo; ls /; cat /proc/self/cgroup | grep -c :/$"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out, "\n")
+	if code != 0 || len(lines) < 3 || lines[0] != "deepsys-test" || lines[1] != "sleep\x00100\x00" ||
+		!strings.Contains(out, "\nbin\n") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	if code, out, err := execIn(t, d, execProcess("sh", "-c", "exit 7")); err != nil || code != 7 {
+		t.Errorf("exit %d (%v), output %q, want 7", code, err, out)
+	}
+	// the cgroup, seen from the host: the same as the container's
+	var sleeper bytes.Buffer
+	c, err := StartExec(d.root, d.id, execProcess("sleep", "100"), ExecOptions{Stdout: &sleeper})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile("/proc/" + strconv.Itoa(d.pid) + "/cgroup")
+	got, _ := os.ReadFile("/proc/" + strconv.Itoa(c.Pid) + "/cgroup")
+	if len(want) == 0 || string(got) != string(want) {
+		t.Errorf("exec'd process's cgroups:\n%s\nthe container's:\n%s", got, want)
+	}
+	c.cmd.Process.Kill()
+	c.Wait()
+}
+
+// TestExecProcessSection: user, cwd, env and a missing program.
+func TestExecProcessSection(t *testing.T) {
+	d := startDetached(t, testSpec("sleep", "100"))
+	p := execProcess("sh", "-c", "id -u; id -g; pwd; echo $X")
+	p.User = specs.User{UID: 1000, GID: 1001}
+	p.Cwd = "/tmp"
+	p.Env = append(p.Env, "X=from-exec")
+	code, out, err := execIn(t, d, p)
+	if err != nil || code != 0 || out != "1000\n1001\n/tmp\nfrom-exec\n" {
+		t.Fatalf("exit %d (%v), output %q", code, err, out)
+	}
+	_, _, err = execIn(t, d, execProcess("no-such-program"))
+	if err == nil || !strings.Contains(err.Error(), `process.args[0]: "no-such-program": executable file not found`) {
+		t.Errorf("error %v, want the missing program named", err)
+	}
+}
+
+// TestExecErrors: a stopped container, a missing one, no args.
+func TestExecErrors(t *testing.T) {
+	bundle := makeBundle(t, testSpec("true"))
+	root := t.TempDir()
+	c, err := Create(CreateOptions{Root: root, ID: "done", Bundle: bundle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Delete(root, "done", true) })
+	if err := Start(root, "done"); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	if _, err := Exec(root, "done", execProcess("true"), ExecOptions{}); err == nil ||
+		!strings.Contains(err.Error(), `container "done" is stopped: cannot exec in it`) {
+		t.Errorf("exec into a stopped container: %v", err)
+	}
+	if _, err := Exec(root, "nope", execProcess("true"), ExecOptions{}); err == nil ||
+		!strings.Contains(err.Error(), `container "nope" does not exist`) {
+		t.Errorf("exec into a missing container: %v", err)
+	}
+	d := startDetached(t, testSpec("sleep", "100"))
+	if _, err := Exec(d.root, d.id, execProcess(), ExecOptions{}); err == nil || !strings.Contains(err.Error(), "process.args: empty") {
+		t.Errorf("exec without args: %v", err)
+	}
+}
+
+// TestExecTimeAndUserNamespaces: exec into a container with a time
+// namespace sees its clocks; one with a user namespace is refused.
+func TestExecTimeAndUserNamespaces(t *testing.T) {
+	s := testSpec("sleep", "100")
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace})
+	s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 86400 * 100}}
+	d := startDetached(t, s)
+	code, out, err := execIn(t, d, execProcess("cat", "/proc/uptime"))
+	if err != nil || code != 0 {
+		t.Fatalf("exit %d (%v), output %q", code, err, out)
+	}
+	if up, _ := strconv.ParseFloat(strings.Fields(out)[0], 64); up < 86400*100 {
+		t.Errorf("uptime in the exec'd process %q, want the container's offset of 100 days", out)
+	}
+	m := specs.LinuxIDMapping{ContainerID: 0, HostID: 0, Size: 65536}
+	d = startDetached(t, withUserNS(testSpec("sleep", "100"), m))
+	if _, _, err := execIn(t, d, execProcess("true")); err == nil || !strings.Contains(err.Error(), "it has a user namespace") {
+		t.Errorf("exec into a user namespace: %v", err)
+	}
+}
