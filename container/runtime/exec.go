@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +58,33 @@ type ExecOptions struct {
 type execBootstrap struct {
 	Process *specs.Process      `json:"process"`
 	Seccomp *specs.LinuxSeccomp `json:"seccomp,omitempty"`
+}
+
+// ParseProcess decodes a process.json (runc exec --process): a
+// runtime-spec process object, strictly (an unknown field or a bad type is
+// an error naming it; malformed JSON gives line and column).
+func ParseProcess(data []byte) (*specs.Process, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p specs.Process
+	if err := dec.Decode(&p); err != nil {
+		return nil, describeJSONError(data, err)
+	}
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return nil, fmt.Errorf("malformed JSON: trailing data after the object at offset %d", dec.InputOffset())
+	}
+	if err := checkExecProcess(&p, ExecOptions{ConsoleSocket: consoleIf(p.Terminal)}); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// consoleIf lets checkExecProcess skip the console socket check.
+func consoleIf(terminal bool) string {
+	if terminal {
+		return "-"
+	}
+	return ""
 }
 
 // ContainerProcess returns the process section of container id's config,

@@ -120,3 +120,36 @@ func TestExecTimeAndUserNamespaces(t *testing.T) {
 		t.Errorf("exec into a user namespace: %v", err)
 	}
 }
+
+func TestParseProcess(t *testing.T) {
+	p, err := ParseProcess([]byte(`{"args":["sh"],"cwd":"/","user":{"uid":1,"gid":2},"env":["A=b"]}`))
+	if err != nil || p.Args[0] != "sh" || p.User.UID != 1 || p.User.GID != 2 {
+		t.Fatalf("%+v, %v", p, err)
+	}
+	for in, want := range map[string]string{
+		`{"args":["sh"],"cwd":"/","usr":{}}`: `unknown field "usr"`,
+		`{"args":"sh"}`:                      "field args",
+		`{"args":[],"cwd":"/"}`:              "process.args: empty",
+		`{"args":["sh"],"cwd":"tmp"}`:        `process.cwd: "tmp" is not an absolute path`,
+		"{\n\"args\": [\"sh\",]}":            "malformed JSON at line 2",
+		`{"args":["sh"],"cwd":"/"} {}`:       "trailing data",
+		`{"args":["sh"],"cwd":"/","capabilities":{"bounding":["CAP_NOPE"]}}`: `CAP_NOPE`,
+	} {
+		if _, err := ParseProcess([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", in, err, want)
+		}
+	}
+}
+
+func FuzzParseProcess(f *testing.F) {
+	f.Add([]byte(`{"args":["sh"],"cwd":"/","user":{"uid":1,"gid":2},"env":["A=b"]}`))
+	f.Add([]byte(`{"args":["sh"],"cwd":"/","terminal":true,"capabilities":{"bounding":["CAP_KILL"]}}`))
+	f.Add([]byte(`{"args":["sh"],"cwd":"rel"}`))
+	f.Add([]byte(`{"args":[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseProcess(data)
+		if err == nil && (len(p.Args) == 0 || !strings.HasPrefix(p.Cwd, "/")) {
+			t.Fatalf("accepted an incomplete process: %s", data)
+		}
+	})
+}
