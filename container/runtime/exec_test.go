@@ -2,10 +2,13 @@ package runtime
 
 import (
 	"bytes"
+	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -152,4 +155,53 @@ func FuzzParseProcess(f *testing.F) {
 			t.Fatalf("accepted an incomplete process: %s", data)
 		}
 	})
+}
+
+// TestExecTerminal: exec with process.terminal gets a pty of the
+// container's devpts, whose master arrives on the console socket.
+func TestExecTerminal(t *testing.T) {
+	d := startDetached(t, testSpec("sleep", "100"))
+	sock := filepath.Join(t.TempDir(), "console.sock")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	type got struct {
+		name   string
+		master *os.File
+		err    error
+	}
+	ch := make(chan got, 1)
+	go func() { n, m, err := receiveMaster(l); ch <- got{n, m, err} }()
+	p := execProcess("sh", "-c", "tty; echo done")
+	p.Terminal = true
+	c, err := StartExec(d.root, d.id, p, ExecOptions{ConsoleSocket: sock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := <-ch
+	if g.err != nil {
+		t.Fatal(g.err)
+	}
+	defer g.master.Close()
+	var out bytes.Buffer
+	buf := make([]byte, 256)
+	g.master.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for !strings.Contains(out.String(), "done") {
+		n, err := g.master.Read(buf)
+		out.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if code, err := c.Wait(); code != 0 || err != nil {
+		t.Errorf("exit %d, %v", code, err)
+	}
+	if !strings.HasPrefix(g.name, "/dev/pts/") || out.String() != g.name+"\r\ndone\r\n" {
+		t.Fatalf("pty %q, output %q; want the process on that pty", g.name, out.String())
+	}
+	if _, err := Exec(d.root, d.id, p, ExecOptions{}); err == nil || !strings.Contains(err.Error(), "needs a console socket") {
+		t.Errorf("terminal without a console socket: %v", err)
+	}
 }
