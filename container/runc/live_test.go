@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -50,7 +49,7 @@ func newLive(t *testing.T, edit func(*specs.Spec), args ...string) *liveContaine
 	s.Process.Args = args
 	s.Process.Env = []string{"PATH=/bin"}
 	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/shared", Type: "bind", Source: c.shared, Options: []string{"rbind", "rw"}})
-	c.cgroup = "deepsys-test/" + t.Name() + "-" + strconv.Itoa(os.Getpid())
+	c.cgroup = testenv.CgroupPath(t)
 	s.Linux.CgroupsPath = c.cgroup
 	if edit != nil {
 		edit(s)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/internal/testenv"
 )
@@ -17,9 +18,18 @@ func TestPs(t *testing.T) {
 	c := startLive(t, nil, "sh", "-c", "sleep 100 & touch /shared/ready; wait")
 	c.waitFile(t, "ready")
 	pid := c.state(t).Pid
-	code, out, errs := c.run("ps", "--format", "json", c.id)
+	// touch has made the file but may not have exited yet: wait for it.
+	var code int
+	var out, errs string
 	var pids []int
-	if code != 0 || json.Unmarshal([]byte(out), &pids) != nil || len(pids) != 2 || !slices.Contains(pids, pid) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		code, out, errs = c.run("ps", "--format", "json", c.id)
+		pids = nil
+		if code != 0 || json.Unmarshal([]byte(out), &pids) != nil || len(pids) == 2 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if code != 0 || len(pids) != 2 || !slices.Contains(pids, pid) {
 		t.Fatalf("ps --format json: exit %d, %q, %s; want 2 pids with the init %d", code, out, errs, pid)
 	}
 	code, out, errs = c.run("ps", c.id, "-o", "pid,comm")

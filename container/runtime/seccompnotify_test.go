@@ -116,7 +116,8 @@ func notifySpec(path string, args ...string) *specs.Spec {
 // the container's process state (fds ["seccompFd"], its pid, the
 // metadata) and the listener fd; the container's mkdir is notified to the
 // agent, whose answer the container sees: EDQUOT, or a faked success
-// (mkdir returns 0 but no directory is made).
+// (mkdir returns 0 but no directory is made; this one with
+// noNewPrivileges false, so the filter goes in without no_new_privs).
 func TestSeccompListener(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "agent.sock")
 	agent := seccompAgent(t, path, unix.EDQUOT)
@@ -139,12 +140,14 @@ func TestSeccompListener(t *testing.T) {
 
 	path = filepath.Join(t.TempDir(), "agent.sock")
 	agent = seccompAgent(t, path, 0)
-	code, out = runBundle(t, notifySpec(path, "sh", "-c", "mkdir /tmp/x; echo status $?; ls -d /tmp/x || echo no dir"))
+	s := notifySpec(path, "sh", "-c", "mkdir /tmp/x; echo status $?; ls -d /tmp/x || echo no dir; grep NoNewPrivs /proc/self/status")
+	s.Process.NoNewPrivileges = false // the filter goes in without no_new_privs (CAP_SYS_ADMIN)
+	code, out = runBundle(t, s)
 	if r := <-agent; r.err != nil {
 		t.Fatalf("agent: %v", r.err)
 	}
-	if code != 0 || !strings.HasPrefix(out, "status 0\n") || !strings.HasSuffix(out, "no dir\n") {
-		t.Errorf("faked success: exit %d, output %q; want mkdir to say 0 and no directory", code, out)
+	if code != 0 || !strings.HasPrefix(out, "status 0\n") || !strings.HasSuffix(out, "no dir\nNoNewPrivs:\t0\n") {
+		t.Errorf("faked success without no_new_privs: exit %d, output %q; want mkdir to say 0, no directory, NoNewPrivs 0", code, out)
 	}
 }
 
