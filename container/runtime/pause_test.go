@@ -73,9 +73,9 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// TestPauseRightAfterStart: pause straight after start, when the init may
-// still be in execve (which the v1 freezer cannot stop), succeeds: the
-// stuck freeze is thawed and tried again.
+// TestPauseRightAfterStart: pause straight after start succeeds. (Before
+// Start waited for the exec, the init was often still in execve here,
+// which the v1 freezer cannot stop: Pause thaws and retries.)
 func TestPauseRightAfterStart(t *testing.T) {
 	s := testSpec("sleep", "100")
 	s.Linux.CgroupsPath = fmt.Sprintf("deepsys-test/pause-now-%d", os.Getpid())
