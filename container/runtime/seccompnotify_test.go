@@ -185,3 +185,20 @@ func TestSeccompListenerBadConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestSeccompListenerInUserNamespace: in a new user namespace (container
+// root mapped to host root, the rest to 100001..) the init still reaches
+// the agent and its filter's notifications reach it.
+func TestSeccompListenerInUserNamespace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.sock")
+	agent := seccompAgent(t, path, unix.EDQUOT)
+	s := withUserNS(notifySpec(path, "sh", "-c", "mkdir /tmp/x; echo status $?"),
+		specs.LinuxIDMapping{ContainerID: 0, HostID: 0, Size: 1}, specs.LinuxIDMapping{ContainerID: 1, HostID: 100001, Size: 65535})
+	code, out := runBundle(t, s)
+	if r := <-agent; r.err != nil {
+		t.Fatalf("agent: %v", r.err)
+	}
+	if code != 0 || !strings.Contains(out, "Disk quota exceeded\nstatus 1\n") {
+		t.Errorf("exit %d, output %q; want the agent's EDQUOT", code, out)
+	}
+}
