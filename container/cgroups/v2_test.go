@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -114,7 +115,9 @@ func TestV2StatsFormats(t *testing.T) {
 		"memory.current": "1048576\n", "memory.max": "max\n", "memory.peak": "2097152\n",
 		"memory.events": "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n",
 		"pids.current":  "3\n", "pids.max": "max\n",
-		"cpu.stat": "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 900\n",
+		"cpu.stat":            "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 900\n",
+		"io.stat":             "254:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n",
+		"memory.swap.current": "4096\n", "memory.swap.max": "max\n",
 	}
 	for f, v := range files {
 		os.WriteFile(filepath.Join(root, "a/b", f), []byte(v), 0o644)
@@ -124,12 +127,22 @@ func TestV2StatsFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Stats{
-		Memory: MemoryStats{Usage: 1 << 20, MaxUsage: 2 << 20, Limit: Unlimited, Failcnt: 7, OOMKills: 1},
-		Pids:   PidsStats{Current: 3, Limit: Unlimited},
-		CPU:    CPUStats{UsageNs: 5e6, UserNs: 3e6, SystemNs: 2e6, Periods: 10, Throttled: 4, ThrottledNs: 9e5},
+		Memory: MemoryStats{Usage: 1 << 20, MaxUsage: 2 << 20, Limit: Unlimited, Failcnt: 7, OOMKills: 1,
+			Swap: SwapStats{Usage: 1<<20 + 4096, Limit: Unlimited}},
+		Pids: PidsStats{Current: 3, Limit: Unlimited},
+		CPU:  CPUStats{UsageNs: 5e6, UserNs: 3e6, SystemNs: 2e6, Periods: 10, Throttled: 4, ThrottledNs: 9e5},
+		BlockIO: BlockIOStats{
+			ServiceBytes: []BlkioEntry{{254, 0, "Read", 4096}, {254, 0, "Write", 8192}},
+			Serviced:     []BlkioEntry{{254, 0, "Read", 1}, {254, 0, "Write", 2}},
+		},
 	}
-	if *s != want {
+	if !reflect.DeepEqual(*s, want) {
 		t.Errorf("Stats() = %+v\nwant %+v", *s, want)
+	}
+	os.WriteFile(filepath.Join(root, "a/b/memory.max"), []byte("1048576\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "a/b/memory.swap.max"), []byte("4096\n"), 0o644)
+	if s, err := m.Stats(); err != nil || s.Memory.Swap.Limit != 1<<20+4096 {
+		t.Errorf("memory+swap limit with memory.max and memory.swap.max: %+v, %v", s.Memory.Swap, err)
 	}
 	os.WriteFile(filepath.Join(root, "a/b/pids.current"), []byte("three\n"), 0o644)
 	if _, err := m.Stats(); err == nil || !strings.Contains(err.Error(), "pids.current") {
@@ -148,6 +161,9 @@ func TestV2FakeFreezeAndPids(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "cgroup.freeze")); string(got) != "1" {
 		t.Errorf("cgroup.freeze = %q, want 1", got)
+	}
+	if frozen, err := m.Frozen(); !frozen || err != nil {
+		t.Errorf("Frozen() = %v, %v after Freeze", frozen, err)
 	}
 	if err := m.Thaw(); err == nil || !strings.Contains(err.Error(), "frozen 0") {
 		t.Errorf("Thaw while cgroup.events stays frozen: %v, want a timeout naming it", err)
@@ -278,5 +294,35 @@ func checkRealV2Pids(t *testing.T, m Manager, root string) {
 	}
 	if s, err := m.Stats(); err != nil || s.Pids.Limit != 5 {
 		t.Errorf("pids after Set: %+v, %v; want limit 5", s, err)
+	}
+}
+
+// TestV2FakeOOMEvents: a rise of memory.events' oom_kill is an event,
+// other changes are not; removing the file ends the stream.
+func TestV2FakeOOMEvents(t *testing.T) {
+	m, root := fakeV2(t)
+	events := filepath.Join(root, "a/b", "memory.events")
+	os.WriteFile(events, []byte("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n"), 0o644)
+	done := make(chan struct{})
+	defer close(done)
+	ooms, err := m.OOMEvents(done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(events, []byte("low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n"), 0o644)
+	os.WriteFile(events, []byte("low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n"), 0o644)
+	select {
+	case <-ooms:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event for oom_kill 0 -> 1")
+	}
+	os.Remove(events)
+	select {
+	case _, open := <-ooms:
+		if open {
+			t.Error("an event for a change without an OOM kill")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream did not end when memory.events went away")
 	}
 }

@@ -9,12 +9,20 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
 // envInit marks the re-executed binary as a container's init.
 const envInit = "_DEEPSYS_CONTAINER_INIT"
+
+// initEnv is the init's whole environment: the marker, and a Go runtime
+// that collects no garbage (the init lives a few ms and allocates little:
+// a collection costs more than it frees, and would start its worker
+// threads) on one P (fewer threads to start, and GOMAXPROCS need not be
+// read from the cgroup's CPU limit).
+var initEnv = []string{envInit + "=1", "GOGC=off", "GOMAXPROCS=1"}
 
 // readyMsg is what the init writes on the sync pipe once set up.
 const readyMsg = "ready"
@@ -31,7 +39,21 @@ func init() {
 		return
 	}
 	runtime.LockOSThread()
+	if err := enterNamespaces(); err != nil {
+		fmt.Fprintln(os.NewFile(4, "sync"), err)
+		os.Exit(exitSetupFailed)
+	}
 	os.Exit(initMain())
+}
+
+// enterNamespaces finishes what the launch thread began: a new time
+// namespace (timens.go), then the root of a joined mount namespace
+// (launch.go); both before the cwd leaves the runtime's /proc.
+func enterNamespaces() error {
+	if err := enterTimeNS(); err != nil {
+		return err
+	}
+	return enterNSRoot()
 }
 
 // initMain is the container's pid 1 until it execs the process.
@@ -41,6 +63,9 @@ func initMain() int {
 	dec := json.NewDecoder(cfg)
 	err := dec.Decode(&b)
 	var p *prepared
+	for _, fd := range b.CgroupFDs {
+		unix.CloseOnExec(fd) // not for the hooks' processes
+	}
 	if err == nil {
 		pipes := &initPipes{fromRuntime: bufio.NewReader(io.MultiReader(dec.Buffered(), cfg)), toRuntime: sync}
 		p, err = setup(&b, pipes)
@@ -53,6 +78,10 @@ func initMain() int {
 	fmt.Fprintln(sync, readyMsg)
 	sync.Close()
 	if err := p.waitStart(); err != nil {
+		fmt.Fprintln(os.Stderr, "container init:", err)
+		return exitSetupFailed
+	}
+	if err := cgroups.JoinThread(b.CgroupFDs); err != nil { // late, on this thread (resources.go)
 		fmt.Fprintln(os.Stderr, "container init:", err)
 		return exitSetupFailed
 	}
@@ -89,17 +118,23 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if s == nil || s.Root == nil || s.Process == nil || s.Linux == nil {
 		return nil, fmt.Errorf("bootstrap without a complete spec")
 	}
-	stateFD, err := unix.Open(b.StateDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("opening the state directory: %w", err)
-	}
-	if err := joinNamespaces(s.Linux.Namespaces); err != nil {
-		return nil, err
-	}
+	stateFD := stateDirFD
+	unix.CloseOnExec(stateFD)
 	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return nil, err
 	}
-	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
+	listenerSock, err := connectListener(s.Linux.Seccomp) // a host path: before pivot_root
+	if err != nil {
+		return nil, err
+	}
+	hooks := func() error { return syncHooks(b, pipes) }
+	if nsPath(s.Linux.Namespaces, specs.MountNamespace) != "" {
+		// a joined mount namespace is another's view: it keeps its root
+		// and mounts (setns.go), only the hooks run
+		if err := hooks(); err != nil {
+			return nil, err
+		}
+	} else if err := setupRootfs(s, hooks); err != nil {
 		return nil, err
 	}
 	if err := setupHost(s); err != nil {
@@ -110,6 +145,11 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 		return nil, err
 	}
 	p.boot = b
+	if listenerSock >= 0 {
+		if p.agent, err = newListenerSender(listenerSock, b); err != nil {
+			return nil, err
+		}
+	}
 	if s.Process.Terminal {
 		p.tty, err = openPTY()
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,10 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if err := Start(root, "freeze"); err != nil {
 		t.Fatal(err)
 	}
+	// Pause once the init has become sh and forked (a Go init still in
+	// execve cannot be frozen; see Pause).
+	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
+	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
 	state := filepath.Join("/sys/fs/cgroup/freezer", cgroupPath("freeze", s), "freezer.state")
 	if err := Pause(root, "freeze"); err != nil {
 		t.Fatal(err)
@@ -39,14 +44,18 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "FROZEN" {
 		t.Errorf("after pause: freezer.state %q", b)
 	}
+	if st, err := State(root, "freeze"); err != nil || st.Status != "paused" {
+		t.Errorf("state after pause: %+v, %v; want paused", st, err)
+	}
 	if err := Resume(root, "freeze"); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "THAWED" {
 		t.Errorf("after resume: freezer.state %q", b)
 	}
-	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
-	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
+	if st, err := State(root, "freeze"); err != nil || st.Status != specs.StateRunning {
+		t.Errorf("state after resume: %+v, %v; want running", st, err)
+	}
 	if err := KillAll(root, "freeze", unix.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +69,37 @@ func waitFor(t *testing.T, cond func() bool) {
 	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not met within 10 s")
+		}
+	}
+}
+
+// TestPauseRightAfterStart: pause straight after start succeeds. (Before
+// Start waited for the exec, the init was often still in execve here,
+// which the v1 freezer cannot stop: Pause thaws and retries.)
+func TestPauseRightAfterStart(t *testing.T) {
+	s := testSpec("sleep", "100")
+	s.Linux.CgroupsPath = fmt.Sprintf("deepsys-test/pause-now-%d", os.Getpid())
+	b := makeBundle(t, s)
+	root := t.TempDir()
+	for i := range 3 {
+		id := fmt.Sprint("now", i)
+		if _, err := Create(CreateOptions{Root: root, ID: id, Bundle: b}); err != nil {
+			t.Fatal(err)
+		}
+		err := Start(root, id)
+		if err == nil {
+			err = Pause(root, id)
+		}
+		if err == nil {
+			if st, serr := State(root, id); serr != nil || st.Status != "paused" {
+				err = fmt.Errorf("state %+v, %v after pause", st, serr)
+			}
+		}
+		if derr := Delete(root, id, true); err == nil {
+			err = derr
+		}
+		if err != nil {
+			t.Fatalf("round %d: %v", i, err)
 		}
 	}
 }
