@@ -71,6 +71,10 @@ func initMain() int {
 		p, err = setup(&b, pipes)
 	}
 	cfg.Close()
+	if err == nil {
+		// late, on this thread (resources.go), yet before create returns
+		err = cgroups.JoinThread(b.CgroupFDs)
+	}
 	if err != nil {
 		fmt.Fprintln(sync, err)
 		return exitSetupFailed
@@ -78,10 +82,6 @@ func initMain() int {
 	fmt.Fprintln(sync, readyMsg)
 	sync.Close()
 	if err := p.waitStart(); err != nil {
-		fmt.Fprintln(os.Stderr, "container init:", err)
-		return exitSetupFailed
-	}
-	if err := cgroups.JoinThread(b.CgroupFDs); err != nil { // late, on this thread (resources.go)
 		fmt.Fprintln(os.Stderr, "container init:", err)
 		return exitSetupFailed
 	}

@@ -25,9 +25,10 @@ func TestPidsLimitOne(t *testing.T) {
 	}
 }
 
-// TestCgroupJoinedAtStart: after create the init is in none of the
-// container's v1 groups (nothing of it is counted or charged); after start
-// the container's process is in each of them.
+// TestCgroupJoinedAtStart: after create the init's main thread, alone, is
+// in each of the container's v1 groups (a created container's process is
+// in its cgroup, as runtime-tools checks; the Go init's other threads are
+// not counted); after start the container's process is in each of them.
 func TestCgroupJoinedAtStart(t *testing.T) {
 	s := testSpec("sleep", "100")
 	s.Linux.CgroupsPath = "deepsys-test/late-" + strconv.Itoa(os.Getpid())
@@ -37,19 +38,20 @@ func TestCgroupJoinedAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer Delete(root, "late", true)
-	procs := func(h string) string {
-		b, _ := os.ReadFile(filepath.Join("/sys/fs/cgroup", h, s.Linux.CgroupsPath, "cgroup.procs"))
+	read := func(h, file string) string {
+		b, _ := os.ReadFile(filepath.Join("/sys/fs/cgroup", h, s.Linux.CgroupsPath, file))
 		return strings.TrimSpace(string(b))
 	}
+	pid := strconv.Itoa(c.Pid)
 	for _, h := range []string{"memory", "pids", "cpu"} {
-		if got := procs(h); got != "" {
-			t.Errorf("after create, %s cgroup.procs = %q, want empty", h, got)
+		if procs, tasks := read(h, "cgroup.procs"), read(h, "tasks"); procs != pid || tasks != pid {
+			t.Errorf("after create, %s cgroup.procs = %q, tasks = %q; want the init's main thread %s alone", h, procs, tasks, pid)
 		}
 	}
 	if err := Start(root, "late"); err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range []string{"memory", "pids", "cpu"} {
-		waitFor(t, func() bool { return procs(h) == strconv.Itoa(c.Pid) })
+		waitFor(t, func() bool { return read(h, "cgroup.procs") == pid })
 	}
 }

@@ -11,12 +11,16 @@ import (
 
 // The container's cgroup (container/cgroups). Create makes it and sets
 // linux.resources before the init starts; the init is born in its cgroup2
-// group (clone3 CLONE_INTO_CGROUP) and its execing thread joins the v1
-// hierarchies itself, right before it execs the process, by writing "0"
-// to each `tasks` file it was handed open (cgroups.Prepare, JoinThread).
-// So no process migration waits for the kernel's threadgroup lock (an RCU
-// grace period, 5-18 ms here), the Go init's threads are not counted by
-// pids.max and its heap is not charged to the container. Delete removes
+// group (clone3 CLONE_INTO_CGROUP) and its execing thread (the main one)
+// joins the v1 hierarchies itself by writing "0" to each `tasks` file it
+// was handed open (cgroups.Prepare, JoinThread), at the end of its setup,
+// before it reports ready: a created container's process is then in its
+// cgroup, as runtime.md "create" has it and runtime-tools' relative
+// cgroupsPath programs check in /proc/<pid>/cgroup. So no process
+// migration waits for the kernel's threadgroup lock (an RCU grace period,
+// 5-18 ms here), the Go init's other threads are not counted by pids.max,
+// and its heap, allocated before, is not charged to the container (only
+// what the init touches while it waits for start). Delete removes
 // the group. The path is linux.cgroupsPath, or deepsys/<id> (runc uses
 // the id likewise when the config names none).
 
