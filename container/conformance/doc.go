@@ -37,10 +37,15 @@
 //     YAML; such lines are skipped.)
 //  5. A file passes (FileResult.Passed) when the program exits 0 within its
 //     timeout, prints a plan, no test point is "not ok", no bail out, and
-//     no error stands outside a test point. Skips are not failures: the
-//     suite skips what a config does not set. The suite's own verdicts are
-//     taken as they are: RuntimeInsideValidate's test point, for one,
-//     looks for "not ok" in runtimetest's output, not at its exit status.
+//     no error stands outside a test point; or, for the *_fail programs
+//     that print no TAP (process_rlimits_fail, process_capabilities_fail:
+//     the runtime must refuse their config), when it exits 0, which it
+//     does only if the runtime refused. Skips are not failures: the
+//     suite skips what a config does not set. RuntimeInsideValidate's test
+//     point looks only for "not ok" in runtimetest's output, so a container
+//     whose runtimetest never ran would pass; the YAML block it writes
+//     just before (runtimetest's stdout and stderr) counts as an error
+//     when its stdout holds no TAP plan (runtimetest never ran, or died).
 //
 // The pids-limit check: validation/util/linux_resources_pids.go tests
 // lpd.Limit == config.Linux.Resources.Pids.Limit. In later runtime-spec

@@ -43,11 +43,12 @@ type Suite struct {
 func (s *Suite) Program(name string) string { return filepath.Join(s.Dir, "bin", name) }
 
 // CacheDir is where Build keeps built suites: the user cache directory
-// (os.UserCacheDir), deepsys/runtime-tools.
+// (os.UserCacheDir), deepsys/runtime-tools; the temporary directory when
+// there is none (no $HOME, as under some CI runners).
 func CacheDir() (string, error) {
 	d, err := os.UserCacheDir()
 	if err != nil {
-		return "", err
+		d = os.TempDir()
 	}
 	return filepath.Join(d, "deepsys", "runtime-tools"), nil
 }

@@ -22,10 +22,11 @@ type TAP struct {
 	Failed []string
 	// Orphan counts YAML diagnostic blocks that follow no test point and
 	// report an error: a non-empty "error" field (runtime-tools' lifecycle
-	// programs report their failure that way), or a block that is not a
-	// JSON object, tap-go's YAML. Such a block without "error" is no
-	// failure: RuntimeInsideValidate writes runtimetest's stdout and
-	// stderr in one just before the test point that judges them.
+	// programs report their failure that way), a "stdout" whose TAP has no
+	// plan (RuntimeInsideValidate writes runtimetest's stdout and stderr in
+	// one just before the test point that judges them, and that test point
+	// only looks for "not ok": a container whose runtimetest never ran
+	// would pass), or a block that is not a JSON object, tap-go's YAML.
 	// Orphans keeps the first of them.
 	Orphan  int
 	Orphans []string
@@ -67,7 +68,9 @@ func ParseTAP(out string) TAP {
 func (r *TAP) orphan(block string) {
 	var fields map[string]any
 	if json.Unmarshal([]byte(block), &fields) == nil && fields != nil {
-		if e, _ := fields["error"].(string); e == "" {
+		e, _ := fields["error"].(string)
+		out, isInside := fields["stdout"].(string)
+		if e == "" && (!isInside || ParseTAP(out).Plan >= 0) {
 			return
 		}
 	}

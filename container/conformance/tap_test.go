@@ -22,8 +22,12 @@ func TestParseTAP(t *testing.T) {
 		{"no plan", "TAP version 13\nok 1 - a\n", TAP{Version: 13, Plan: -1, Ok: 1}, false},
 		{"bail out", "ok 1\nBail out! no rootfs\n1..1\n", TAP{Plan: 1, Ok: 1, Bailout: "no rootfs"}, false},
 		{"noise ignored", "failed to create the container\nokay\nexit status 1\n1..0 # skip all\n", TAP{Plan: 0}, true},
-		{"orphan diagnostic without error", "TAP version 13\n  ---\n  {\n    \"stdout\": \"not ok\",\n    \"stderr\": \"\"\n  }\n  ...\nok 1 - inside\n1..1\n",
+		{"orphan diagnostic without error", "TAP version 13\n  ---\n  {\n    \"stdout\": \"TAP version 13\\nok 1\\n1..1\",\n    \"stderr\": \"\"\n  }\n  ...\nok 1 - inside\n1..1\n",
 			TAP{Version: 13, Plan: 1, Ok: 1}, true},
+		{"runtimetest printed nothing", "  ---\n  {\"stderr\": \"capset: operation not permitted\", \"stdout\": \"\"}\n  ...\nok 1 - inside\n1..1\n",
+			TAP{Plan: 1, Ok: 1, Orphan: 1, Orphans: []string{"  {\"stderr\": \"capset: operation not permitted\", \"stdout\": \"\"}"}}, false},
+		{"runtimetest died after its header", "  ---\n  {\"stdout\": \"TAP version 13\\n\"}\n  ...\nok 1\n1..1\n",
+			TAP{Plan: 1, Ok: 1, Orphan: 1, Orphans: []string{"  {\"stdout\": \"TAP version 13\\n\"}"}}, false},
 		{"yaml after a point is not orphan", "ok 1 - a\n  ---\n  {}\n  ...\n1..1\n", TAP{Plan: 1, Ok: 1}, true},
 		{"unterminated yaml", "  ---\n  {", TAP{Plan: -1, Orphan: 1, Orphans: []string{"  {"}}, false},
 		{"description with a newline", "ok 1 - state works\nRefer to: https://x\n  ---\n  {}\n  ...\n1..1\n",
@@ -64,4 +68,22 @@ func FuzzParseTAP(f *testing.F) {
 			t.Fatalf("not ok but no problems: %+v", r)
 		}
 	})
+}
+
+func TestPassedRefusalPrograms(t *testing.T) {
+	for _, tc := range []struct {
+		name, out string
+		exit      int
+		want      bool
+	}{
+		{"process_rlimits_fail", "", 0, true},  // the runtime refused: the program says nothing, exit 0
+		{"process_rlimits_fail", "", 1, false}, // util.Fatal: the runtime took the bad config
+		{"process_capabilities", "", 0, false}, // no TAP from a program that must print it
+		{"poststart_fail", "TAP version 13\n  ---\n  {\"error\": \"x\"}\n  ...\n1..0\n", 0, false},
+	} {
+		r := FileResult{Name: tc.name, Exit: tc.exit, TAP: ParseTAP(tc.out)}
+		if got := r.Passed(); got != tc.want {
+			t.Errorf("%s exit %d output %q: Passed %v, want %v (%s)", tc.name, tc.exit, tc.out, got, tc.want, r.Why())
+		}
+	}
 }
