@@ -41,21 +41,26 @@ const maxKept = 64
 // ends at the end of the output.
 func ParseTAP(out string) TAP {
 	r := TAP{Plan: -1}
-	afterPoint := false // the last TAP element was a test point
+	afterPoint := false  // the last TAP element was a test point
+	failedPoint := false // ... and it was "not ok"
 	lines := strings.Split(out, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimRight(lines[i], "\r")
 		if strings.TrimSpace(line) == "---" && strings.HasPrefix(line, " ") {
 			end := yamlEnd(lines, i+1)
+			block := strings.Join(lines[i+1:end], "\n")
 			if !afterPoint {
-				r.orphan(strings.Join(lines[i+1:end], "\n"))
+				r.orphan(block)
+			} else if failedPoint {
+				r.explain(block)
 			}
 			i, afterPoint = end, false
 			continue
 		}
+		notOk := r.NotOk
 		switch r.line(line) {
 		case elemPoint:
-			afterPoint = true
+			afterPoint, failedPoint = true, r.NotOk > notOk
 		case elemOther:
 			afterPoint = false
 		}
@@ -77,6 +82,20 @@ func (r *TAP) orphan(block string) {
 	r.Orphan++
 	if len(r.Orphans) < maxKept {
 		r.Orphans = append(r.Orphans, block)
+	}
+}
+
+// explain adds the "error" and "stderr" of the YAML block after a "not ok"
+// test point to its kept description.
+func (r *TAP) explain(block string) {
+	var fields map[string]any
+	if len(r.Failed) == 0 || len(r.Failed) != r.NotOk || json.Unmarshal([]byte(block), &fields) != nil {
+		return
+	}
+	for _, k := range []string{"error", "stderr"} {
+		if v, _ := fields[k].(string); strings.TrimSpace(v) != "" {
+			r.Failed[len(r.Failed)-1] += fmt.Sprintf(" (%s: %s)", k, strings.Join(strings.Fields(v), " "))
+		}
 	}
 }
 

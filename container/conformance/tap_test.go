@@ -15,7 +15,7 @@ func TestParseTAP(t *testing.T) {
 		{"pass", "TAP version 13\nok 1 - a\nok 2 # SKIP not set\n1..2\n",
 			TAP{Version: 13, Plan: 2, Ok: 1, Skip: 1}, true},
 		{"not ok with yaml", "TAP version 13\nnot ok 1 - state works\n  ---\n  {\n    \"error\": \"x\"\n  }\n  ...\n1..1\n",
-			TAP{Version: 13, Plan: 1, NotOk: 1, Failed: []string{"state works"}}, false},
+			TAP{Version: 13, Plan: 1, NotOk: 1, Failed: []string{"state works (error: x)"}}, false},
 		{"orphan diagnostic", "TAP version 13\n  ---\n  {\n    \"error\": \"hooks\"\n  }\n  ...\n1..0\n",
 			TAP{Version: 13, Plan: 0, Orphan: 1, Orphans: []string{"  {\n    \"error\": \"hooks\"\n  }"}}, false},
 		{"todo", "not ok 1 # TODO later\nok 2 # todo\n1..2", TAP{Plan: 2, Todo: 2}, true},
