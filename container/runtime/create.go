@@ -247,7 +247,7 @@ func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
 	c.Cgroup = path
 	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
-		return fmt.Errorf("sending the config to the init: %w", err)
+		return initGone(syncR, fmt.Errorf("sending the config to the init: %w", err))
 	}
 	r := bufio.NewReader(syncR)
 	for {
@@ -269,6 +269,16 @@ func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
 			return errors.New("the container's init exited before it was ready")
 		}
 	}
+}
+
+// initGone is err, or the init's own message when it wrote one on the
+// sync pipe before it exited (e.g. from enterNamespaces).
+func initGone(syncR io.Reader, err error) error {
+	msg, _ := io.ReadAll(syncR)
+	if m := strings.TrimSpace(string(msg)); m != "" {
+		return fmt.Errorf("container init: %s", m)
+	}
+	return err
 }
 
 // runtimeHooks runs prestart then createRuntime hooks.

@@ -297,7 +297,7 @@ func execHandshake(c *Container, b *execBootstrap, cfgW, syncR *os.File) error {
 		}
 	}
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
-		return fmt.Errorf("sending the process: %w", err)
+		return initGone(syncR, fmt.Errorf("sending the process: %w", err))
 	}
 	cfgW.Close()
 	msg, err := io.ReadAll(syncR)
