@@ -20,12 +20,15 @@ type benchFlags struct {
 }
 
 func (f *benchFlags) register(cmd *cobra.Command) {
-	cmd.Flags().IntVar(&f.rounds, "rounds", bench.MinRounds, "measured rounds per contestant (at least 5)")
+	cmd.Flags().IntVar(&f.rounds, "rounds", 0, "measured rounds per contestant (at least 5; 0: the system's default, 5 unless it names more)")
 	cmd.Flags().BoolVar(&f.quick, "quick", false, "scaled-down workloads (smoke test)")
 }
 
 // runSystemBench measures one system and returns its report.
 func runSystemBench(s system, f benchFlags, progress func(string, int, int)) (*bench.Report, error) {
+	if f.rounds == 0 {
+		f.rounds = s.cli.defaultRounds(f.quick)
+	}
 	if f.rounds < bench.MinRounds {
 		return nil, usagef("--rounds %d: the median needs at least %d", f.rounds, bench.MinRounds)
 	}

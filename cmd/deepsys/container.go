@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/deepsys/deepsys/container/runc"
+	"github.com/deepsys/deepsys/container/startbench"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +19,8 @@ var containerCLI = &systemCLI{
 		}
 		return out
 	},
+	bench:       containerBench,
+	benchRounds: startbench.DefaultRounds,
 }
 
 // containerVerbs are the constructors of `deepsys container` verbs.

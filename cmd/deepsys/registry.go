@@ -32,6 +32,18 @@ type systemCLI struct {
 	attach   func(cmd *cobra.Command) // adds flags and verbs the system builds itself
 	showcase func(ctx context.Context) ([]row, error)
 	bench    func(cfg benchConfig) ([]bench.Workload, error)
+	// benchRounds, if over bench.MinRounds, is the rounds `bench` measures
+	// when --rounds is not given and --quick is not (a start-up time
+	// wants a median of more rounds than a tight loop).
+	benchRounds int
+}
+
+// defaultRounds is the rounds of a bench without --rounds.
+func (c *systemCLI) defaultRounds(quick bool) int {
+	if quick || c.benchRounds < bench.MinRounds {
+		return bench.MinRounds
+	}
+	return c.benchRounds
 }
 
 // row is one line of a showcase summary: what was shown and the figure.

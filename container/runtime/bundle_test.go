@@ -32,6 +32,9 @@ func makeBundle(t *testing.T, s *specs.Spec) string {
 	testenv.RequireRoot(t)
 	dir := t.TempDir()
 	makeRootfs(t, filepath.Join(dir, "rootfs"))
+	if s.Linux != nil && s.Linux.CgroupsPath == "" { // the default deepsys/<id> would be shared by tests
+		s.Linux.CgroupsPath = testenv.CgroupPath(t)
+	}
 	writeConfig(t, dir, s)
 	return dir
 }
@@ -108,6 +111,9 @@ var detachedN int
 func startDetached(t *testing.T, s *specs.Spec) *detached {
 	t.Helper()
 	detachedN++
+	if s.Linux.CgroupsPath == "" { // a test may run several
+		s.Linux.CgroupsPath = fmt.Sprintf("%s-%d", testenv.CgroupPath(t), detachedN)
+	}
 	d := &detached{root: t.TempDir(), id: fmt.Sprintf("bg-%d-%d", os.Getpid(), detachedN), bundle: makeBundle(t, s)}
 	c, err := Create(CreateOptions{Root: d.root, ID: d.id, Bundle: d.bundle})
 	if err != nil {

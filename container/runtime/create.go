@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -31,6 +32,9 @@ type CreateOptions struct {
 	// values are handed to the process itself.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Signals, for Run: each signal received is passed to the container's
+	// process while Run waits for it (forward.go).
+	Signals <-chan os.Signal
 }
 
 // Container is a created container; Wait works only in the process that
@@ -63,6 +67,9 @@ type bootstrap struct {
 	ID       string      `json:"id"`
 	Bundle   string      `json:"bundle"`
 	Pid      int         `json:"pid"` // the init's pid on the host
+	// CgroupFDs are the init's fds of the v1 tasks files it writes to
+	// join the container's cgroup right before it execs (resources.go).
+	CgroupFDs []int `json:"cgroupFDs,omitempty"`
 }
 
 // state is the OCI state the hooks read on stdin.
@@ -135,7 +142,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks, Cgroup: c.Cgroup}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {
@@ -150,8 +157,27 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 }
 
 // startInit re-executes this binary as the container's init and waits for
-// its "ready" (or its error) on the sync pipe.
+// its "ready" (or its error) on the sync pipe. The container's cgroup is
+// made first and joined late (resources.go).
 func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
+	path := cgroupPath(o.ID, b.Spec)
+	cg, err := prepareCgroup(path, b.Spec.Linux.Resources)
+	if err != nil {
+		return nil, fmt.Errorf("linux.resources: %w", err)
+	}
+	defer cg.Close()
+	c, err := startInitIn(o, b, cg)
+	if err != nil {
+		destroyCgroup(path)
+		return nil, err
+	}
+	c.Cgroup = path
+	return c, nil
+}
+
+// startInitIn starts the init with the cgroup's join files and runs the
+// handshake.
+func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Container, error) {
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -165,10 +191,12 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	defer syncR.Close()
 	cmd := initCommand(o, b.Spec, cfgR, syncW)
 	err = addInitFiles(cmd, o, b)
+	owned := cmd.ExtraFiles // the pipes' child ends, the console, the state directory
 	if err == nil {
+		b.CgroupFDs = passCgroup(cmd, cg)
 		err = launchInit(cmd, b.Spec)
 	}
-	for _, f := range cmd.ExtraFiles {
+	for _, f := range owned {
 		if f != nil {
 			f.Close()
 		}
@@ -180,7 +208,6 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	if err := handshake(c, b, cfgW, syncR); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		destroyCgroup(c.Cgroup)
 		return nil, err
 	}
 	return c, nil
@@ -188,7 +215,7 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 
 // initCommand is the init's command; launch.go sets its path.
 func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cmd {
-	cmd := &exec.Cmd{Args: []string{"deepsys-container-init", "init"}, Env: []string{envInit + "=1"}}
+	cmd := &exec.Cmd{Args: []string{"deepsys-container-init", "init"}, Env: append([]string(nil), initEnv...)}
 	cmd.ExtraFiles = []*os.File{cfg, sync}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Linux.Namespaces)}
@@ -237,14 +264,9 @@ func launchInit(cmd *exec.Cmd, spec *specs.Spec) error {
 	return launch(cmd, t)
 }
 
-// handshake applies resources, sends the bootstrap, runs the
-// createRuntime hooks when the init asks, and reads the verdict.
+// handshake sends the bootstrap, runs the createRuntime hooks when the
+// init asks, and reads the verdict.
 func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
-	path := cgroupPath(c.ID, b.Spec)
-	if err := applyCgroup(path, c.Pid, b.Spec.Linux.Resources); err != nil {
-		return fmt.Errorf("linux.resources: %w", err)
-	}
-	c.Cgroup = path
 	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
 		return initGone(syncR, fmt.Errorf("sending the config to the init: %w", err))

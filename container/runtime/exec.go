@@ -122,8 +122,11 @@ func StartExec(root, id string, p *specs.Process, o ExecOptions) (*Container, er
 	if err != nil {
 		return nil, err
 	}
-	if st := r.status(root); st == specs.StateStopped {
+	switch r.status(root) {
+	case specs.StateStopped:
 		return nil, fmt.Errorf("container %q is stopped: cannot exec in it", id)
+	case stateFrozen: // the child would freeze on joining the cgroup
+		return nil, fmt.Errorf("container %q is paused: resume it before exec", id)
 	}
 	s, err := LoadBundle(r.Bundle)
 	if err != nil {
@@ -267,8 +270,9 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o 
 			return nil, err
 		}
 	}
+	owned := cmd.ExtraFiles
 	err = launch(cmd, t)
-	for _, f := range cmd.ExtraFiles {
+	for _, f := range owned {
 		if f != nil {
 			f.Close()
 		}

@@ -101,6 +101,14 @@ func TestExecErrors(t *testing.T) {
 	if _, err := Exec(d.root, d.id, execProcess(), ExecOptions{}); err == nil || !strings.Contains(err.Error(), "process.args: empty") {
 		t.Errorf("exec without args: %v", err)
 	}
+	if err := Pause(d.root, d.id); err != nil {
+		t.Fatal(err)
+	}
+	defer Resume(d.root, d.id)
+	if _, err := Exec(d.root, d.id, execProcess("true"), ExecOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "is paused: resume it before exec") {
+		t.Errorf("exec into a paused container: %v", err)
+	}
 }
 
 // TestExecTimeAndUserNamespaces: exec into a container with a time

@@ -9,12 +9,20 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
 // envInit marks the re-executed binary as a container's init.
 const envInit = "_DEEPSYS_CONTAINER_INIT"
+
+// initEnv is the init's whole environment: the marker, and a Go runtime
+// that collects no garbage (the init lives a few ms and allocates little:
+// a collection costs more than it frees, and would start its worker
+// threads) on one P (fewer threads to start, and GOMAXPROCS need not be
+// read from the cgroup's CPU limit).
+var initEnv = []string{envInit + "=1", "GOGC=off", "GOMAXPROCS=1"}
 
 // readyMsg is what the init writes on the sync pipe once set up.
 const readyMsg = "ready"
@@ -55,6 +63,9 @@ func initMain() int {
 	dec := json.NewDecoder(cfg)
 	err := dec.Decode(&b)
 	var p *prepared
+	for _, fd := range b.CgroupFDs {
+		unix.CloseOnExec(fd) // not for the hooks' processes
+	}
 	if err == nil {
 		pipes := &initPipes{fromRuntime: bufio.NewReader(io.MultiReader(dec.Buffered(), cfg)), toRuntime: sync}
 		p, err = setup(&b, pipes)
@@ -67,6 +78,10 @@ func initMain() int {
 	fmt.Fprintln(sync, readyMsg)
 	sync.Close()
 	if err := p.waitStart(); err != nil {
+		fmt.Fprintln(os.Stderr, "container init:", err)
+		return exitSetupFailed
+	}
+	if err := cgroups.JoinThread(b.CgroupFDs); err != nil { // late, on this thread (resources.go)
 		fmt.Fprintln(os.Stderr, "container init:", err)
 		return exitSetupFailed
 	}
@@ -108,6 +123,10 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return nil, err
 	}
+	listenerSock, err := connectListener(s.Linux.Seccomp) // a host path: before pivot_root
+	if err != nil {
+		return nil, err
+	}
 	hooks := func() error { return syncHooks(b, pipes) }
 	if nsPath(s.Linux.Namespaces, specs.MountNamespace) != "" {
 		// a joined mount namespace is another's view: it keeps its root
@@ -126,6 +145,11 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 		return nil, err
 	}
 	p.boot = b
+	if listenerSock >= 0 {
+		if p.agent, err = newListenerSender(listenerSock, b); err != nil {
+			return nil, err
+		}
+	}
 	if s.Process.Terminal {
 		p.tty, err = openPTY()
 	}

@@ -98,9 +98,11 @@ func (t *threadNS) enterAndStart(cmd *exec.Cmd) error {
 			return fmt.Errorf("%s (%s): %w", j.what, j.typ, err)
 		}
 		if j.typ == specs.MountNamespace {
-			if err := keepRootForChild(cmd, host); err != nil {
+			root, err := keepRootForChild(cmd, host)
+			if err != nil {
 				return err
 			}
+			defer root.Close()
 		}
 	}
 	if err := unix.Fchdir(proc); err != nil {
@@ -116,46 +118,48 @@ func (t *threadNS) enterAndStart(cmd *exec.Cmd) error {
 // up from the caller's root, and a container's root has none. So, step
 // 4 for a mount namespace: the thread opens the namespace's root, chroots
 // back to the runtime's / (an fd opened before setns), and hands the
-// namespace root to the child as fd nsRootFD, named by envRootFD; the
-// child's first act (enterNSRoot) is fchdir + chroot(".") into it, which
-// is where setns would have left it.
-const (
-	nsRootFD  = 7
-	envRootFD = "_DEEPSYS_CONTAINER_ROOTFD"
-)
+// namespace root to the child as one more fd, whose number envRootFD
+// gives; the child's first act (enterNSRoot) is fchdir + chroot(".") into
+// it, which is where setns would have left it.
+const envRootFD = "_DEEPSYS_CONTAINER_ROOTFD"
 
-// keepRootForChild passes the current root as fd nsRootFD and returns
-// the thread's root to host, an fd of the runtime's /.
-func keepRootForChild(cmd *exec.Cmd, host int) error {
+// keepRootForChild passes the current root to cmd's child and returns the
+// thread's root to host, an fd of the runtime's /. The caller closes the
+// returned file once the child has started.
+func keepRootForChild(cmd *exec.Cmd, host int) (*os.File, error) {
 	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("opening the joined mount namespace's root: %w", err)
+		return nil, fmt.Errorf("opening the joined mount namespace's root: %w", err)
 	}
 	root := os.NewFile(uintptr(fd), "namespace root")
-	for len(cmd.ExtraFiles) < nsRootFD-3 {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, nil)
-	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles[:nsRootFD-3], root)
-	cmd.Env = append(cmd.Env, envRootFD+"="+strconv.Itoa(nsRootFD))
+	cmd.Env = append(cmd.Env, envRootFD+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
+	cmd.ExtraFiles = append(cmd.ExtraFiles, root)
 	if err := unix.Fchdir(host); err != nil {
-		return fmt.Errorf("fchdir to the runtime's root: %w", err)
+		root.Close()
+		return nil, fmt.Errorf("fchdir to the runtime's root: %w", err)
 	}
 	if err := unix.Chroot("."); err != nil {
-		return fmt.Errorf("chroot to the runtime's root: %w", err)
+		root.Close()
+		return nil, fmt.Errorf("chroot to the runtime's root: %w", err)
 	}
-	return nil
+	return root, nil
 }
 
 // enterNSRoot is the child's side: chroot into the namespace root it was
 // given, or chdir("/") to leave the launch thread's /proc.
 func enterNSRoot() error {
-	if os.Getenv(envRootFD) == "" {
+	v := os.Getenv(envRootFD)
+	if v == "" {
 		return unix.Chdir("/")
 	}
-	if err := unix.Fchdir(nsRootFD); err != nil {
+	fd, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("%s=%q: %w", envRootFD, v, err)
+	}
+	if err := unix.Fchdir(fd); err != nil {
 		return fmt.Errorf("fchdir to the namespace root: %w", err)
 	}
-	unix.Close(nsRootFD)
+	unix.Close(fd)
 	if err := unix.Chroot("."); err != nil {
 		return fmt.Errorf("chroot to the namespace root: %w", err)
 	}

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ type prepared struct {
 	proc    *specs.Process
 	path    string          // args[0] looked up in the container's PATH
 	filter  *seccomp.Filter // nil without linux.seccomp
+	agent   *listenerSender // linux.seccomp.listenerPath's (seccompnotify.go); nil without one
 	caps    *capSets        // nil without process.capabilities
 	boot    *bootstrap      // for the startContainer hooks
 	tty     *os.File        // the pty slave with process.terminal
@@ -37,12 +37,12 @@ func prepare(s *specs.Spec, stateFD int) (*prepared, error) {
 		return nil, err
 	}
 	if sc := s.Linux.Seccomp; sc != nil {
-		if sc.ListenerPath != "" {
-			return nil, errors.New("linux.seccomp.listenerPath: the user-notify listener is not supported yet")
-		}
 		p.filter, err = seccomp.Compile(seccomp.FromOCI(sc))
 		if err != nil {
 			return nil, fmt.Errorf("linux.seccomp: %w", err)
+		}
+		if err := checkListenerPolicy(sc, p.filter); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -115,7 +115,9 @@ func (p *prepared) exec() int {
 		return exitSetupFailed
 	}
 	var err error
-	if p.filter != nil {
+	if p.agent != nil {
+		err = p.agent.execWithListener(p.filter, p.path, p.proc.Args, p.proc.Env)
+	} else if p.filter != nil {
 		err = p.filter.Exec(p.path, p.proc.Args, p.proc.Env)
 	} else {
 		err = p.plainExec()
@@ -168,11 +170,25 @@ func (p *prepared) becomeUser() error {
 	if err := unix.Setgroups(gids); err != nil {
 		return fmt.Errorf("setgroups: %w", err)
 	}
-	if err := unix.Setgid(int(u.GID)); err != nil {
+	if err := threadCall(unix.SYS_SETGID, uintptr(u.GID)); err != nil {
 		return fmt.Errorf("setgid: %w", err)
 	}
-	if err := unix.Setuid(int(u.UID)); err != nil {
+	if err := threadCall(unix.SYS_SETUID, uintptr(u.UID)); err != nil {
 		return fmt.Errorf("setuid: %w", err)
+	}
+	return nil
+}
+
+// threadCall makes a one-argument system call for this thread alone.
+// Go's syscall.Setuid and Setgid change every thread of the process
+// (AllThreadsSyscall: the world is stopped and each thread signalled, a
+// few ms in the init); the init execs from this locked thread right after,
+// and execve(2) keeps the calling thread's credentials and ends the other
+// threads, so this thread's are the ones that count (the kernel's
+// credentials are per thread, credentials(7)).
+func threadCall(nr, arg uintptr) error {
+	if _, _, e := unix.RawSyscall(nr, arg, 0, 0); e != 0 {
+		return e
 	}
 	return nil
 }

@@ -86,6 +86,11 @@ type Workload struct {
 	Goal float64
 	// Derived are figures computed from this workload's rounds.
 	Derived []Derived
+	// Cleanup, if set, releases what the workload's contestants hold (a
+	// fixture several workloads share may hang on one of them). Run calls
+	// every workload's Cleanup before it returns, also when measuring
+	// failed.
+	Cleanup func() error
 }
 
 // Derived is a figure computed from one contestant's rounds of a workload

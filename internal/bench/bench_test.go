@@ -342,3 +342,24 @@ func TestNoRatioOfNonPositiveNet(t *testing.T) {
 		t.Errorf("markdown:\n%s", md.String())
 	}
 }
+
+// TestCleanupRunsOnError: every workload's Cleanup runs once, also when a
+// contestant fails.
+func TestCleanupRunsOnError(t *testing.T) {
+	var cleaned []string
+	fail := Contestant{Name: "f", Run: func() (float64, error) { return 0, errors.New("boom") }}
+	var log []string
+	ws := []Workload{
+		{Name: "a", Metric: "t", Unit: "ns", Better: LowerIsBetter, Contestants: []Contestant{fail},
+			Cleanup: func() error { cleaned = append(cleaned, "a"); return nil }},
+		{Name: "b", Metric: "t", Unit: "ns", Better: LowerIsBetter, Contestants: []Contestant{scripted("x", &log, 1)},
+			Cleanup: func() error { cleaned = append(cleaned, "b"); return errors.New("cleanup failed") }},
+	}
+	_, err := Run("sys", ws, Options{})
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "cleanup failed") {
+		t.Fatalf("err %v, want both the round's and the cleanup's error", err)
+	}
+	if strings.Join(cleaned, "") != "ab" || len(log) != 0 {
+		t.Fatalf("cleaned %v, ran %v: want both cleanups and no round of b", cleaned, log)
+	}
+}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -15,13 +16,15 @@ type Measured struct {
 }
 
 // Run measures every workload in turn with interleaved rounds and returns
-// the report for system. A workload's Derived figures follow it.
-func Run(system string, workloads []Workload, opt Options) (*Report, error) {
-	opt, err := opt.withDefaults()
+// the report for system. A workload's Derived figures follow it. Every
+// workload's Cleanup runs before Run returns.
+func Run(system string, workloads []Workload, opt Options) (r *Report, err error) {
+	defer func() { err = errors.Join(err, cleanup(workloads)) }()
+	opt, err = opt.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{System: system, Rounds: opt.Rounds}
+	r = &Report{System: system, Rounds: opt.Rounds}
 	for _, w := range workloads {
 		m, err := measure(w, opt)
 		if err != nil {
@@ -33,6 +36,17 @@ func Run(system string, workloads []Workload, opt Options) (*Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// cleanup calls every workload's Cleanup.
+func cleanup(workloads []Workload) error {
+	var errs []error
+	for _, w := range workloads {
+		if w.Cleanup != nil {
+			errs = append(errs, w.Cleanup())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // measured is d as a workload of its own, measured as s.

@@ -1,9 +1,11 @@
 package testenv
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -44,4 +46,17 @@ func BusyboxRootfs(t testing.TB, dir string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// CgroupPath is a cgroup path (linux.cgroupsPath) no other test uses, even
+// one of another package running at the same time:
+// deepsys-test/<test name>-<pid>.
+func CgroupPath(t testing.TB) string {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, t.Name())
+	return fmt.Sprintf("deepsys-test/%s-%d", name, os.Getpid())
 }

@@ -1,0 +1,55 @@
+package runtime
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// TestPidsLimitOne: a pids.limit of 1 lets the container's single
+// process run: the Go init's threads never enter the group (its execing
+// thread joins alone, right before execve), so none of them can be
+// refused a thread under the limit while the init sets up.
+func TestPidsLimitOne(t *testing.T) {
+	s := testSpec("echo", "ran under pids.max 1")
+	one := int64(1)
+	s.Linux.Resources = &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: &one}}
+	s.Linux.CgroupsPath = "deepsys-test/pids1-" + strconv.Itoa(os.Getpid())
+	code, out := runBundle(t, s)
+	if code != 0 || !strings.Contains(out, "ran under pids.max 1") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+}
+
+// TestCgroupJoinedAtStart: after create the init is in none of the
+// container's v1 groups (nothing of it is counted or charged); after start
+// the container's process is in each of them.
+func TestCgroupJoinedAtStart(t *testing.T) {
+	s := testSpec("sleep", "100")
+	s.Linux.CgroupsPath = "deepsys-test/late-" + strconv.Itoa(os.Getpid())
+	root := t.TempDir()
+	c, err := Create(CreateOptions{Root: root, ID: "late", Bundle: makeBundle(t, s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Delete(root, "late", true)
+	procs := func(h string) string {
+		b, _ := os.ReadFile(filepath.Join("/sys/fs/cgroup", h, s.Linux.CgroupsPath, "cgroup.procs"))
+		return strings.TrimSpace(string(b))
+	}
+	for _, h := range []string{"memory", "pids", "cpu"} {
+		if got := procs(h); got != "" {
+			t.Errorf("after create, %s cgroup.procs = %q, want empty", h, got)
+		}
+	}
+	if err := Start(root, "late"); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"memory", "pids", "cpu"} {
+		waitFor(t, func() bool { return procs(h) == strconv.Itoa(c.Pid) })
+	}
+}
