@@ -41,7 +41,8 @@ import (
 // child makes a new one with the container's offsets (timens.go), so its
 // clocks agree with the container's.
 
-// envExec marks the re-executed binary as an exec child.
+// envExec marks the re-executed binary as an exec child (which runs, as
+// the init, without garbage collection on one P: initEnv).
 const envExec = "_DEEPSYS_CONTAINER_EXEC"
 
 // ExecOptions are the options of runc exec that are not in the process.
@@ -257,7 +258,7 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o 
 		return nil, err
 	}
 	defer syncR.Close()
-	cmd := &exec.Cmd{Args: []string{"deepsys-container-exec", "exec"}, Env: []string{envExec + "=1"},
+	cmd := &exec.Cmd{Args: []string{"deepsys-container-exec", "exec"}, Env: []string{envExec + "=1", "GOGC=off", "GOMAXPROCS=1"},
 		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: &syscall.SysProcAttr{}}
 	cmd.ExtraFiles = []*os.File{cfgR, syncW, nil}
 	if offsets != "" {
