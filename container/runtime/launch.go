@@ -38,6 +38,10 @@ import (
 //     mapped user, or which is another namespace's root by now); the
 //     magic link /proc/self/exe is the child's own, which it may follow.
 //
+// The child's parent thread ends right after the fork, so a child started
+// this way must not use SysProcAttr.Pdeathsig (prctl(2): the signal comes
+// when the parent *thread* exits).
+//
 // A user namespace cannot be joined this way: setns(CLONE_NEWUSER) wants
 // a single-threaded caller (setns(2) EINVAL), and a Go program has
 // threads before its first line runs (see setns.go).
