@@ -174,35 +174,30 @@ func checkExecProcess(p *specs.Process, o ExecOptions) error {
 // openContainerNS opens the namespaces of pid of the types in nss that
 // differ from the runtime's, the mount namespace last. A time namespace is
 // not joined: its offsets are returned instead.
-func openContainerNS(pid int, nss []specs.LinuxNamespace) (*threadNS, string, error) {
+func openContainerNS(pid int, nss []specs.LinuxNamespace) (_ *threadNS, offsets string, err error) {
 	t := &threadNS{}
-	var mnt []nsFD
-	var offsets string
-	for _, ns := range nss {
-		name := nsFile[ns.Type]
-		path := "/proc/" + strconv.Itoa(pid) + "/ns/" + name
-		if ns.Type == specs.TimeNamespace {
-			// the init enters it only when it execs the process (timens.go)
-			path += "_for_children"
-		}
-		if same, err := sameNS(path, "/proc/self/ns/"+name); err != nil || same {
-			if err != nil {
-				t.close()
-				closeFDs(mnt)
-				return nil, "", err
-			}
-			continue
-		}
-		switch ns.Type {
-		case specs.UserNamespace:
+	defer func() {
+		if err != nil {
 			t.close()
-			closeFDs(mnt)
+		}
+	}()
+	proc := "/proc/" + strconv.Itoa(pid)
+	for _, ns := range nss {
+		path := proc + "/ns/" + nsFile[ns.Type]
+		if ns.Type == specs.TimeNamespace {
+			path += "_for_children" // the init enters it only when it execs the process (timens.go)
+		}
+		same, err := sameNS(path, "/proc/self/ns/"+nsFile[ns.Type])
+		switch {
+		case err != nil:
+			return nil, "", err
+		case same:
+			continue
+		case ns.Type == specs.UserNamespace:
 			return nil, "", fmt.Errorf("it has a user namespace: %s", notJoinable[specs.UserNamespace])
-		case specs.TimeNamespace:
-			b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/timens_offsets")
+		case ns.Type == specs.TimeNamespace:
+			b, err := os.ReadFile(proc + "/timens_offsets")
 			if err != nil {
-				t.close()
-				closeFDs(mnt)
 				return nil, "", err
 			}
 			offsets = string(b)
@@ -210,18 +205,11 @@ func openContainerNS(pid int, nss []specs.LinuxNamespace) (*threadNS, string, er
 		}
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			t.close()
-			closeFDs(mnt)
 			return nil, "", err
 		}
-		j := nsFD{fd: fd, typ: ns.Type, what: "setns " + path}
-		if ns.Type == specs.MountNamespace {
-			mnt = append(mnt, j)
-		} else {
-			t.join = append(t.join, j)
-		}
+		t.join = append(t.join, nsFD{fd: fd, typ: ns.Type, what: "setns " + path})
 	}
-	t.join = append(t.join, mnt...)
+	t.mountLast()
 	return t, offsets, nil
 }
 
