@@ -51,8 +51,13 @@ func (c *liveContainer) stats(t *testing.T) statsEvent {
 
 func TestEventsStats(t *testing.T) {
 	c := startLive(t, nil, "sh", "-c", "touch /shared/ready; exec sleep 100")
-	c.waitFile(t, "ready") // the init's Go threads are gone once sh runs
+	c.waitFile(t, "ready")
 	ev := c.stats(t)
+	// touch has made the file but may not have exited yet: wait for it.
+	for deadline := time.Now().Add(10 * time.Second); ev.Data.Pids.Current != 1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		ev = c.stats(t)
+	}
 	if ev.Type != "stats" || ev.ID != c.id || ev.Data.Pids.Current != 1 || ev.Data.Memory.Usage.Usage == 0 ||
 		ev.Data.CPU.Usage.Total == 0 || ev.Data.Pids.Limit != 0 {
 		t.Errorf("stats event %+v: want pids.current 1, no pids limit, memory and cpu used", ev)

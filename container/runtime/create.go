@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -161,7 +162,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 // made first and joined late (resources.go).
 func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	path := cgroupPath(o.ID, b.Spec)
-	cg, err := prepareCgroup(path, b.Spec.Linux.Resources)
+	cg, err := prepareCgroup(path, withDeviceRules(b.Spec.Linux.Resources, b.Spec.Linux.Devices))
 	if err != nil {
 		return nil, fmt.Errorf("linux.resources: %w", err)
 	}
@@ -193,7 +194,7 @@ func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Containe
 	err = addInitFiles(cmd, o, b)
 	owned := cmd.ExtraFiles // the pipes' child ends, the console, the state directory
 	if err == nil {
-		b.CgroupFDs = passCgroup(cmd, cg)
+		b.CgroupFDs = passCgroup(cmd, cg) // fds 7 and up
 		err = launchInit(cmd, b.Spec)
 	}
 	for _, f := range owned {
@@ -215,7 +216,7 @@ func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Containe
 
 // initCommand is the init's command; launch.go sets its path.
 func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cmd {
-	cmd := &exec.Cmd{Args: []string{"deepsys-container-init", "init"}, Env: append([]string(nil), initEnv...)}
+	cmd := &exec.Cmd{Args: []string{"deepsys-container-init", "init"}, Env: slices.Clone(initEnv)}
 	cmd.ExtraFiles = []*os.File{cfg, sync}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Linux.Namespaces)}

@@ -157,8 +157,8 @@ func enterNSRoot() error {
 		return unix.Chdir("/")
 	}
 	fd, err := strconv.Atoi(v)
-	if err != nil {
-		return fmt.Errorf("%s=%q: %w", envRootFD, v, err)
+	if err != nil || fd < 3 {
+		return fmt.Errorf("%s=%q: not an fd", envRootFD, v)
 	}
 	if err := unix.Fchdir(fd); err != nil {
 		return fmt.Errorf("fchdir to the namespace root: %w", err)

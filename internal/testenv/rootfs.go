@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -48,9 +49,11 @@ func BusyboxRootfs(t testing.TB, dir string) {
 	}
 }
 
-// CgroupPath is a cgroup path (linux.cgroupsPath) no other test uses, even
-// one of another package running at the same time:
-// deepsys-test/<test name>-<pid>.
+var cgroupSeq atomic.Int64
+
+// CgroupPath is a cgroup path (linux.cgroupsPath) no other container of a
+// test uses, even one of another package running at the same time:
+// deepsys-test/<test name>-<pid>-<n>.
 func CgroupPath(t testing.TB) string {
 	name := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
@@ -58,5 +61,5 @@ func CgroupPath(t testing.TB) string {
 		}
 		return '_'
 	}, t.Name())
-	return fmt.Sprintf("deepsys-test/%s-%d", name, os.Getpid())
+	return fmt.Sprintf("deepsys-test/%s-%d-%d", name, os.Getpid(), cgroupSeq.Add(1))
 }
