@@ -127,14 +127,7 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	hooks := func() error { return syncHooks(b, pipes) }
-	if nsPath(s.Linux.Namespaces, specs.MountNamespace) != "" {
-		// a joined mount namespace is another's view: it keeps its root
-		// and mounts (setns.go), only the hooks run
-		if err := hooks(); err != nil {
-			return nil, err
-		}
-	} else if err := setupRootfs(s, hooks); err != nil {
+	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
 		return nil, err
 	}
 	if err := setupHost(s); err != nil {
