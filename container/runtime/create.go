@@ -107,8 +107,17 @@ func Create(o CreateOptions) (c *Container, err error) {
 	if err != nil {
 		return nil, err
 	}
+	var shared sharedRoot
+	if sharedMountNS(spec) { // nomntns.go
+		if shared.ID, err = mountID(spec.Root.Path); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("root.path: %w", err)
+		}
+		shared.Path = spec.Root.Path
+	}
 	defer func() {
 		if err != nil {
+			detachRootfs(shared.Path, shared.ID)
 			os.RemoveAll(dir)
 		}
 	}()
@@ -116,7 +125,7 @@ func Create(o CreateOptions) (c *Container, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, finishCreate(o, c, spec, bundle, dir)
+	return c, finishCreate(o, c, spec, bundle, dir, shared)
 }
 
 // makeStateDir creates <root>/<id> and its exec.fifo.
@@ -139,11 +148,11 @@ func makeStateDir(root, id string) (string, error) {
 
 // finishCreate writes state.json and the pid file; on error it kills the
 // init.
-func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string) error {
+func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string, shared sharedRoot) error {
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources, SharedRoot: shared}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {

@@ -166,15 +166,19 @@ func syncHooks(b *bootstrap, pipes *initPipes) error {
 // setupRootfs: private tree, rootfs bind, mounts, /dev, masked and
 // readonly paths, pivot_root, read-only root.
 func setupRootfs(s *specs.Spec, hooks func() error) error {
+	prepare, jail := func() error { return prepareRoot(s) }, func() error { return pivotRoot(s.Root.Path) }
+	if sharedMountNS(s) {
+		prepare, jail = func() error { return prepareSharedRoot(s) }, func() error { return chrootRoot(s.Root.Path) }
+	}
 	steps := []func() error{
-		func() error { return prepareRoot(s) },
+		prepare,
 		func() error { return mountAll(s) },
 		func() error { return setupDev(s.Root.Path, devMounted(s)) },
 		func() error { return makeDevices(s.Root.Path, s.Linux.Devices) },
 		func() error { return maskPaths(s.Root.Path, s.Linux.MaskedPaths) },
 		func() error { return readonlyPaths(s.Root.Path, s.Linux.ReadonlyPaths) },
 		hooks,
-		func() error { return pivotRoot(s.Root.Path) },
+		jail,
 	}
 	if s.Root.Readonly {
 		steps = append(steps, remountRootRO)

@@ -35,6 +35,9 @@ type record struct {
 	Annot   map[string]string `json:"annotations,omitempty"`
 	Hooks   *specs.Hooks      `json:"hooks,omitempty"` // for poststart and poststop
 	Cgroup  string            `json:"cgroupsPath,omitempty"`
+	// SharedRoot is the rootfs bind of a container without a mount
+	// namespace, for delete to detach (nomntns.go).
+	SharedRoot sharedRoot `json:"sharedRoot,omitzero"`
 	// Resources are linux.resources as created, with updates merged
 	// (update.go).
 	Resources *specs.LinuxResources `json:"resources,omitempty"`
