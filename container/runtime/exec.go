@@ -136,6 +136,9 @@ func StartExec(root, id string, p *specs.Process, o ExecOptions) (*Container, er
 	if err := checkExecProcess(p, o); err != nil {
 		return nil, err
 	}
+	if sc := s.Linux.Seccomp; sc != nil && sc.ListenerPath != "" {
+		return nil, fmt.Errorf("container %q: exec under a seccomp policy with a listener (linux.seccomp.listenerPath) is not supported", id)
+	}
 	t, timeOffsets, err := openContainerNS(r.Pid, s.Linux.Namespaces)
 	if err != nil {
 		return nil, fmt.Errorf("container %q: %w", id, err)

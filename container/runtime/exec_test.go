@@ -213,3 +213,26 @@ func TestExecTerminal(t *testing.T) {
 		t.Errorf("terminal without a console socket: %v", err)
 	}
 }
+
+// TestExecSeccomp: the exec'd process runs under the container's
+// linux.seccomp (mkdir refused with EPERM), without no_new_privs when the
+// process does not ask for it, and with it when it does.
+func TestExecSeccomp(t *testing.T) {
+	eperm := uint(1)
+	s := testSpec("sleep", "100")
+	s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Architectures: []specs.Arch{specs.ArchX86_64},
+		Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActErrno, ErrnoRet: &eperm}}}
+	d := startDetached(t, s)
+	for _, nnp := range []bool{false, true} {
+		p := execProcess("sh", "-c", "mkdir /tmp/a; echo status $?; grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status")
+		p.NoNewPrivileges = nnp
+		code, out, err := execIn(t, d, p)
+		want := "status 1\nNoNewPrivs:\t0\nSeccomp:\t2\n"
+		if nnp {
+			want = "status 1\nNoNewPrivs:\t1\nSeccomp:\t2\n"
+		}
+		if err != nil || code != 0 || !strings.Contains(out, "Operation not permitted") || !strings.HasSuffix(out, want) {
+			t.Errorf("noNewPrivileges %v: exit %d (%v), output %q, want it to end %q", nnp, code, err, out, want)
+		}
+	}
+}

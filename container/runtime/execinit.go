@@ -63,8 +63,14 @@ func (p *prepared) become() error {
 	if err := unix.Chdir(p.proc.Cwd); err != nil {
 		return fmt.Errorf("process.cwd: %w", err)
 	}
-	if p.filter != nil {
-		return fmt.Errorf("exec: %w", p.filter.Exec(p.path, p.proc.Args, p.proc.Env))
+	var err error
+	switch { // as prepared.exec, without a listener (refused by StartExec)
+	case p.filter != nil && p.keepPrivs():
+		err = p.filter.ExecPrivileged(p.path, p.proc.Args, p.proc.Env)
+	case p.filter != nil:
+		err = p.filter.Exec(p.path, p.proc.Args, p.proc.Env)
+	default:
+		err = p.plainExec()
 	}
-	return fmt.Errorf("exec: %w", p.plainExec())
+	return fmt.Errorf("exec: %w", err)
 }
