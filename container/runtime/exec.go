@@ -55,11 +55,22 @@ type ExecOptions struct {
 	Stderr        io.Writer
 }
 
-// execBootstrap is what the exec child reads from fd 3.
+// execBootstrap is what the exec child reads from fd 3. The rest after
+// Seccomp is for the seccomp agent's message when the policy has a
+// listener, whose connection is then the child's fd listenerFD.
 type execBootstrap struct {
-	Process *specs.Process      `json:"process"`
-	Seccomp *specs.LinuxSeccomp `json:"seccomp,omitempty"`
+	Process     *specs.Process      `json:"process"`
+	Seccomp     *specs.LinuxSeccomp `json:"seccomp,omitempty"`
+	ID          string              `json:"id"`
+	Bundle      string              `json:"bundle"`
+	Annotations map[string]string   `json:"annotations,omitempty"`
+	InitPid     int                 `json:"initPid"` // the container's
+	Pid         int                 `json:"pid"`     // the exec'd process's, on the host
+	Listener    bool                `json:"listener,omitempty"`
 }
+
+// listenerFD is the exec child's fd of the seccomp agent connection.
+const listenerFD = 6
 
 // ParseProcess decodes a process.json (runc exec --process): a
 // runtime-spec process object, strictly (an unknown field or a bad type is
@@ -136,15 +147,18 @@ func StartExec(root, id string, p *specs.Process, o ExecOptions) (*Container, er
 	if err := checkExecProcess(p, o); err != nil {
 		return nil, err
 	}
-	if sc := s.Linux.Seccomp; sc != nil && sc.ListenerPath != "" {
-		return nil, fmt.Errorf("container %q: exec under a seccomp policy with a listener (linux.seccomp.listenerPath) is not supported", id)
-	}
 	t, timeOffsets, err := openContainerNS(r.Pid, s.Linux.Namespaces)
 	if err != nil {
 		return nil, fmt.Errorf("container %q: %w", id, err)
 	}
 	defer t.close()
-	c, err := startExecChild(r, t, timeOffsets, &execBootstrap{Process: p, Seccomp: s.Linux.Seccomp}, o)
+	sock, err := connectListener(s.Linux.Seccomp) // a host path: the runtime connects (seccompnotify.go)
+	if err != nil {
+		return nil, fmt.Errorf("container %q: %w", id, err)
+	}
+	b := &execBootstrap{Process: p, Seccomp: s.Linux.Seccomp, ID: id, Bundle: r.Bundle, Annotations: r.Annot,
+		InitPid: r.Pid, Listener: sock >= 0}
+	c, err := startExecChild(r, t, timeOffsets, b, sock, o)
 	if err != nil {
 		return nil, fmt.Errorf("container %q: exec: %w", id, err)
 	}
@@ -237,7 +251,10 @@ func sameNS(a, b string) (bool, error) {
 }
 
 // startExecChild is steps 2 to 4.
-func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o ExecOptions) (*Container, error) {
+func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, sock int, o ExecOptions) (*Container, error) {
+	if sock >= 0 {
+		defer unix.Close(sock)
+	}
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -251,7 +268,10 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o 
 	defer syncR.Close()
 	cmd := &exec.Cmd{Args: []string{"deepsys-container-exec", "exec"}, Env: []string{envExec + "=1", "GOGC=off", "GOMAXPROCS=1"},
 		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: &syscall.SysProcAttr{}}
-	cmd.ExtraFiles = []*os.File{cfgR, syncW, nil}
+	cmd.ExtraFiles = []*os.File{cfgR, syncW, nil} // fds 3, 4, 5 (console)
+	if sock >= 0 {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(sock), "seccomp agent")) // listenerFD
+	}
 	if offsets != "" {
 		cmd.Env = append(cmd.Env, timeNSEnv(offsets))
 	}
@@ -262,7 +282,7 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o 
 			return nil, err
 		}
 	}
-	owned := cmd.ExtraFiles
+	owned := cmd.ExtraFiles[:3] // the socket's fd is closed by the defer above
 	err = launch(cmd, t)
 	for _, f := range owned {
 		if f != nil {
@@ -292,6 +312,7 @@ func execHandshake(c *Container, b *execBootstrap, cfgW, syncR *os.File) error {
 			return fmt.Errorf("joining cgroup %s: %w", c.Cgroup, err)
 		}
 	}
+	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
 		return initGone(syncR, fmt.Errorf("sending the process: %w", err))
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // execIn runs args in d's container as root with the test PATH and
@@ -234,5 +235,38 @@ func TestExecSeccomp(t *testing.T) {
 		if err != nil || code != 0 || !strings.Contains(out, "Operation not permitted") || !strings.HasSuffix(out, want) {
 			t.Errorf("noNewPrivileges %v: exit %d (%v), output %q, want it to end %q", nnp, code, err, out, want)
 		}
+	}
+}
+
+// TestExecSeccompListener: exec under a policy with a listener sends the
+// agent a new listener fd with the exec'd process's pid (and the
+// container's state, whose pid is the container's process), and the
+// exec'd mkdir gets the agent's answer.
+func TestExecSeccompListener(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.sock")
+	agent := seccompAgent(t, path, unix.EDQUOT)
+	s := notifySpec(path, "sh", "-c", "mkdir /tmp/y; exec sleep 100") // the agent answers the container's mkdir
+	s.Linux.CgroupsPath = ""
+	d := startDetached(t, s)
+	if r := <-agent; r.err != nil {
+		t.Fatalf("agent (container): %v", r.err)
+	}
+	os.Remove(path) // the container's agent is done: a new one on the same path, for the exec
+	agent = seccompAgent(t, path, unix.EDQUOT)
+	var out bytes.Buffer
+	c, err := StartExec(d.root, d.id, execProcess("sh", "-c", "mkdir /tmp/x; echo status $?"), ExecOptions{Stdout: &out, Stderr: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := c.Wait()
+	r := <-agent
+	if r.err != nil {
+		t.Fatalf("agent (exec): %v", r.err)
+	}
+	if err != nil || code != 0 || !strings.Contains(out.String(), "Disk quota exceeded") || !strings.HasSuffix(out.String(), "status 1\n") {
+		t.Errorf("exit %d (%v), output %q; want mkdir to fail with the agent's EDQUOT", code, err, out.String())
+	}
+	if st := r.state; st.Pid != c.Pid || st.State.Pid != d.pid || st.State.ID != d.id || st.Metadata != "agent-metadata" {
+		t.Errorf("process state %+v; want pid %d, container pid %d", st, c.Pid, d.pid)
 	}
 }
