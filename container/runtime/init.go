@@ -38,6 +38,7 @@ func init() {
 	if os.Getenv(envInit) != "1" {
 		return
 	}
+	os.Clearenv() // read by the Go runtime already; not for the hooks the init runs
 	runtime.LockOSThread()
 	os.Exit(initMain())
 }

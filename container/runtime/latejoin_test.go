@@ -53,3 +53,23 @@ func TestCgroupJoinedAtStart(t *testing.T) {
 		waitFor(t, func() bool { return procs(h) == strconv.Itoa(c.Pid) })
 	}
 }
+
+// TestInitEnvNotInHooks: the init's own environment (the marker and its
+// Go runtime settings) does not reach a hook the init runs without env.
+func TestInitEnvNotInHooks(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "env")
+	s := testSpec("true")
+	s.Hooks = &specs.Hooks{CreateContainer: []specs.Hook{{Path: "/bin/sh", Args: []string{"sh", "-c", "env > " + out}}}}
+	if code, o := runBundle(t, s); code != 0 {
+		t.Fatalf("exit %d: %s", code, o)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{envInit, "GOGC", "GOMAXPROCS"} {
+		if strings.Contains(string(b), v+"=") {
+			t.Errorf("the hook's environment has %s:\n%s", v, b)
+		}
+	}
+}
