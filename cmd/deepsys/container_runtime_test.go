@@ -26,6 +26,7 @@ func busyboxBundle(t *testing.T, args ...string) string {
 		t.Fatal(err)
 	}
 	s.Process.Args = args
+	s.Linux.CgroupsPath = testenv.CgroupPath(t)
 	b, _ = json.Marshal(s)
 	os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o644)
 	testenv.BusyboxRootfs(t, filepath.Join(bundle, "rootfs"))

@@ -37,7 +37,9 @@
 //     program attached to the group (v2_devices.go). A config the files cannot
 //     take is refused before anything is created.
 //  4. Stats reads usage back; Freeze/Thaw pause the group (v1 freezer.state,
-//     v2 cgroup.freeze) and wait until the kernel reports it frozen.
+//     v2 cgroup.freeze) and wait until the kernel reports it frozen; Frozen
+//     reads it back. OOMEvents reports each OOM (oom.go: a v1 eventfd
+//     registered on memory.oom_control, v2 inotify on memory.events).
 //  5. Destroy removes the directories; rmdir fails with EBUSY while a task
 //     is still leaving, so it retries briefly.
 //

@@ -26,6 +26,12 @@ type Manager interface {
 	Freeze() error
 	// Thaw undoes Freeze.
 	Thaw() error
+	// OOMEvents sends once for every OOM of the group until done is
+	// closed or the group is removed, then closes the channel (oom.go).
+	OOMEvents(done <-chan struct{}) (<-chan struct{}, error)
+	// Frozen reports whether the group is frozen (v1 freezer.state FROZEN,
+	// v2 cgroup.freeze 1): what runc's state calls "paused".
+	Frozen() (bool, error)
 	// Pids lists the processes of the group.
 	Pids() ([]int, error)
 	// Destroy removes the group's directories. The group must be empty.

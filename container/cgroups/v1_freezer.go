@@ -32,3 +32,14 @@ func (m *v1) setFreezer(state string) error {
 		return s == state, err
 	})
 }
+
+// Frozen reports whether freezer.state reads FROZEN (a FREEZING group is
+// not yet frozen; no freezer controller means never frozen).
+func (m *v1) Frozen() (bool, error) {
+	d := m.dir("freezer")
+	if d == "" {
+		return false, nil
+	}
+	s, err := readFile(d, "freezer.state")
+	return s == "FROZEN", err
+}

@@ -15,7 +15,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// TestV1MemoryLimitOOMKills: a helper that touches 64 MiB in a group limited
+// TestV1MemoryLimitOOMKills (and OOMEvents: the eventfd registered on
+// memory.oom_control fires): a helper that touches 64 MiB in a group limited
 // to 16 MiB (memory and memory+swap) is killed by the memcg OOM killer, and
 // the group's oom_kill count says so. Failcnt is not asserted: with
 // memory+swap limited too, memory.failcnt and memory.memsw.failcnt both stay
@@ -26,12 +27,23 @@ func TestV1MemoryLimitOOMKills(t *testing.T) {
 	if err := m.Set(&specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](limit), Swap: ptr[int64](limit)}}); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan struct{})
+	defer close(done)
+	ooms, err := m.OOMEvents(done)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := startHelper(t, "alloc", []string{"DEEPSYS_CGROUPS_MB=64"})
 	if err := m.Apply(h.cmd.Process.Pid); err != nil {
 		t.Fatal(err)
 	}
 	h.release(t)
-	err := h.cmd.Wait()
+	select {
+	case <-ooms:
+	case <-time.After(20 * time.Second):
+		t.Error("no OOM event within 20 s")
+	}
+	err = h.cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("helper touching 64 MiB under a 16 MiB limit: %v, want killed by SIGKILL", err)
@@ -121,8 +133,14 @@ func TestV1FreezeStopsCPU(t *testing.T) {
 	if u2 := usage(); string(st) != "FROZEN\n" || u2 != u1 {
 		t.Fatalf("frozen: freezer.state %q, cpu usage %d -> %d; want FROZEN and no change", st, u1, u2)
 	}
+	if frozen, err := m.Frozen(); !frozen || err != nil {
+		t.Errorf("Frozen() after Freeze = %v, %v", frozen, err)
+	}
 	if err := m.Thaw(); err != nil {
 		t.Fatal(err)
+	}
+	if frozen, err := m.Frozen(); frozen || err != nil {
+		t.Errorf("Frozen() after Thaw = %v, %v", frozen, err)
 	}
 	if !poll(10*time.Second, func() bool { return usage() > u1 }) {
 		t.Fatal("thawed spinner used no more CPU")

@@ -91,6 +91,13 @@ func (m *v2) Freeze() error { return m.setFrozen("1") }
 // Thaw writes 0 to cgroup.freeze and waits for "frozen 0".
 func (m *v2) Thaw() error { return m.setFrozen("0") }
 
+// Frozen reports whether cgroup.freeze is 1 (what was asked: cgroup.events
+// may still say "frozen 0" while tasks stop).
+func (m *v2) Frozen() (bool, error) {
+	s, err := readFile(m.dir(), "cgroup.freeze")
+	return s == "1", err
+}
+
 func (m *v2) setFrozen(v string) error {
 	if err := writeFile(m.dir(), "cgroup.freeze", v); err != nil {
 		return err

@@ -149,6 +149,9 @@ func TestV2FakeFreezeAndPids(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "cgroup.freeze")); string(got) != "1" {
 		t.Errorf("cgroup.freeze = %q, want 1", got)
 	}
+	if frozen, err := m.Frozen(); !frozen || err != nil {
+		t.Errorf("Frozen() = %v, %v after Freeze", frozen, err)
+	}
 	if err := m.Thaw(); err == nil || !strings.Contains(err.Error(), "frozen 0") {
 		t.Errorf("Thaw while cgroup.events stays frozen: %v, want a timeout naming it", err)
 	}
@@ -278,5 +281,35 @@ func checkRealV2Pids(t *testing.T, m Manager, root string) {
 	}
 	if s, err := m.Stats(); err != nil || s.Pids.Limit != 5 {
 		t.Errorf("pids after Set: %+v, %v; want limit 5", s, err)
+	}
+}
+
+// TestV2FakeOOMEvents: a rise of memory.events' oom_kill is an event,
+// other changes are not; removing the file ends the stream.
+func TestV2FakeOOMEvents(t *testing.T) {
+	m, root := fakeV2(t)
+	events := filepath.Join(root, "a/b", "memory.events")
+	os.WriteFile(events, []byte("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n"), 0o644)
+	done := make(chan struct{})
+	defer close(done)
+	ooms, err := m.OOMEvents(done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(events, []byte("low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n"), 0o644)
+	os.WriteFile(events, []byte("low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n"), 0o644)
+	select {
+	case <-ooms:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event for oom_kill 0 -> 1")
+	}
+	os.Remove(events)
+	select {
+	case _, open := <-ooms:
+		if open {
+			t.Error("an event for a change without an OOM kill")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream did not end when memory.events went away")
 	}
 }

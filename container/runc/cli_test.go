@@ -22,6 +22,7 @@ func bundle(t *testing.T, args ...string) string {
 	s := runtime.Example()
 	s.Process.Args = args
 	s.Process.Env = []string{"PATH=/bin"}
+	s.Linux.CgroupsPath = testenv.CgroupPath(t)
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)

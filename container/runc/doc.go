@@ -11,7 +11,15 @@
 //     (errors are appended to the log file, one line each, as runc does so
 //     a shim can read why a verb failed), --debug, --systemd-cgroup.
 //  2. The verbs: create, start, run, state, kill, delete, list, pause,
-//     resume, spec — one file each, named after the verb.
+//     resume, ps, update, events, features, spec — one file each, named
+//     after the verb. state reports runc's "paused" while the cgroup is
+//     frozen; ps lists the pids of the container's cgroup (json) or
+//     filters ps(1)'s table to them; update writes new limits (flags or a
+//     linux.resources JSON) to the live cgroup and keeps them in the
+//     state; events prints runc's stats and oom event objects;
+//     features prints runtime-spec's features.md document. run forwards
+//     signals to the container's process; run --detach returns once the
+//     container has started.
 //  3. A verb that ran a process (run) returns ExitStatus, so the command
 //     exits with the container's status; a bad flag or argument is a
 //     UsageError (exit 2).

@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deepsys/deepsys/internal/testenv"
 	"github.com/opencontainers/runtime-spec/specs-go"
@@ -30,6 +32,9 @@ func makeBundle(t *testing.T, s *specs.Spec) string {
 	testenv.RequireRoot(t)
 	dir := t.TempDir()
 	makeRootfs(t, filepath.Join(dir, "rootfs"))
+	if s.Linux != nil && s.Linux.CgroupsPath == "" { // the default deepsys/<id> would be shared by tests
+		s.Linux.CgroupsPath = testenv.CgroupPath(t)
+	}
 	writeConfig(t, dir, s)
 	return dir
 }
@@ -88,4 +93,45 @@ func assertEmptyRoot(t *testing.T, root string) {
 	if len(names) != 0 {
 		t.Errorf("state left behind under %s: %s", root, strings.Join(names, " "))
 	}
+}
+
+// detached is a created and started container that the test's cleanup
+// deletes.
+type detached struct {
+	root, id, bundle string
+	pid              int
+	c                *Container
+}
+
+// detachedN numbers startDetached's containers: their ids (and so their
+// cgroups) differ from each other and from other test processes'.
+var detachedN int
+
+// startDetached creates and starts s in a fresh bundle.
+func startDetached(t *testing.T, s *specs.Spec) *detached {
+	t.Helper()
+	detachedN++
+	d := &detached{root: t.TempDir(), id: fmt.Sprintf("bg-%d-%d", os.Getpid(), detachedN), bundle: makeBundle(t, s)}
+	c, err := Create(CreateOptions{Root: d.root, ID: d.id, Bundle: d.bundle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.c, d.pid = c, c.Pid
+	t.Cleanup(func() {
+		if err := Delete(d.root, d.id, true); err != nil {
+			t.Error(err)
+		}
+		c.Wait()
+	})
+	if err := Start(d.root, d.id); err != nil {
+		t.Fatal(err)
+	}
+	// Start returns when the init is released; wait until it has exec'd
+	for deadline := time.Now().Add(10 * time.Second); cmdline(d.pid) == "deepsys-container-init init "; {
+		if time.Now().After(deadline) {
+			t.Fatal("the container's init has not exec'd its process 10 s after start")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return d
 }

@@ -92,11 +92,17 @@ func validate(s *specs.Spec) error {
 	if s.Linux == nil {
 		return errors.New("linux: missing")
 	}
-	return validateNamespaces(s.Linux.Namespaces)
+	if err := validateNamespaces(s.Linux.Namespaces); err != nil {
+		return err
+	}
+	if err := validateUserNS(s.Linux); err != nil {
+		return err
+	}
+	return validateTimeOffsets(s.Linux)
 }
 
-// validateNamespaces rejects unknown and repeated types and, for now,
-// joining a namespace by path and user namespaces.
+// validateNamespaces rejects unknown and repeated types, a user namespace
+// given by path (setns.go) and a config without a mount namespace.
 func validateNamespaces(nss []specs.LinuxNamespace) error {
 	seen := map[specs.LinuxNamespaceType]bool{}
 	for i, ns := range nss {
@@ -107,15 +113,12 @@ func validateNamespaces(nss []specs.LinuxNamespace) error {
 			return fmt.Errorf("linux.namespaces[%d].type: %q given twice", i, ns.Type)
 		}
 		seen[ns.Type] = true
-		if ns.Path != "" && !joinable[ns.Type] {
-			return fmt.Errorf("linux.namespaces[%d].path: joining a %s namespace by path is not supported yet", i, ns.Type)
-		}
-		if ns.Type == specs.UserNamespace || ns.Type == specs.TimeNamespace {
-			return fmt.Errorf("linux.namespaces[%d].type: %s namespaces are not supported yet", i, ns.Type)
+		if why, ok := notJoinable[ns.Type]; ok && ns.Path != "" {
+			return fmt.Errorf("linux.namespaces[%d].path: cannot join a %s namespace: %s", i, ns.Type, why)
 		}
 	}
-	if !seen[specs.MountNamespace] || nsPath(nss, specs.MountNamespace) != "" {
-		return errors.New("linux.namespaces: a new mount namespace is required")
+	if !seen[specs.MountNamespace] {
+		return errors.New("linux.namespaces: a mount namespace is required")
 	}
 	return nil
 }

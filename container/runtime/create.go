@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,9 @@ type CreateOptions struct {
 	// values are handed to the process itself.
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Signals, for Run: each signal received is passed to the container's
+	// process while Run waits for it (forward.go).
+	Signals <-chan os.Signal
 }
 
 // Container is a created container; Wait works only in the process that
@@ -139,7 +143,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks, Cgroup: c.Cgroup}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {
@@ -187,20 +191,16 @@ func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Containe
 	}
 	defer syncR.Close()
 	cmd := initCommand(o, b.Spec, cfgR, syncW)
-	if o.ConsoleSocket != "" {
-		var console *os.File
-		if console, err = dialConsole(o.ConsoleSocket); err != nil {
-			cfgR.Close()
-			syncW.Close()
-			return nil, err
-		}
-		defer console.Close()
-		cmd.ExtraFiles = append(cmd.ExtraFiles, console)
+	err = addInitFiles(cmd, o, b)
+	if err == nil {
+		b.CgroupFDs = passCgroup(cmd, cg) // fds 7 and up
+		err = launchInit(cmd, b.Spec)
 	}
-	b.CgroupFDs = passCgroup(cmd, cg)
-	err = cmd.Start()
-	cfgR.Close()
-	syncW.Close()
+	for _, f := range cmd.ExtraFiles {
+		if f != nil {
+			f.Close()
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("starting the container's init: %w", err)
 	}
@@ -213,14 +213,55 @@ func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Containe
 	return c, nil
 }
 
+// initCommand is the init's command; launch.go sets its path.
 func initCommand(o CreateOptions, spec *specs.Spec, cfg, sync *os.File) *exec.Cmd {
-	cmd := exec.Command("/proc/self/exe", "init")
-	cmd.Args[0] = "deepsys-container-init"
-	cmd.Env = initEnv
+	cmd := &exec.Cmd{Args: []string{"deepsys-container-init", "init"}, Env: slices.Clone(initEnv)}
 	cmd.ExtraFiles = []*os.File{cfg, sync}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Linux.Namespaces)}
+	userNSAttr(cmd.SysProcAttr, spec.Linux)
 	return cmd
+}
+
+// The init's fds beyond the pipes: the console socket connection (fd 5,
+// or nothing there) and an O_PATH fd of the state directory (fd 6), which
+// the init may not reach by path (a joined mount namespace, a mapped user).
+const stateDirFD = 6
+
+// addInitFiles appends fds 5 and 6 to cmd.ExtraFiles.
+func addInitFiles(cmd *exec.Cmd, o CreateOptions, b *bootstrap) error {
+	var console *os.File
+	if o.ConsoleSocket != "" {
+		var err error
+		if console, err = dialConsole(o.ConsoleSocket); err != nil {
+			return err
+		}
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, console)
+	fd, err := unix.Open(b.StateDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening the state directory: %w", err)
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(fd), b.StateDir))
+	return nil
+}
+
+// launchInit starts the init from a thread in the namespaces the config
+// joins by path (launch.go); a new time namespace is the init's to make
+// (timens.go).
+func launchInit(cmd *exec.Cmd, spec *specs.Spec) error {
+	if err := reachable(spec.Linux, spec.Root.Path); err != nil {
+		return err
+	}
+	t, err := openJoins(spec.Linux.Namespaces)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	if nss := spec.Linux.Namespaces; hasNSType(nss, specs.TimeNamespace) && nsPath(nss, specs.TimeNamespace) == "" {
+		cmd.Env = append(cmd.Env, timeNSEnv(timensOffsets(spec.Linux.TimeOffsets)))
+	}
+	return launch(cmd, t)
 }
 
 // handshake sends the bootstrap, runs the createRuntime hooks when the

@@ -8,14 +8,16 @@
 //  1. Create validates the config (unknown namespace types, a missing
 //     rootfs and malformed JSON are errors naming the field) and makes the
 //     state directory <root>/<id> with a fifo, exec.fifo (mkfifo(3)).
-//  2. It re-executes /proc/self/exe with the marker envInit in the
-//     environment and SysProcAttr.Cloneflags set to the config's namespaces
-//     (clone(2): CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS, CLONE_NEWIPC,
-//     CLONE_NEWNET, CLONE_NEWCGROUP). The child is pid 1 of its new pid
-//     namespace. The config travels on a pipe (fd 3); the child reports
-//     "ready" or its error on a second pipe (fd 4).
-//  3. The child, this package's init function, locks its thread and sets up
-//     the container (init.go): it joins namespaces given by path (setns.go),
+//  2. It re-executes itself with the marker envInit in the environment and
+//     SysProcAttr.Cloneflags set to the config's new namespaces (clone(2):
+//     CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET,
+//     CLONE_NEWCGROUP, CLONE_NEWUSER with the uid/gid mappings: userns.go),
+//     from a locked launch thread that has first setns(2)'d into the
+//     namespaces given by path (launch.go, setns.go). The child is pid 1 of
+//     its new pid namespace. The config travels on a pipe (fd 3); the child
+//     reports "ready" or its error on a second pipe (fd 4).
+//  3. The child, this package's init function, locks its thread, makes its
+//     time namespace (timens.go) and sets up the container (init.go): it
 //     makes / rslave, binds the rootfs on itself, makes the config's mounts
 //     at destinations resolved inside the rootfs without following
 //     symlinks out of it (resolve.go), fills /dev, makes linux.devices,
@@ -37,7 +39,10 @@
 //     (caps.go), changes to process.cwd and execs process.args, under the
 //     seccomp filter of linux.seccomp when there is one (syscalls/seccomp
 //     Filter.Exec: installed on this thread only, right before execve).
-//  6. State reads state.json and checks the pid is still the same process
+//  6. Exec (exec.go) starts another process in a running container the
+//     same way: the launch thread joins the container's namespaces, the
+//     child joins its cgroup, applies the process section and execs.
+//  7. State reads state.json and checks the pid is still the same process
 //     (its start time, /proc/<pid>/stat field 22); Kill sends a signal;
 //     Delete runs the poststop hooks and removes the state directory.
 //

@@ -38,9 +38,23 @@ func init() {
 	if os.Getenv(envInit) != "1" {
 		return
 	}
-	os.Clearenv() // read by the Go runtime already; not for the hooks the init runs
 	runtime.LockOSThread()
+	if err := enterNamespaces(); err != nil {
+		fmt.Fprintln(os.NewFile(4, "sync"), err)
+		os.Exit(exitSetupFailed)
+	}
+	os.Clearenv() // read by the Go runtime and enterNamespaces already; not for the hooks the init runs
 	os.Exit(initMain())
+}
+
+// enterNamespaces finishes what the launch thread began: a new time
+// namespace (timens.go), then the root of a joined mount namespace
+// (launch.go); both before the cwd leaves the runtime's /proc.
+func enterNamespaces() error {
+	if err := enterTimeNS(); err != nil {
+		return err
+	}
+	return enterNSRoot()
 }
 
 // initMain is the container's pid 1 until it execs the process.
@@ -105,17 +119,23 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if s == nil || s.Root == nil || s.Process == nil || s.Linux == nil {
 		return nil, fmt.Errorf("bootstrap without a complete spec")
 	}
-	stateFD, err := unix.Open(b.StateDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("opening the state directory: %w", err)
-	}
-	if err := joinNamespaces(s.Linux.Namespaces); err != nil {
-		return nil, err
-	}
+	stateFD := stateDirFD
+	unix.CloseOnExec(stateFD)
 	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return nil, err
 	}
-	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
+	listenerSock, err := connectListener(s.Linux.Seccomp) // a host path: before pivot_root
+	if err != nil {
+		return nil, err
+	}
+	hooks := func() error { return syncHooks(b, pipes) }
+	if nsPath(s.Linux.Namespaces, specs.MountNamespace) != "" {
+		// a joined mount namespace is another's view: it keeps its root
+		// and mounts (setns.go), only the hooks run
+		if err := hooks(); err != nil {
+			return nil, err
+		}
+	} else if err := setupRootfs(s, hooks); err != nil {
 		return nil, err
 	}
 	if err := setupHost(s); err != nil {
@@ -126,6 +146,11 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 		return nil, err
 	}
 	p.boot = b
+	if listenerSock >= 0 {
+		if p.agent, err = newListenerSender(listenerSock, b); err != nil {
+			return nil, err
+		}
+	}
 	if s.Process.Terminal {
 		p.tty, err = openPTY()
 	}

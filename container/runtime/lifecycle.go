@@ -94,8 +94,8 @@ func Delete(root, id string, force bool) error {
 		return err
 	}
 	switch st := r.status(root); {
-	case st == specs.StateRunning && !force:
-		return fmt.Errorf("container %q is running: kill it first or use --force", id)
+	case (st == specs.StateRunning || st == stateFrozen) && !force:
+		return fmt.Errorf("container %q is %s: kill it first or use --force", id, st)
 	case st != specs.StateStopped:
 		thaw(r) // a frozen process cannot act on SIGKILL
 		if err := killAndWait(r); err != nil {
@@ -138,7 +138,7 @@ func Run(o CreateOptions) (int, error) {
 		c.Wait()
 		return 0, err
 	}
-	code, werr := c.Wait()
+	code, werr := waitForwarding(c, o.Signals)
 	if err := Delete(o.Root, o.ID, true); err != nil {
 		return code, err
 	}

@@ -18,11 +18,13 @@ var cloneFlag = map[specs.LinuxNamespaceType]uintptr{
 	specs.TimeNamespace:    unix.CLONE_NEWTIME,
 }
 
-// cloneFlags is the OR of the flags of the config's new namespaces.
+// cloneFlags is the OR of the flags of the config's new namespaces but
+// time, which clone(2) cannot take and the launch thread unshares
+// (timens.go).
 func cloneFlags(nss []specs.LinuxNamespace) uintptr {
 	var f uintptr
 	for _, ns := range nss {
-		if ns.Path == "" {
+		if ns.Path == "" && ns.Type != specs.TimeNamespace {
 			f |= cloneFlag[ns.Type]
 		}
 	}

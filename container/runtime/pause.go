@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/deepsys/deepsys/container/cgroups"
+	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -46,8 +47,20 @@ func thaw(r *record) {
 	}
 }
 
-// Pause freezes every process of container id (the cgroup freezer).
-func Pause(root, id string) error { return freezer(root, id, cgroups.Manager.Freeze) }
+// Pause freezes every process of container id (the cgroup freezer). If
+// the freeze does not complete it is undone, as runc does, so a failed
+// pause does not leave the container half-frozen: on v1 a task the
+// freezer cannot stop holds the group in FREEZING (for example the init
+// in execve right after start, waiting for its other threads to exit).
+func Pause(root, id string) error {
+	return freezer(root, id, func(m cgroups.Manager) error {
+		err := m.Freeze()
+		if err != nil {
+			m.Thaw()
+		}
+		return err
+	})
+}
 
 // Resume thaws a paused container.
 func Resume(root, id string) error { return freezer(root, id, cgroups.Manager.Thaw) }
@@ -65,6 +78,20 @@ func freezer(root, id string, op func(cgroups.Manager) error) error {
 		return fmt.Errorf("container %q: %w", id, err)
 	}
 	return nil
+}
+
+// stateFrozen is runc's status of a frozen container (the OCI state lists
+// only creating, created, running and stopped; runc adds "paused").
+const stateFrozen specs.ContainerState = "paused"
+
+// frozen reports whether r's cgroup is frozen.
+func (r *record) frozen() bool {
+	m, err := recordCgroup(r)
+	if err != nil {
+		return false
+	}
+	f, err := m.Frozen()
+	return err == nil && f
 }
 
 func recordCgroup(r *record) (cgroups.Manager, error) {

@@ -32,6 +32,10 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if err := Start(root, "freeze"); err != nil {
 		t.Fatal(err)
 	}
+	// Pause once the init has become sh and forked (a Go init still in
+	// execve cannot be frozen; see Pause).
+	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
+	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
 	state := filepath.Join("/sys/fs/cgroup/freezer", cgroupPath("freeze", s), "freezer.state")
 	if err := Pause(root, "freeze"); err != nil {
 		t.Fatal(err)
@@ -39,14 +43,18 @@ func TestPauseResumeKillAll(t *testing.T) {
 	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "FROZEN" {
 		t.Errorf("after pause: freezer.state %q", b)
 	}
+	if st, err := State(root, "freeze"); err != nil || st.Status != "paused" {
+		t.Errorf("state after pause: %+v, %v; want paused", st, err)
+	}
 	if err := Resume(root, "freeze"); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(state); strings.TrimSpace(string(b)) != "THAWED" {
 		t.Errorf("after resume: freezer.state %q", b)
 	}
-	procs := filepath.Join("/sys/fs/cgroup/pids", cgroupPath("freeze", s), "cgroup.procs")
-	waitFor(t, func() bool { b, _ := os.ReadFile(procs); return len(strings.Fields(string(b))) == 2 })
+	if st, err := State(root, "freeze"); err != nil || st.Status != specs.StateRunning {
+		t.Errorf("state after resume: %+v, %v; want running", st, err)
+	}
 	if err := KillAll(root, "freeze", unix.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ type prepared struct {
 	proc    *specs.Process
 	path    string          // args[0] looked up in the container's PATH
 	filter  *seccomp.Filter // nil without linux.seccomp
+	agent   *listenerSender // linux.seccomp.listenerPath's (seccompnotify.go); nil without one
 	caps    *capSets        // nil without process.capabilities
 	boot    *bootstrap      // for the startContainer hooks
 	tty     *os.File        // the pty slave with process.terminal
@@ -37,12 +37,12 @@ func prepare(s *specs.Spec, stateFD int) (*prepared, error) {
 		return nil, err
 	}
 	if sc := s.Linux.Seccomp; sc != nil {
-		if sc.ListenerPath != "" {
-			return nil, errors.New("linux.seccomp.listenerPath: the user-notify listener is not supported yet")
-		}
 		p.filter, err = seccomp.Compile(seccomp.FromOCI(sc))
 		if err != nil {
 			return nil, fmt.Errorf("linux.seccomp: %w", err)
+		}
+		if err := checkListenerPolicy(sc, p.filter); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -115,7 +115,9 @@ func (p *prepared) exec() int {
 		return exitSetupFailed
 	}
 	var err error
-	if p.filter != nil {
+	if p.agent != nil {
+		err = p.agent.execWithListener(p.filter, p.path, p.proc.Args, p.proc.Env)
+	} else if p.filter != nil {
 		err = p.filter.Exec(p.path, p.proc.Args, p.proc.Env)
 	} else {
 		err = p.plainExec()

@@ -8,21 +8,25 @@ import (
 )
 
 // Joining a namespace by path (runtime-spec config-linux.md "Namespaces":
-// "path"). setns(2) changes the namespaces of the calling thread only; the
-// init runs on its locked thread and execs from it, and execve keeps the
-// thread's namespaces for the whole new program. So the init joins right
-// after it starts, before it mounts sysfs (which takes the thread's
-// network namespace) or sets the hostname.
+// "path"). The runtime opens each path, and the launch thread setns(2)s
+// into it before it forks the init (launch.go), so the init starts inside:
+// its network namespace before it mounts sysfs, its mount namespace
+// before anything resolves a path, its pid namespace before it has a pid.
+// setns checks that the file is a namespace of the stated type (EINVAL).
 //
-// Only the types a single thread of a multi-threaded process may join are
-// accepted: network, uts and ipc. A mount namespace needs a single-threaded
-// caller (setns(2) EINVAL), a pid namespace takes effect for children only,
-// a user namespace both — those need the join before the Go runtime
-// starts, which is not done yet.
-var joinable = map[specs.LinuxNamespaceType]bool{
-	specs.NetworkNamespace: true,
-	specs.UTSNamespace:     true,
-	specs.IPCNamespace:     true,
+// A user or time namespace cannot be joined: setns(CLONE_NEWUSER) needs a
+// single-threaded caller (setns(2) EINVAL), setns(CLONE_NEWTIME) too
+// (EUSERS; checked on this kernel), and every thread of a Go
+// program is multi-threaded by the time any Go code runs — the runtime
+// starts sysmon and GC workers before package init — and Go's fork path
+// between clone and execve (syscall.forkAndExecInChild) offers no setns.
+// Without C code that runs before the Go runtime (runc's nsexec) there is
+// no caller to do it; the config is refused with that reason.
+var notJoinable = map[specs.LinuxNamespaceType]string{
+	specs.UserNamespace: "setns(2) into a user namespace needs a single-threaded caller, " +
+		"and a Go process has threads before its first line runs (runc joins it from C before Go starts)",
+	specs.TimeNamespace: "setns(2) into a time namespace needs a single-threaded caller (EUSERS, " +
+		"kernel/time/namespace.c timens_install), which a Go process never is",
 }
 
 // nsPath is the path of the namespace of type t in nss, or "".
@@ -35,22 +39,34 @@ func nsPath(nss []specs.LinuxNamespace, t specs.LinuxNamespaceType) string {
 	return ""
 }
 
-// joinNamespaces setns(2)s the calling thread into each namespace given by
-// path, checking that the file is a namespace of the stated type.
-func joinNamespaces(nss []specs.LinuxNamespace) error {
+// openJoins opens the namespaces of nss given by path, the mount
+// namespace last; the caller closes them (threadNS.close).
+func openJoins(nss []specs.LinuxNamespace) (*threadNS, error) {
+	t := &threadNS{}
+	var mnt []nsFD
 	for i, ns := range nss {
 		if ns.Path == "" {
 			continue
 		}
 		fd, err := unix.Open(ns.Path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			return fmt.Errorf("linux.namespaces[%d].path: %w", i, err)
+			t.close()
+			closeFDs(mnt)
+			return nil, fmt.Errorf("linux.namespaces[%d].path: %w", i, err)
 		}
-		err = unix.Setns(fd, int(cloneFlag[ns.Type]))
-		unix.Close(fd)
-		if err != nil {
-			return fmt.Errorf("linux.namespaces[%d].path: setns %s (%s): %w", i, ns.Path, ns.Type, err)
+		j := nsFD{fd: fd, typ: ns.Type, what: fmt.Sprintf("linux.namespaces[%d].path: setns %s", i, ns.Path)}
+		if ns.Type == specs.MountNamespace {
+			mnt = append(mnt, j)
+		} else {
+			t.join = append(t.join, j)
 		}
 	}
-	return nil
+	t.join = append(t.join, mnt...)
+	return t, nil
+}
+
+func closeFDs(fds []nsFD) {
+	for _, j := range fds {
+		unix.Close(j.fd)
+	}
 }

@@ -1,9 +1,15 @@
 package runtime
 
 import (
+	"bufio"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/deepsys/deepsys/internal/testenv"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -38,8 +44,73 @@ func TestJoinNamespaceErrors(t *testing.T) {
 	setNSPath(s, specs.NetworkNamespace, uts)
 	expectCreateFails(t, makeBundle(t, s), "setns "+uts+" (network): invalid argument")
 	s = testSpec("true")
-	setNSPath(s, specs.PIDNamespace, "/proc/1/ns/pid")
-	expectCreateFails(t, makeBundle(t, s), "joining a pid namespace by path is not supported yet")
+	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace, Path: "/proc/self/ns/user"})
+	expectCreateFails(t, makeBundle(t, s), "linux.namespaces[6].path: cannot join a user namespace: setns(2) into a user namespace needs a single-threaded caller")
+}
+
+// TestJoinMountAndPidNamespaceByPath: a second container that joins the
+// first one's mount, pid and cgroup namespaces by /proc/<pid>/ns/* sees
+// the first one's files and mounts (its own rootfs and config mounts are
+// not applied), its pid 1, and is in the same namespaces.
+func TestJoinMountAndPidNamespaceByPath(t *testing.T) {
+	a := startDetached(t, testSpec("sleep", "100"))
+	if err := os.WriteFile(filepath.Join(a.bundle, "rootfs", "only-in-a"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ns := "/proc/" + strconv.Itoa(a.pid) + "/ns/"
+	s := testSpec("sh", "-c", "ls /only-in-a; cat /proc/1/cmdline; echo; "+
+		"for n in mnt pid cgroup; do readlink /proc/self/ns/$n; done; test $$ != 1 && echo not-pid-1")
+	for typ, name := range map[specs.LinuxNamespaceType]string{specs.MountNamespace: "mnt",
+		specs.PIDNamespace: "pid", specs.CgroupNamespace: "cgroup"} {
+		setNSPath(s, typ, ns+name)
+	}
+	var want strings.Builder
+	want.WriteString("/only-in-a\nsleep\x00100\x00\n")
+	for _, n := range []string{"mnt", "pid", "cgroup"} {
+		link, err := os.Readlink(ns + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.WriteString(link + "\n")
+	}
+	want.WriteString("not-pid-1\n")
+	code, out := runBundle(t, s)
+	if code != 0 || out != want.String() {
+		t.Fatalf("exit %d, output %q, want %q", code, out, want.String())
+	}
+}
+
+// TestJoinUnsharedMountNamespace: a container joins the mount namespace
+// of a process made by unshare(1) and sees the tmpfs mounted only there.
+func TestJoinUnsharedMountNamespace(t *testing.T) {
+	bundle := makeBundle(t, testSpec("true"))
+	rootfs := filepath.Join(bundle, "rootfs")
+	// the unshared process makes its own view: the rootfs with a tmpfs holding a marker
+	script := "mount --bind " + rootfs + " " + rootfs + " && mount -t tmpfs t " + rootfs + "/tmp && " +
+		"touch " + rootfs + "/tmp/marker && echo ready && exec sleep 100"
+	cmd := exec.Command(testenv.RequireTool(t, "unshare"), "--mount", "--propagation", "private", "sh", "-c", script)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("unshare: %q %v", line, err)
+	}
+	if _, err := os.Stat(filepath.Join(rootfs, "tmp", "marker")); err == nil {
+		t.Fatal("the marker is visible outside the unshared namespace")
+	}
+	s := testSpec(filepath.Join(rootfs, "bin", "busybox"), "ls", filepath.Join(rootfs, "tmp"))
+	setNSPath(s, specs.MountNamespace, "/proc/"+strconv.Itoa(cmd.Process.Pid)+"/ns/mnt")
+	s.Process.Capabilities = nil // the host's / is mode 0640 here: root needs CAP_DAC_OVERRIDE to search it
+	writeConfig(t, bundle, s)
+	code, out := runBundleIn(t, bundle)
+	if code != 0 || out != "marker\n" {
+		t.Fatalf("exit %d, output %q, want the marker", code, out)
+	}
 }
 
 func setNSPath(s *specs.Spec, typ specs.LinuxNamespaceType, path string) {

@@ -35,6 +35,9 @@ type record struct {
 	Annot   map[string]string `json:"annotations,omitempty"`
 	Hooks   *specs.Hooks      `json:"hooks,omitempty"` // for poststart and poststop
 	Cgroup  string            `json:"cgroupsPath,omitempty"`
+	// Resources are linux.resources as created, with updates merged
+	// (update.go).
+	Resources *specs.LinuxResources `json:"resources,omitempty"`
 }
 
 var validID = regexp.MustCompile(`^[A-Za-z0-9_+\-.]+$`)
@@ -97,10 +100,14 @@ func (r *record) state(root string) *specs.State {
 }
 
 // status: stopped when the process is gone, a zombie or another process
-// with the same pid; created while exec.fifo exists; otherwise running.
+// with the same pid; paused while its cgroup is frozen (pause.go); created
+// while exec.fifo exists; otherwise running.
 func (r *record) status(root string) specs.ContainerState {
 	if !r.alive() {
 		return specs.StateStopped
+	}
+	if r.frozen() {
+		return stateFrozen
 	}
 	if _, err := os.Stat(filepath.Join(stateDir(root, r.ID), fifoName)); err == nil {
 		return specs.StateCreated

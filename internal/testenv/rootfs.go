@@ -1,9 +1,12 @@
 package testenv
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -44,4 +47,19 @@ func BusyboxRootfs(t testing.TB, dir string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+var cgroupSeq atomic.Int64
+
+// CgroupPath is a cgroup path (linux.cgroupsPath) no other container of a
+// test uses, even one of another package running at the same time:
+// deepsys-test/<test name>-<pid>-<n>.
+func CgroupPath(t testing.TB) string {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '_'
+	}, t.Name())
+	return fmt.Sprintf("deepsys-test/%s-%d-%d", name, os.Getpid(), cgroupSeq.Add(1))
 }
