@@ -88,13 +88,15 @@ func (s *capSets) dropBounding() error {
 }
 
 // apply sets effective, permitted and inheritable with capset(2) (version
-// 3: two 32-bit words per set) and raises the ambient ones.
-func (s *capSets) apply() error {
+// 3: two 32-bit words per set) and raises the ambient ones. extra is added
+// to the effective and permitted sets until execve (seccompAdmin).
+func (s *capSets) apply(extra uint64) error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
+	eff, perm := s.effective|extra, s.permitted|extra
 	for i := range data {
-		data[i] = unix.CapUserData{Effective: uint32(s.effective >> (32 * i)),
-			Permitted: uint32(s.permitted >> (32 * i)), Inheritable: uint32(s.inheritable >> (32 * i))}
+		data[i] = unix.CapUserData{Effective: uint32(eff >> (32 * i)),
+			Permitted: uint32(perm >> (32 * i)), Inheritable: uint32(s.inheritable >> (32 * i))}
 	}
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
 		return fmt.Errorf("capset: %w", err)

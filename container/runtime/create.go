@@ -162,7 +162,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 // made first and joined late (resources.go).
 func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	path := cgroupPath(o.ID, b.Spec)
-	cg, err := prepareCgroup(path, b.Spec.Linux.Resources)
+	cg, err := prepareCgroup(path, withDeviceRules(b.Spec.Linux.Resources, b.Spec.Linux.Devices))
 	if err != nil {
 		return nil, fmt.Errorf("linux.resources: %w", err)
 	}

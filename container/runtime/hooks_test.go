@@ -22,7 +22,10 @@ func TestHooks(t *testing.T) {
 		return specs.Hook{Path: "/bin/sh", Args: []string{"sh", "-c",
 			`read -r st; echo "` + kind + ` $st" >> ` + log + ` 2>/dev/null || echo "` + kind + ` $st" >> /log`}}
 	}
-	s := testSpec("true")
+	// The process lives until the poststart hook has run, so that hook sees
+	// it running: start returns once the process has been exec'd.
+	s := testSpec("sh", "-c", "until grep -q poststart /hostlog/log 2>/dev/null; do sleep 0.01; done")
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/hostlog", Type: "bind", Source: logDir, Options: []string{"rbind", "ro"}})
 	s.Hooks = &specs.Hooks{
 		//lint:ignore SA1019 the deprecated prestart hook must still run
 		Prestart:        []specs.Hook{hook("prestart")},

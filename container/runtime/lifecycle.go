@@ -31,6 +31,9 @@ func Start(root, id string) error {
 	if err := readRelease(r, fd); err != nil {
 		return err
 	}
+	if err := waitExec(r, fd); err != nil {
+		return err
+	}
 	if err := os.Remove(fifo); err != nil {
 		return err
 	}
@@ -72,6 +75,32 @@ func readRelease(r *record, fd int) error {
 		}
 		if !r.alive() {
 			return fmt.Errorf("container %q: its init exited before start", r.ID)
+		}
+	}
+}
+
+// waitExec waits, after the init's byte, for the end of the fifo: the
+// init keeps its end open (O_CLOEXEC) until execve(2) closes it, so Start
+// returns once the container's process runs (after the startContainer
+// hooks), as runtime.md "Lifecycle" step 7-9 orders start and poststart,
+// and a signal sent after start reaches the process, not the Go init.
+func waitExec(r *record, fd int) error {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(pfd, 100)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			return fmt.Errorf("poll %s: %w", fifoName, err)
+		}
+		if n > 0 {
+			var b [16]byte
+			if k, err := unix.Read(fd, b[:]); k == 0 && err == nil {
+				return nil
+			} else if err != nil && !errors.Is(err, unix.EAGAIN) {
+				return fmt.Errorf("reading %s: %w", fifoName, err)
+			}
+		}
+		if !r.alive() {
+			return nil // the init died before execve; state says stopped
 		}
 	}
 }

@@ -81,7 +81,8 @@ func executable(p string) error {
 }
 
 // waitStart opens exec.fifo for writing, which blocks until start opens
-// it for reading (fifo(7)), and writes one byte.
+// it for reading (fifo(7)), and writes one byte. The fd stays open
+// (O_CLOEXEC): execve closes it, which tells Start the process runs.
 func (p *prepared) waitStart() error {
 	fd, err := unix.Openat(p.stateFD, fifoName, unix.O_WRONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -89,7 +90,6 @@ func (p *prepared) waitStart() error {
 	}
 	unix.Close(p.stateFD)
 	_, err = unix.Write(fd, []byte{'0'})
-	unix.Close(fd)
 	return err
 }
 
@@ -117,6 +117,8 @@ func (p *prepared) exec() int {
 	var err error
 	if p.agent != nil {
 		err = p.agent.execWithListener(p.filter, p.path, p.proc.Args, p.proc.Env)
+	} else if p.filter != nil && p.keepPrivs() {
+		err = p.filter.ExecPrivileged(p.path, p.proc.Args, p.proc.Env)
 	} else if p.filter != nil {
 		err = p.filter.Exec(p.path, p.proc.Args, p.proc.Env)
 	} else {
@@ -152,11 +154,34 @@ func (p *prepared) credentials() error {
 		return fmt.Errorf("process.user: %w", err)
 	}
 	if p.caps != nil {
-		if err := p.caps.apply(); err != nil {
+		if err := p.caps.apply(p.seccompAdmin()); err != nil {
 			return fmt.Errorf("process.capabilities: %w", err)
 		}
 	}
 	return nil
+}
+
+// keepPrivs reports whether the seccomp filter goes in without
+// no_new_privs (process.noNewPrivileges false, as runc does). seccomp(2)
+// then needs CAP_SYS_ADMIN: root without process.capabilities keeps all of
+// its capabilities, and with them seccompAdmin keeps CAP_SYS_ADMIN. A
+// non-root user without process.capabilities has none left, so its filter
+// sets no_new_privs after all.
+func (p *prepared) keepPrivs() bool {
+	return !p.proc.NoNewPrivileges && (p.caps != nil || p.proc.User.UID == 0)
+}
+
+// seccompAdmin is the capability mask credentials adds to the effective
+// and permitted sets so that ExecPrivileged may install the filter:
+// CAP_SYS_ADMIN when keepPrivs. It does not outlive execve: the new
+// program's permitted set comes from the inheritable, bounding and ambient
+// sets and the file's capabilities, never from the old permitted set
+// (capabilities(7) "Transformation of capabilities during execve()").
+func (p *prepared) seccompAdmin() uint64 {
+	if p.filter == nil || !p.keepPrivs() {
+		return 0
+	}
+	return 1 << unix.CAP_SYS_ADMIN
 }
 
 // becomeUser sets the supplementary groups, gid and uid (in that order:

@@ -90,7 +90,7 @@ func helperExec(v string) (int, error) {
 	}
 	f.Flags = flags
 	argv := append([]string{os.Args[0]}, os.Args[2:]...)
-	return f.exec(os.Args[1], argv, withoutHelperMarker(os.Environ()))
+	return f.exec(os.Args[1], argv, withoutHelperMarker(os.Environ()), true)
 }
 
 // Exec replaces the calling process with the program at path (argv, env)
@@ -102,13 +102,22 @@ func helperExec(v string) (int, error) {
 // last. It returns only on failure; if the filter was installed by then,
 // the calling thread stays filtered and locked, and the caller should exit.
 func (f *Filter) Exec(path string, argv, env []string) error {
-	_, err := f.exec(path, argv, env)
+	_, err := f.exec(path, argv, env, true)
+	return err
+}
+
+// ExecPrivileged is Exec without prctl(PR_SET_NO_NEW_PRIVS): the program
+// keeps what execve may grant (set-user-ID bits, file capabilities), as an
+// OCI config with noNewPrivileges false asks. seccomp(2) then requires
+// CAP_SYS_ADMIN in the calling thread's effective set.
+func (f *Filter) ExecPrivileged(path string, argv, env []string) error {
+	_, err := f.exec(path, argv, env, false)
 	return err
 }
 
 // exec is Exec that also says which step failed: ExitSetupFailed before
 // the filter was installed, ExitExecFailed at execve.
-func (f *Filter) exec(path string, argv, env []string) (int, error) {
+func (f *Filter) exec(path string, argv, env []string, noNewPrivs bool) (int, error) {
 	runtime.LockOSThread()
 	pathp, err := unix.BytePtrFromString(path)
 	if err != nil {
@@ -122,7 +131,7 @@ func (f *Filter) exec(path string, argv, env []string) (int, error) {
 	if err != nil {
 		return ExitSetupFailed, err
 	}
-	if _, err := f.load(f.Flags &^ (FlagTSYNC | FlagNewListener | FlagTSYNCESRCH)); err != nil {
+	if _, err := f.load(f.Flags&^(FlagTSYNC|FlagNewListener|FlagTSYNCESRCH), noNewPrivs); err != nil {
 		return ExitSetupFailed, err
 	}
 	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(pathp)),

@@ -36,7 +36,7 @@ func (f *Filter) Install(flags int) (listenerFD int, err error) {
 	if flags&FlagNewListener != 0 {
 		flags |= FlagTSYNCESRCH
 	}
-	r, err := f.load(flags)
+	r, err := f.load(flags, true)
 	if err != nil {
 		return -1, err
 	}
@@ -49,14 +49,17 @@ func (f *Filter) Install(flags int) (listenerFD int, err error) {
 	return -1, nil
 }
 
-// load sets no_new_privs and calls seccomp(2) with exactly these flags;
-// it returns the syscall's result (a listener fd, a thread id or 0).
-func (f *Filter) load(flags int) (uintptr, error) {
+// load sets no_new_privs (unless told not to: the caller then needs
+// CAP_SYS_ADMIN) and calls seccomp(2) with exactly these flags; it returns
+// the syscall's result (a listener fd, a thread id or 0).
+func (f *Filter) load(flags int, noNewPrivs bool) (uintptr, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return 0, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+	if noNewPrivs {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return 0, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+		}
 	}
 	prog := unix.SockFprog{Len: uint16(len(f.Insns)), Filter: &f.Insns[0]}
 	r, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, uintptr(flags), uintptr(unsafe.Pointer(&prog)))
