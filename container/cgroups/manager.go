@@ -40,9 +40,10 @@ type Manager interface {
 
 // Stats is what Manager.Stats reports; zero where the kernel lacks the file.
 type Stats struct {
-	Memory MemoryStats
-	Pids   PidsStats
-	CPU    CPUStats
+	Memory  MemoryStats
+	Pids    PidsStats
+	CPU     CPUStats
+	BlockIO BlockIOStats // blkio_stats.go
 }
 
 // MemoryStats is the memory controller's accounting, in bytes.
@@ -52,6 +53,16 @@ type MemoryStats struct {
 	Limit    uint64 // v1 memory.limit_in_bytes, v2 memory.max (Unlimited for "max")
 	Failcnt  uint64 // v1 memory.failcnt or memory.memsw.failcnt, v2 memory.events "max"
 	OOMKills uint64 // v1 memory.oom_control oom_kill, v2 memory.events oom_kill
+	// Swap is memory+swap, as v1 counts it (memory.memsw.*); on v2 the
+	// usage is memory.swap.current + memory.current and the limit
+	// memory.swap.max + memory.max, as runc reports it. Zero without swap
+	// accounting.
+	Swap SwapStats
+}
+
+// SwapStats is memory+swap accounting, in bytes.
+type SwapStats struct {
+	Usage, MaxUsage, Limit, Failcnt uint64
 }
 
 // PidsStats is the pids controller's state.
@@ -62,12 +73,13 @@ type PidsStats struct {
 
 // CPUStats is CPU time and CFS bandwidth throttling, in nanoseconds.
 type CPUStats struct {
-	UsageNs     uint64 // v1 cpuacct.usage, v2 cpu.stat usage_usec
-	UserNs      uint64 // v1 cpuacct.usage_user, v2 cpu.stat user_usec
-	SystemNs    uint64 // v1 cpuacct.usage_sys, v2 cpu.stat system_usec
-	Periods     uint64 // cpu.stat nr_periods
-	Throttled   uint64 // cpu.stat nr_throttled
-	ThrottledNs uint64 // v1 cpu.stat throttled_time, v2 throttled_usec
+	UsageNs     uint64   // v1 cpuacct.usage, v2 cpu.stat usage_usec
+	UserNs      uint64   // v1 cpuacct.usage_user, v2 cpu.stat user_usec
+	SystemNs    uint64   // v1 cpuacct.usage_sys, v2 cpu.stat system_usec
+	PerCPUNs    []uint64 // v1 cpuacct.usage_percpu (v2 has no per-CPU usage)
+	Periods     uint64   // cpu.stat nr_periods
+	Throttled   uint64   // cpu.stat nr_throttled
+	ThrottledNs uint64   // v1 cpu.stat throttled_time, v2 throttled_usec
 }
 
 // Unlimited is the value Stats reports for a limit of "max" (or v1's

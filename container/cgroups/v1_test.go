@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -168,6 +169,12 @@ func TestV1StatsAndPids(t *testing.T) {
 	}
 	if s.Memory.Usage < 8<<20 || s.Memory.Limit != 64<<20 || s.Pids.Current < 1 || s.CPU.UsageNs == 0 {
 		t.Errorf("stats %+v: want memory usage >= 8 MiB, limit 64 MiB, pids >= 1, cpu usage > 0", s)
+	}
+	if sw := s.Memory.Swap; sw.Usage < s.Memory.Usage || sw.Limit != Unlimited {
+		t.Errorf("memory+swap %+v: want usage >= memory usage %d, no limit", sw, s.Memory.Usage)
+	}
+	if n := len(s.CPU.PerCPUNs); n != runtime.NumCPU() {
+		t.Errorf("per-CPU usage %v: want %d entries", s.CPU.PerCPUNs, runtime.NumCPU())
 	}
 	pids, err := m.Pids()
 	if err != nil || !slices.Contains(pids, h.cmd.Process.Pid) {

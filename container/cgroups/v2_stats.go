@@ -1,6 +1,7 @@
 package cgroups
 
-// Stats reads memory.current/peak/max/events, pids.current/max and cpu.stat.
+// Stats reads memory.current/peak/max/events, pids.current/max, cpu.stat
+// and io.stat.
 // Files of controllers not enabled for the group are absent and read as zero.
 func (m *v2) Stats() (*Stats, error) {
 	s := &Stats{}
@@ -25,6 +26,9 @@ func (m *v2) Stats() (*Stats, error) {
 	}
 	s.CPU = CPUStats{UsageNs: st["usage_usec"] * 1000, UserNs: st["user_usec"] * 1000, SystemNs: st["system_usec"] * 1000,
 		Periods: st["nr_periods"], Throttled: st["nr_throttled"], ThrottledNs: st["throttled_usec"] * 1000}
+	if err := m.blkioStats(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -44,5 +48,27 @@ func (m *v2) memoryStats(s *Stats) error {
 	}
 	ev, err := readKeyed(d, "memory.events")
 	s.Memory.Failcnt, s.Memory.OOMKills = ev["max"], ev["oom_kill"]
-	return err
+	if err != nil || !exists(d, "memory.swap.current") {
+		return err
+	}
+	return swapStatsV2(d, &s.Memory)
+}
+
+// swapStatsV2 reports memory+swap as v1 would: memory.swap.current plus
+// memory.current, memory.swap.max plus memory.max (runc does the same).
+func swapStatsV2(d string, mem *MemoryStats) error {
+	cur, err := readUint(d, "memory.swap.current")
+	if err != nil {
+		return err
+	}
+	limit, err := readUint(d, "memory.swap.max")
+	if err != nil {
+		return err
+	}
+	mem.Swap.Usage = cur + mem.Usage
+	mem.Swap.Limit = Unlimited
+	if limit != Unlimited && mem.Limit != Unlimited {
+		mem.Swap.Limit = limit + mem.Limit
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -114,7 +115,9 @@ func TestV2StatsFormats(t *testing.T) {
 		"memory.current": "1048576\n", "memory.max": "max\n", "memory.peak": "2097152\n",
 		"memory.events": "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n",
 		"pids.current":  "3\n", "pids.max": "max\n",
-		"cpu.stat": "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 900\n",
+		"cpu.stat":            "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 900\n",
+		"io.stat":             "254:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n",
+		"memory.swap.current": "4096\n", "memory.swap.max": "max\n",
 	}
 	for f, v := range files {
 		os.WriteFile(filepath.Join(root, "a/b", f), []byte(v), 0o644)
@@ -124,12 +127,22 @@ func TestV2StatsFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Stats{
-		Memory: MemoryStats{Usage: 1 << 20, MaxUsage: 2 << 20, Limit: Unlimited, Failcnt: 7, OOMKills: 1},
-		Pids:   PidsStats{Current: 3, Limit: Unlimited},
-		CPU:    CPUStats{UsageNs: 5e6, UserNs: 3e6, SystemNs: 2e6, Periods: 10, Throttled: 4, ThrottledNs: 9e5},
+		Memory: MemoryStats{Usage: 1 << 20, MaxUsage: 2 << 20, Limit: Unlimited, Failcnt: 7, OOMKills: 1,
+			Swap: SwapStats{Usage: 1<<20 + 4096, Limit: Unlimited}},
+		Pids: PidsStats{Current: 3, Limit: Unlimited},
+		CPU:  CPUStats{UsageNs: 5e6, UserNs: 3e6, SystemNs: 2e6, Periods: 10, Throttled: 4, ThrottledNs: 9e5},
+		BlockIO: BlockIOStats{
+			ServiceBytes: []BlkioEntry{{254, 0, "Read", 4096}, {254, 0, "Write", 8192}},
+			Serviced:     []BlkioEntry{{254, 0, "Read", 1}, {254, 0, "Write", 2}},
+		},
 	}
-	if *s != want {
+	if !reflect.DeepEqual(*s, want) {
 		t.Errorf("Stats() = %+v\nwant %+v", *s, want)
+	}
+	os.WriteFile(filepath.Join(root, "a/b/memory.max"), []byte("1048576\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "a/b/memory.swap.max"), []byte("4096\n"), 0o644)
+	if s, err := m.Stats(); err != nil || s.Memory.Swap.Limit != 1<<20+4096 {
+		t.Errorf("memory+swap limit with memory.max and memory.swap.max: %+v, %v", s.Memory.Swap, err)
 	}
 	os.WriteFile(filepath.Join(root, "a/b/pids.current"), []byte("three\n"), 0o644)
 	if _, err := m.Stats(); err == nil || !strings.Contains(err.Error(), "pids.current") {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/deepsys/deepsys/container/runtime"
@@ -35,9 +36,29 @@ func bundle(t *testing.T, args ...string) string {
 
 // runc runs the standalone command line with args.
 func runc(args ...string) (code int, stdout, stderr string) {
-	var out, errs bytes.Buffer
+	var out, errs lockedBuffer
 	code = Main("deepsys-runc", "test", args, &out, &errs)
 	return code, out.String(), errs.String()
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a created
+// container's output is still being copied into it (exec.Cmd copies a
+// non-file writer from a goroutine that outlives create).
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func TestGlobalRootBeforeAndAfterVerb(t *testing.T) {

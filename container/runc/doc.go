@@ -11,7 +11,7 @@
 //     (errors are appended to the log file, one line each, as runc does so
 //     a shim can read why a verb failed), --debug, --systemd-cgroup.
 //  2. The verbs: create, start, run, state, kill, delete, list, pause,
-//     resume, ps, update, events, features, spec — one file each, named
+//     resume, ps, update, events, features, exec, spec — one file each, named
 //     after the verb. state reports runc's "paused" while the cgroup is
 //     frozen; ps lists the pids of the container's cgroup (json) or
 //     filters ps(1)'s table to them; update writes new limits (flags or a

@@ -100,14 +100,14 @@ type event struct {
 	Data any    `json:"data,omitempty"`
 }
 
-// statsData is runc's stats event data. blkio, hugetlb and intel_rdt are
+// statsData is runc's stats event data. hugetlb and intel_rdt are
 // printed empty (as runc prints what a host lacks): container/cgroups
-// reads memory, pids and cpu.
+// reads memory, pids, cpu and block I/O.
 type statsData struct {
 	CPU      cpuData             `json:"cpu"`
 	Memory   memoryData          `json:"memory"`
 	Pids     pidsData            `json:"pids"`
-	Blkio    struct{}            `json:"blkio"`
+	Blkio    blkioData           `json:"blkio"`
 	Hugetlb  map[string]struct{} `json:"hugetlb"`
 	IntelRdt struct{}            `json:"intel_rdt"`
 	Networks []struct{}          `json:"network_interfaces"`
@@ -115,9 +115,10 @@ type statsData struct {
 
 type cpuData struct {
 	Usage struct {
-		Total  uint64 `json:"total,omitempty"`
-		Kernel uint64 `json:"kernel"`
-		User   uint64 `json:"user"`
+		Total  uint64   `json:"total,omitempty"`
+		PerCPU []uint64 `json:"percpu,omitempty"`
+		Kernel uint64   `json:"kernel"`
+		User   uint64   `json:"user"`
 	} `json:"usage"`
 	Throttling struct {
 		Periods          uint64 `json:"periods,omitempty"`
@@ -128,6 +129,7 @@ type cpuData struct {
 
 type memoryData struct {
 	Usage memoryEntry `json:"usage"`
+	Swap  memoryEntry `json:"swap,omitzero"` // memory+swap, as runc reports it on v1 and v2
 	// OOMKills is not in runc's event: the kill count of the cgroup
 	// (v1 memory.oom_control oom_kill, v2 memory.events oom_kill).
 	OOMKills uint64 `json:"oomKills,omitempty"`
@@ -138,6 +140,28 @@ type memoryEntry struct {
 	Usage   uint64 `json:"usage,omitempty"`
 	Max     uint64 `json:"max,omitempty"`
 	Failcnt uint64 `json:"failcnt"`
+}
+
+// blkioData is runc's blkio: the recursive service bytes and operations
+// per device.
+type blkioData struct {
+	IoServiceBytesRecursive []blkioEntry `json:"ioServiceBytesRecursive,omitempty"`
+	IoServicedRecursive     []blkioEntry `json:"ioServicedRecursive,omitempty"`
+}
+
+type blkioEntry struct {
+	Major uint64 `json:"major,omitempty"`
+	Minor uint64 `json:"minor,omitempty"`
+	Op    string `json:"op,omitempty"`
+	Value uint64 `json:"value,omitempty"`
+}
+
+func blkioEntries(in []cgroups.BlkioEntry) []blkioEntry {
+	var out []blkioEntry
+	for _, e := range in {
+		out = append(out, blkioEntry{Major: e.Major, Minor: e.Minor, Op: e.Op, Value: e.Value})
+	}
+	return out
 }
 
 type pidsData struct {
@@ -153,6 +177,11 @@ func runcStats(s *cgroups.Stats) *statsData {
 	t.Periods, t.ThrottledPeriods, t.ThrottledTime = s.CPU.Periods, s.CPU.Throttled, s.CPU.ThrottledNs
 	d.Memory.Usage = memoryEntry{Limit: s.Memory.Limit, Usage: s.Memory.Usage, Max: s.Memory.MaxUsage, Failcnt: s.Memory.Failcnt}
 	d.Memory.OOMKills = s.Memory.OOMKills
+	sw := s.Memory.Swap
+	d.Memory.Swap = memoryEntry{Limit: sw.Limit, Usage: sw.Usage, Max: sw.MaxUsage, Failcnt: sw.Failcnt}
+	d.CPU.Usage.PerCPU = s.CPU.PerCPUNs
+	d.Blkio.IoServiceBytesRecursive = blkioEntries(s.BlockIO.ServiceBytes)
+	d.Blkio.IoServicedRecursive = blkioEntries(s.BlockIO.Serviced)
 	d.Pids.Current = s.Pids.Current
 	if s.Pids.Limit != cgroups.Unlimited {
 		d.Pids.Limit = s.Pids.Limit

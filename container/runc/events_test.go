@@ -4,10 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // statsEvent is what the tests read of a stats event.
@@ -17,7 +24,8 @@ type statsEvent struct {
 	Data struct {
 		CPU struct {
 			Usage struct {
-				Total uint64 `json:"total"`
+				Total  uint64   `json:"total"`
+				PerCPU []uint64 `json:"percpu"`
 			} `json:"usage"`
 			Throttling struct {
 				Periods          uint64 `json:"periods"`
@@ -29,6 +37,9 @@ type statsEvent struct {
 				Limit uint64 `json:"limit"`
 				Usage uint64 `json:"usage"`
 			} `json:"usage"`
+			Swap struct {
+				Usage uint64 `json:"usage"`
+			} `json:"swap"`
 			OOMKills uint64 `json:"oomKills"`
 		} `json:"memory"`
 		Pids struct {
@@ -59,8 +70,9 @@ func TestEventsStats(t *testing.T) {
 		ev = c.stats(t)
 	}
 	if ev.Type != "stats" || ev.ID != c.id || ev.Data.Pids.Current != 1 || ev.Data.Memory.Usage.Usage == 0 ||
-		ev.Data.CPU.Usage.Total == 0 || ev.Data.Pids.Limit != 0 {
-		t.Errorf("stats event %+v: want pids.current 1, no pids limit, memory and cpu used", ev)
+		ev.Data.CPU.Usage.Total == 0 || ev.Data.Pids.Limit != 0 || len(ev.Data.CPU.Usage.PerCPU) == 0 ||
+		ev.Data.Memory.Swap.Usage < ev.Data.Memory.Usage.Usage {
+		t.Errorf("stats event %+v: want pids.current 1, no pids limit, memory (and memory+swap) and cpu (per CPU too) used", ev)
 	}
 	if code, _, errs := c.run("events", "--interval", "0s", c.id); code != 2 || !strings.Contains(errs, "interval") {
 		t.Errorf("events --interval 0s: exit %d, %q", code, errs)
@@ -150,4 +162,80 @@ func (b *bgRun) wait(t *testing.T) int {
 		t.Fatalf("still running after 30 s; output %q", b.lines())
 		return -1
 	}
+}
+
+// TestEventsBlkioCountsDirectReads: the container reads busybox (on the
+// rootfs, a directory on the host's disk) with O_DIRECT, which bypasses
+// the page cache, so the bytes are charged to its blkio cgroup: events
+// --stats reports at least that many Read bytes for the disk. On Linux
+// 6.x the v1 throttle counters count only once blk-throttle is active on
+// the disk, so the config sets a 1 GiB/s read limit on it.
+func TestEventsBlkioCountsDirectReads(t *testing.T) {
+	var disk specs.LinuxThrottleDevice
+	c := newLive(t, func(s *specs.Spec) {
+		disk = rootfsDisk(t, os.TempDir()) // where t.TempDir() puts the bundle
+		disk.Rate = 1 << 30
+		s.Linux.Resources = &specs.LinuxResources{BlockIO: &specs.LinuxBlockIO{
+			ThrottleReadBpsDevice: []specs.LinuxThrottleDevice{disk}}}
+	}, "sh", "-c", "busybox dd if=/bin/busybox of=/dev/null bs=65536 iflag=direct 2>/shared/dd; "+
+		"touch /shared/ready; exec sleep 100")
+	if code, _, errs := c.run("run", "-d", "-b", c.bundle, c.id); code != 0 {
+		t.Fatalf("run -d: exit %d: %s", code, errs)
+	}
+	c.waitFile(t, "ready")
+	dd := c.waitFile(t, "dd")
+	fi, err := os.Stat(filepath.Join(c.bundle, "rootfs/bin/busybox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := c.run("events", "--stats", c.id)
+	var ev struct {
+		Data struct {
+			Blkio struct {
+				Bytes []struct {
+					Major, Minor int64
+					Op           string
+					Value        uint64
+				} `json:"ioServiceBytesRecursive"`
+			} `json:"blkio"`
+		} `json:"data"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &ev) != nil {
+		t.Fatalf("events --stats: exit %d, %q, %s", code, out, errs)
+	}
+	var read uint64
+	for _, e := range ev.Data.Blkio.Bytes {
+		if e.Op == "Read" && e.Major == disk.Major && e.Minor == disk.Minor {
+			read = e.Value
+		}
+	}
+	if read < uint64(fi.Size()) {
+		t.Errorf("blkio Read bytes of %d:%d: %d after a direct read of %d bytes (dd said %q); events %s",
+			disk.Major, disk.Minor, read, fi.Size(), dd, out)
+	}
+}
+
+// rootfsDisk is the whole disk under the file system of dir (a partition's
+// parent: throttle rules name disks). A directory not on a block device
+// (tmpfs) lacks the capability the test needs.
+func rootfsDisk(t *testing.T, dir string) specs.LinuxThrottleDevice {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	sys := fmt.Sprintf("/sys/dev/block/%d:%d", unix.Major(st.Dev), unix.Minor(st.Dev))
+	if _, err := os.Stat(filepath.Join(sys, "partition")); err == nil {
+		sys = filepath.Join(sys, "..")
+	}
+	b, err := os.ReadFile(filepath.Join(sys, "dev"))
+	var d specs.LinuxThrottleDevice
+	if _, serr := fmt.Sscanf(string(b), "%d:%d", &d.Major, &d.Minor); err != nil || serr != nil {
+		msg := fmt.Sprintf("%s (the temp dir's file system) is not on a block device: %v", dir, err)
+		if testenv.RequireAll() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return d
 }

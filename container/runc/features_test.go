@@ -25,7 +25,7 @@ func TestFeatures(t *testing.T) {
 			t.Errorf("mountOptions lack %q", o)
 		}
 	}
-	for _, ns := range []string{"mount", "pid", "network", "uts", "ipc", "cgroup"} {
+	for _, ns := range []string{"mount", "pid", "network", "uts", "ipc", "cgroup", "user", "time"} {
 		if !slices.Contains(f.Linux.Namespaces, ns) {
 			t.Errorf("namespaces lack %q", ns)
 		}

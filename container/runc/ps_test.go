@@ -50,3 +50,31 @@ func TestPs(t *testing.T) {
 		t.Errorf("ps --format xml: exit %d, %q; want a usage error", code, errs)
 	}
 }
+
+func TestFilterPs(t *testing.T) {
+	out := "UID PID PPID CMD\nroot 1 0 init\nroot 42 1 sleep 100\nroot 43 42 sh\n"
+	var b strings.Builder
+	if err := filterPs(&b, []byte(out), []int{42, 7}); err != nil || b.String() != "UID PID PPID CMD\nroot 42 1 sleep 100\n" {
+		t.Errorf("filterPs = %q, %v", b.String(), err)
+	}
+	if err := filterPs(&b, []byte("USER COMMAND\nroot x\n"), nil); err == nil || !strings.Contains(err.Error(), "PID") {
+		t.Errorf("filterPs without a PID column: %v", err)
+	}
+}
+
+// FuzzFilterPs: any ps output is filtered without a panic, and only the
+// header and lines naming a wanted pid come out.
+func FuzzFilterPs(f *testing.F) {
+	for _, s := range []string{"UID PID CMD\nroot 42 sleep\n", "", "PID\n42\n", "A B PID\nx\n", "PID\n\n\n-1\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		if err := filterPs(&b, []byte(s), []int{42}); err != nil {
+			return
+		}
+		if n := strings.Count(b.String(), "\n"); n > 1+strings.Count(s, "42") {
+			t.Fatalf("%d lines out of %q", n, s)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/sys/unix"
 )
 
 func init() { verbs = append(verbs, newUpdateCmd) }
@@ -46,7 +47,12 @@ func newUpdateCmd(g *Globals) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return runtime.Update(g.Root, args[0], res)
+		err = runtime.Update(g.Root, args[0], res)
+		if errors.Is(err, unix.EINVAL) && res.Memory != nil && res.Memory.Limit != nil && res.Memory.Swap == nil {
+			// v1 keeps memory <= memory+swap (runc fails the same way)
+			err = fmt.Errorf("%w (a memory limit above the container's memory+swap limit needs --memory-swap too)", err)
+		}
+		return err
 	}
 	return cmd
 }

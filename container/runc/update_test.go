@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/deepsys/deepsys/container/runtime"
+	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // TestUpdateFlagsReachTheCgroup: runc update's flags are written to the
@@ -137,4 +138,23 @@ func FuzzParseResources(f *testing.F) {
 			t.Fatal("nil resources without an error")
 		}
 	})
+}
+
+// TestUpdateMemoryAboveSwapNeedsSwap: on v1 memory.limit_in_bytes may not
+// exceed memory.memsw.limit_in_bytes: raising only --memory fails (as
+// with runc) with a hint; with --memory-swap it works.
+func TestUpdateMemoryAboveSwapNeedsSwap(t *testing.T) {
+	limit := int64(16 << 20)
+	c := startLive(t, func(s *specs.Spec) {
+		s.Linux.Resources = &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit, Swap: &limit}}
+	}, "sleep", "100")
+	if code, _, errs := c.run("update", "--memory", "64m", c.id); code != 1 || !strings.Contains(errs, "needs --memory-swap") {
+		t.Errorf("update --memory above memsw: exit %d, %q; want the hint", code, errs)
+	}
+	if code, _, errs := c.run("update", "--memory", "64m", "--memory-swap", "128m", c.id); code != 0 {
+		t.Fatalf("update --memory --memory-swap: exit %d: %s", code, errs)
+	}
+	if got := strings.TrimSpace(c.cgroupFile(t, "memory", "memory.limit_in_bytes")); got != "67108864" {
+		t.Errorf("memory.limit_in_bytes %q", got)
+	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/deepsys/deepsys/container/cgroups"
 	"github.com/opencontainers/runtime-spec/specs-go"
@@ -47,20 +48,32 @@ func thaw(r *record) {
 	}
 }
 
-// Pause freezes every process of container id (the cgroup freezer). If
-// the freeze does not complete it is undone, as runc does, so a failed
-// pause does not leave the container half-frozen: on v1 a task the
-// freezer cannot stop holds the group in FREEZING (for example the init
-// in execve right after start, waiting for its other threads to exit).
+// Pause freezes every process of container id (the cgroup freezer). A
+// freeze that does not complete is undone, so a failed pause does not
+// leave the container half-frozen, and tried again, up to pauseAttempts
+// times: on v1 a task the freezer cannot stop holds the group in FREEZING,
+// for example the init in execve right after start (execve waits for the
+// init's other threads to exit, and frozen threads do not); once thawed
+// the execve finishes and the next freeze succeeds.
 func Pause(root, id string) error {
 	return freezer(root, id, func(m cgroups.Manager) error {
-		err := m.Freeze()
-		if err != nil {
+		var err error
+		gap := 20 * time.Millisecond // thawed time for the stuck task to move on
+		for range pauseAttempts {
+			if err = m.Freeze(); err == nil {
+				return nil
+			}
 			m.Thaw()
+			time.Sleep(gap)
+			gap *= 2
 		}
 		return err
 	})
 }
+
+// pauseAttempts bounds Pause's tries (each waits up to 1 s for the
+// freezer).
+const pauseAttempts = 5
 
 // Resume thaws a paused container.
 func Resume(root, id string) error { return freezer(root, id, cgroups.Manager.Thaw) }

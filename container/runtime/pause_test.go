@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,37 @@ func waitFor(t *testing.T, cond func() bool) {
 	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("condition not met within 10 s")
+		}
+	}
+}
+
+// TestPauseRightAfterStart: pause straight after start succeeds. (Before
+// Start waited for the exec, the init was often still in execve here,
+// which the v1 freezer cannot stop: Pause thaws and retries.)
+func TestPauseRightAfterStart(t *testing.T) {
+	s := testSpec("sleep", "100")
+	s.Linux.CgroupsPath = fmt.Sprintf("deepsys-test/pause-now-%d", os.Getpid())
+	b := makeBundle(t, s)
+	root := t.TempDir()
+	for i := range 3 {
+		id := fmt.Sprint("now", i)
+		if _, err := Create(CreateOptions{Root: root, ID: id, Bundle: b}); err != nil {
+			t.Fatal(err)
+		}
+		err := Start(root, id)
+		if err == nil {
+			err = Pause(root, id)
+		}
+		if err == nil {
+			if st, serr := State(root, id); serr != nil || st.Status != "paused" {
+				err = fmt.Errorf("state %+v, %v after pause", st, serr)
+			}
+		}
+		if derr := Delete(root, id, true); err == nil {
+			err = derr
+		}
+		if err != nil {
+			t.Fatalf("round %d: %v", i, err)
 		}
 	}
 }

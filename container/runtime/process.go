@@ -116,7 +116,7 @@ func (p *prepared) exec() int {
 	}
 	var err error
 	if p.agent != nil {
-		err = p.agent.execWithListener(p.filter, p.path, p.proc.Args, p.proc.Env)
+		err = p.agent.execWithListener(p.filter, p.path, p.proc.Args, p.proc.Env, !p.keepPrivs())
 	} else if p.filter != nil && p.keepPrivs() {
 		err = p.filter.ExecPrivileged(p.path, p.proc.Args, p.proc.Env)
 	} else if p.filter != nil {

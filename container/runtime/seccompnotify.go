@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"unsafe"
 
-	"github.com/deepsys/deepsys/syscalls/notify"
 	"github.com/deepsys/deepsys/syscalls/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -28,7 +27,9 @@ import (
 //     the message: the specs.ContainerProcessState JSON with fds
 //     ["seccompFd"], the container's state and listenerMetadata, and an
 //     SCM_RIGHTS control buffer), installs the filter on its thread with
-//     SECCOMP_FILTER_FLAG_NEW_LISTENER, which returns the listener fd;
+//     SECCOMP_FILTER_FLAG_NEW_LISTENER, which returns the listener fd
+//     (after PR_SET_NO_NEW_PRIVS unless process.noNewPrivileges is false,
+//     as for a filter without a listener);
 //  3. writes that fd into the control buffer and sends the message with
 //     one raw sendmsg(2) (unix(7) SCM_RIGHTS), then execve(2)s the
 //     process; the listener and the socket are close-on-exec, so the
@@ -117,8 +118,11 @@ func newListenerSender(sock int, b *bootstrap) (*listenerSender, error) {
 	return &listenerSender{path: b.Spec.Linux.Seccomp.ListenerPath, sock: sock, msg: msg, oob: unix.UnixRights(-1)}, nil
 }
 
-// execWithListener is steps 2 and 3: it returns only on failure.
-func (l *listenerSender) execWithListener(f *seccomp.Filter, path string, argv, env []string) error {
+// execWithListener is steps 2 and 3: it returns only on failure. With
+// noNewPrivs false (process.noNewPrivileges false) the filter goes in
+// without PR_SET_NO_NEW_PRIVS, which needs CAP_SYS_ADMIN, as for
+// Filter.ExecPrivileged.
+func (l *listenerSender) execWithListener(f *seccomp.Filter, path string, argv, env []string, noNewPrivs bool) error {
 	pathp, err := unix.BytePtrFromString(path)
 	if err != nil {
 		return err
@@ -139,7 +143,7 @@ func (l *listenerSender) execWithListener(f *seccomp.Filter, path string, argv, 
 	hdr.SetIovlen(1)
 	hdr.Control = &l.oob[0]
 	hdr.SetControllen(len(l.oob))
-	lfd, err := notify.Install(f.Insns, uintptr(f.Flags)|unix.SECCOMP_FILTER_FLAG_NEW_LISTENER)
+	lfd, err := installListener(f, noNewPrivs)
 	if err != nil {
 		return fmt.Errorf("linux.seccomp: %w", err)
 	}
@@ -154,6 +158,28 @@ func (l *listenerSender) execWithListener(f *seccomp.Filter, path string, argv, 
 	runtime.KeepAlive(argvp)
 	runtime.KeepAlive(envp)
 	return fmt.Errorf("execve %s: %w", path, errno)
+}
+
+// installListener installs f on the calling thread only (no TSYNC: the
+// thread execs next) with SECCOMP_FILTER_FLAG_NEW_LISTENER and returns
+// the listener fd (seccomp(2)).
+func installListener(f *seccomp.Filter, noNewPrivs bool) (int, error) {
+	if err := f.Validate(); err != nil {
+		return -1, err
+	}
+	if noNewPrivs {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return -1, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)
+		}
+	}
+	flags := uintptr(f.Flags)&^(seccomp.FlagTSYNC|seccomp.FlagTSYNCESRCH) | unix.SECCOMP_FILTER_FLAG_NEW_LISTENER
+	prog := unix.SockFprog{Len: uint16(len(f.Insns)), Filter: &f.Insns[0]}
+	fd, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(&prog)))
+	runtime.KeepAlive(f.Insns)
+	if errno != 0 {
+		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER, %#x): %w", flags, errno)
+	}
+	return int(fd), nil
 }
 
 // cStrings is a NULL-terminated array of C strings, as execve(2) takes.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,7 +81,7 @@ func answerOne(fd int, r *agentResult, errno unix.Errno) error {
 	}
 	r.pid = int(binary.NativeEndian.Uint32(notif[8:]))
 	r.syscall = fmt.Sprint(int32(binary.NativeEndian.Uint32(notif[16:])))
-	var resp [24]byte
+	var resp [24]byte // val 0 and error 0 unless errno: a faked success
 	copy(resp[:8], notif[:8])
 	binary.NativeEndian.PutUint32(resp[16:], uint32(-int32(errno)))
 	if err := ioctlPtr(fd, unix.SECCOMP_IOCTL_NOTIF_SEND, unsafe.Pointer(&resp[0])); err != nil {
@@ -107,13 +108,16 @@ func notifySpec(path string, args ...string) *specs.Spec {
 		ListenerMetadata: "agent-metadata",
 		Syscalls:         []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActNotify}},
 	}
+	s.Linux.CgroupsPath = fmt.Sprintf("deepsys-test/listener-%d", os.Getpid())
 	return s
 }
 
 // TestSeccompListener: with linux.seccomp.listenerPath the agent gets
 // the container's process state (fds ["seccompFd"], its pid, the
 // metadata) and the listener fd; the container's mkdir is notified to the
-// agent, whose answer (EDQUOT) the container sees.
+// agent, whose answer the container sees: EDQUOT, or a faked success
+// (mkdir returns 0 but no directory is made; this one with
+// noNewPrivileges false, so the filter goes in without no_new_privs).
 func TestSeccompListener(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "agent.sock")
 	agent := seccompAgent(t, path, unix.EDQUOT)
@@ -132,6 +136,18 @@ func TestSeccompListener(t *testing.T) {
 	}
 	if r.syscall != fmt.Sprint(unix.SYS_MKDIR) && r.syscall != fmt.Sprint(unix.SYS_MKDIRAT) {
 		t.Errorf("notified syscall %s, want mkdir or mkdirat", r.syscall)
+	}
+
+	path = filepath.Join(t.TempDir(), "agent.sock")
+	agent = seccompAgent(t, path, 0)
+	s := notifySpec(path, "sh", "-c", "mkdir /tmp/x; echo status $?; ls -d /tmp/x || echo no dir; grep NoNewPrivs /proc/self/status")
+	s.Process.NoNewPrivileges = false // the filter goes in without no_new_privs (CAP_SYS_ADMIN)
+	code, out = runBundle(t, s)
+	if r := <-agent; r.err != nil {
+		t.Fatalf("agent: %v", r.err)
+	}
+	if code != 0 || !strings.HasPrefix(out, "status 0\n") || !strings.HasSuffix(out, "no dir\nNoNewPrivs:\t0\n") {
+		t.Errorf("faked success without no_new_privs: exit %d, output %q; want mkdir to say 0, no directory, NoNewPrivs 0", code, out)
 	}
 }
 
@@ -164,5 +180,25 @@ func TestSeccompListenerBadConfigs(t *testing.T) {
 			t.Errorf("%s: %v; want an error with %q", name, err, tc.want)
 		}
 		assertEmptyRoot(t, root)
+		if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/pids", tc.s.Linux.CgroupsPath)); !os.IsNotExist(err) {
+			t.Errorf("%s: the container's cgroup is left behind: %v", name, err)
+		}
+	}
+}
+
+// TestSeccompListenerInUserNamespace: in a new user namespace (container
+// root mapped to host root, the rest to 100001..) the init still reaches
+// the agent and its filter's notifications reach it.
+func TestSeccompListenerInUserNamespace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.sock")
+	agent := seccompAgent(t, path, unix.EDQUOT)
+	s := withUserNS(notifySpec(path, "sh", "-c", "mkdir /tmp/x; echo status $?"),
+		specs.LinuxIDMapping{ContainerID: 0, HostID: 0, Size: 1}, specs.LinuxIDMapping{ContainerID: 1, HostID: 100001, Size: 65535})
+	code, out := runBundle(t, s)
+	if r := <-agent; r.err != nil {
+		t.Fatalf("agent: %v", r.err)
+	}
+	if code != 0 || !strings.Contains(out, "Disk quota exceeded\nstatus 1\n") {
+		t.Errorf("exit %d, output %q; want the agent's EDQUOT", code, out)
 	}
 }
