@@ -26,8 +26,9 @@ func TestPidsLimitOne(t *testing.T) {
 }
 
 // TestCgroupJoinedAtStart: after create the init is in none of the
-// container's v1 groups (nothing of it is counted or charged); after start
-// the container's process is in each of them.
+// container's v1 groups (nothing of it is counted or charged), and on a
+// hybrid host already in its cgroup2 group; after start the container's
+// process is in each of them.
 func TestCgroupJoinedAtStart(t *testing.T) {
 	s := testSpec("sleep", "100")
 	s.Linux.CgroupsPath = "deepsys-test/late-" + strconv.Itoa(os.Getpid())
@@ -44,6 +45,11 @@ func TestCgroupJoinedAtStart(t *testing.T) {
 	for _, h := range []string{"memory", "pids", "cpu"} {
 		if got := procs(h); got != "" {
 			t.Errorf("after create, %s cgroup.procs = %q, want empty", h, got)
+		}
+	}
+	if _, err := os.Stat("/sys/fs/cgroup/unified/cgroup.procs"); err == nil { // hybrid: born in the cgroup2 group
+		if got := procs("unified"); got != strconv.Itoa(c.Pid) {
+			t.Errorf("after create, the cgroup2 group holds %q, want the init %d (clone3 CLONE_INTO_CGROUP)", got, c.Pid)
 		}
 	}
 	if err := Start(root, "late"); err != nil {
