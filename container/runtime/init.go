@@ -43,6 +43,7 @@ func init() {
 		fmt.Fprintln(os.NewFile(4, "sync"), err)
 		os.Exit(exitSetupFailed)
 	}
+	os.Clearenv() // read by the Go runtime and enterNamespaces already; not for the hooks the init runs
 	os.Exit(initMain())
 }
 

@@ -26,8 +26,9 @@ func TestPidsLimitOne(t *testing.T) {
 }
 
 // TestCgroupJoinedAtStart: after create the init is in none of the
-// container's v1 groups (nothing of it is counted or charged); after start
-// the container's process is in each of them.
+// container's v1 groups (nothing of it is counted or charged), and on a
+// hybrid host already in its cgroup2 group; after start the container's
+// process is in each of them.
 func TestCgroupJoinedAtStart(t *testing.T) {
 	s := testSpec("sleep", "100")
 	s.Linux.CgroupsPath = "deepsys-test/late-" + strconv.Itoa(os.Getpid())
@@ -46,10 +47,35 @@ func TestCgroupJoinedAtStart(t *testing.T) {
 			t.Errorf("after create, %s cgroup.procs = %q, want empty", h, got)
 		}
 	}
+	if _, err := os.Stat("/sys/fs/cgroup/unified/cgroup.procs"); err == nil { // hybrid: born in the cgroup2 group
+		if got := procs("unified"); got != strconv.Itoa(c.Pid) {
+			t.Errorf("after create, the cgroup2 group holds %q, want the init %d (clone3 CLONE_INTO_CGROUP)", got, c.Pid)
+		}
+	}
 	if err := Start(root, "late"); err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range []string{"memory", "pids", "cpu"} {
 		waitFor(t, func() bool { return procs(h) == strconv.Itoa(c.Pid) })
+	}
+}
+
+// TestInitEnvNotInHooks: the init's own environment (the marker and its
+// Go runtime settings) does not reach a hook the init runs without env.
+func TestInitEnvNotInHooks(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "env")
+	s := testSpec("true")
+	s.Hooks = &specs.Hooks{CreateContainer: []specs.Hook{{Path: "/bin/sh", Args: []string{"sh", "-c", "env > " + out}}}}
+	if code, o := runBundle(t, s); code != 0 {
+		t.Fatalf("exit %d: %s", code, o)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{envInit, "GOGC", "GOMAXPROCS"} {
+		if strings.Contains(string(b), v+"=") {
+			t.Errorf("the hook's environment has %s:\n%s", v, b)
+		}
 	}
 }
