@@ -152,7 +152,7 @@ func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir s
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources, SharedRoot: shared}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources, SharedRoot: shared, Config: spec}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {

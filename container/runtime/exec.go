@@ -19,7 +19,7 @@ import (
 
 // Exec: another process in a running container (runc exec).
 //
-//  1. Exec reads the container's state and its bundle's config, and opens
+//  1. Exec reads the container's state and the config create kept, and opens
 //     /proc/<init>/ns/<type> for each namespace type the config names
 //     whose namespace differs from the runtime's own.
 //  2. The launch thread (launch.go) setns(2)s into them, the mount
@@ -107,11 +107,25 @@ func ContainerProcess(root, id string) (*specs.Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := r.config()
+	if err != nil {
+		return nil, err
+	}
+	p := *s.Process
+	return &p, nil
+}
+
+// config is the container's config as create read it (older state
+// directories lack it: then the bundle's).
+func (r *record) config() (*specs.Spec, error) {
+	if r.Config != nil && r.Config.Process != nil && r.Config.Linux != nil {
+		return r.Config, nil
+	}
 	s, err := LoadBundle(r.Bundle)
 	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", id, err)
+		return nil, fmt.Errorf("container %q: %w", r.ID, err)
 	}
-	return s.Process, nil
+	return s, nil
 }
 
 // Exec runs p in container id and returns its exit status (0 at once
@@ -140,9 +154,9 @@ func StartExec(root, id string, p *specs.Process, o ExecOptions) (*Container, er
 	case stateFrozen: // the child would freeze on joining the cgroup
 		return nil, fmt.Errorf("container %q is paused: resume it before exec", id)
 	}
-	s, err := LoadBundle(r.Bundle)
+	s, err := r.config()
 	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", id, err)
+		return nil, err
 	}
 	if err := checkExecProcess(p, o); err != nil {
 		return nil, err

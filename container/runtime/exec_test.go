@@ -71,6 +71,11 @@ func TestExecProcessSection(t *testing.T) {
 	if err != nil || code != 0 || out != "1000\n1001\n/tmp\nfrom-exec\n" {
 		t.Fatalf("exit %d (%v), output %q", code, err, out)
 	}
+	// the config create read counts, not the bundle's as edited since
+	writeConfig(t, d.bundle, testSpec("true"))
+	if p, err := ContainerProcess(d.root, d.id); err != nil || strings.Join(p.Args, " ") != "sleep 100" {
+		t.Errorf("the container's process %+v (%v), want the one create read", p, err)
+	}
 	_, _, err = execIn(t, d, execProcess("no-such-program"))
 	if err == nil || !strings.Contains(err.Error(), `process.args[0]: "no-such-program": executable file not found`) {
 		t.Errorf("error %v, want the missing program named", err)
