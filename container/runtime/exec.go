@@ -266,8 +266,13 @@ func sameNS(a, b string) (bool, error) {
 
 // startExecChild is steps 2 to 4.
 func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, sock int, o ExecOptions) (*Container, error) {
+	// The socket's *os.File owns the fd: a raw close would leave the
+	// wrapper's finalizer to close the number again later, when it may be
+	// another file's.
+	var sockFile *os.File
 	if sock >= 0 {
-		defer unix.Close(sock)
+		sockFile = os.NewFile(uintptr(sock), "seccomp agent")
+		defer sockFile.Close()
 	}
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
@@ -284,7 +289,7 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, so
 		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: &syscall.SysProcAttr{}}
 	cmd.ExtraFiles = []*os.File{cfgR, syncW, nil} // fds 3, 4, 5 (console)
 	if sock >= 0 {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(sock), "seccomp agent")) // listenerFD
+		cmd.ExtraFiles = append(cmd.ExtraFiles, sockFile) // listenerFD
 	}
 	if offsets != "" {
 		cmd.Env = append(cmd.Env, timeNSEnv(offsets))
