@@ -16,9 +16,12 @@ endif
 setup:
 	scripts/setup-deps
 
+# deepsys-runc is built static (no cgo: no dynamic loader, no libc) and
+# without symbol tables: it and each container's init start faster and
+# touch 1.8 MB less memory (docs/container.md "Measured").
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/deepsys
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/deepsys-runc ./cmd/deepsys-runc
+	CGO_ENABLED=0 $(GO) build -ldflags "-s -w -X main.version=$(VERSION)" -o bin/deepsys-runc ./cmd/deepsys-runc
 
 tour: setup build
 	$(BIN) tour

@@ -47,12 +47,14 @@ func TestContainerBenchMissingRuntime(t *testing.T) {
 	}
 }
 
-// buildRuntime builds cmd/deepsys-runc as make build does, stripped.
+// buildRuntime builds cmd/deepsys-runc as make build does: static and
+// stripped.
 func buildRuntime(t *testing.T) string {
 	t.Helper()
 	gotool := testenv.RequireTool(t, "go")
 	bin := filepath.Join(t.TempDir(), "deepsys-runc")
 	cmd := exec.Command(gotool, "build", "-ldflags=-s -w", "-o", bin, "github.com/deepsys/deepsys/cmd/deepsys-runc")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("go build cmd/deepsys-runc: %v", err)

@@ -27,6 +27,10 @@
 //     threads (cgroups(7), "Creating cgroups and moving processes"). On v1
 //     a new cpuset group starts with empty cpuset.cpus/mems and refuses tasks
 //     (ENOSPC) until they are copied from the parent (cpusets.rst 1.9).
+//     The runtime uses Prepare instead (join.go): the group is made and
+//     limited with no process in it, the init is born in the cgroup2 group
+//     and its execing thread joins the v1 groups itself (JoinThread),
+//     which spares the RCU grace period a cgroup.procs write waits for.
 //  3. Set(resources) translates the OCI fields into the driver's files
 //     (v1_resources.go, v2_resources.go). Device rules go to v1's
 //     devices.allow/deny or, on v2, into a BPF_PROG_TYPE_CGROUP_DEVICE

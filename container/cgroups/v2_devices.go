@@ -3,11 +3,8 @@ package cgroups
 import (
 	"fmt"
 	"math"
-	"strconv"
 
-	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/asm"
-	"github.com/cilium/ebpf/link"
+	"github.com/deepsys/deepsys/ebpf"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -34,25 +31,23 @@ const (
 // setDevicesV2 compiles the rules and attaches the program to the group with
 // BPF_F_ALLOW_OVERRIDE, so the next Set replaces it. BPF_PROG_ATTACH (not a
 // bpf_link) keeps the program attached after this process exits, as the
-// runtime does not outlive the container.
+// runtime does not outlive the container (bpf_load.go).
 func (m *v2) setDevicesV2(rules []specs.LinuxDeviceCgroup) error {
 	insns, err := devicesProgram(rules)
 	if err != nil {
 		return err
 	}
-	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Name: "deepsys_dev", Type: ebpf.CGroupDevice, Instructions: insns, License: "GPL"})
+	prog, err := loadDevicesProgram(insns)
 	if err != nil {
 		return fmt.Errorf("cgroups: loading the devices program: %w", err)
 	}
-	defer prog.Close()
+	defer unix.Close(prog)
 	fd, err := unix.Open(m.dir(), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("cgroups: open %s: %w", m.dir(), err)
 	}
 	defer unix.Close(fd)
-	err = link.RawAttachProgram(link.RawAttachProgramOptions{Target: fd, Program: prog,
-		Attach: ebpf.AttachCGroupDevice, Flags: unix.BPF_F_ALLOW_OVERRIDE})
-	if err != nil {
+	if err := attachDevicesProgram(fd, prog); err != nil {
 		return fmt.Errorf("cgroups: attaching the devices program to %s: %w", m.dir(), err)
 	}
 	return nil
@@ -65,59 +60,87 @@ func (m *v2) setDevicesV2(rules []specs.LinuxDeviceCgroup) error {
 // any bit it names. No match allows, the kernel's default without a program.
 //
 //	r2 = access, r3 = type, r4 = major, r5 = minor
-//	per rule: compare, jump to the next rule on a mismatch; r0 = verdict; exit
-func devicesProgram(rules []specs.LinuxDeviceCgroup) (asm.Instructions, error) {
-	insns := asm.Instructions{
-		asm.LoadMem(asm.R2, asm.R1, devCtxAccessType, asm.Word),
-		asm.Mov.Reg32(asm.R3, asm.R2),
-		asm.And.Imm32(asm.R3, 0xffff),
-		asm.RSh.Imm32(asm.R2, 16),
-		asm.LoadMem(asm.R4, asm.R1, devCtxMajor, asm.Word),
-		asm.LoadMem(asm.R5, asm.R1, devCtxMinor, asm.Word),
+//	per rule: compare, jump past the rule on a mismatch; r0 = verdict; exit
+func devicesProgram(rules []specs.LinuxDeviceCgroup) ([]ebpf.Instruction, error) {
+	insns := []ebpf.Instruction{
+		loadWord(2, 1, devCtxAccessType),
+		alu32Reg(ebpf.ALUMov, 3, 2),
+		alu32Imm(ebpf.ALUAnd, 3, 0xffff),
+		alu32Imm(ebpf.ALURsh, 2, 16),
+		loadWord(4, 1, devCtxMajor),
+		loadWord(5, 1, devCtxMinor),
 	}
 	for i := len(rules) - 1; i >= 0; i-- {
-		next := "rule" + strconv.Itoa(i)
-		ri, err := ruleInsns(rules[i], next)
+		ri, err := ruleInsns(rules[i])
 		if err != nil {
 			return nil, fmt.Errorf("cgroups: linux.resources.devices[%d]: %w", i, err)
 		}
 		insns = append(insns, ri...)
-		insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(next)) // a no-op that carries the label
 	}
-	return append(insns, asm.Mov.Imm(asm.R0, 1), asm.Return()), nil
+	return append(insns, alu64Imm(ebpf.ALUMov, 0, 1), exit()), nil
 }
 
-// ruleInsns tests one rule, jumping to next when it does not match.
-func ruleInsns(r specs.LinuxDeviceCgroup, next string) (asm.Instructions, error) {
+// ruleInsns tests one rule; each of its jumps goes past the rule (to the
+// next rule's first instruction) when the rule does not match.
+func ruleInsns(r specs.LinuxDeviceCgroup) ([]ebpf.Instruction, error) {
 	if _, err := deviceRule(r); err != nil {
 		return nil, err
 	}
-	var insns asm.Instructions
+	var insns []ebpf.Instruction
 	switch r.Type {
 	case "b":
-		insns = append(insns, asm.JNE.Imm(asm.R3, devTypeBlock, next))
+		insns = append(insns, jumpImm(ebpf.JumpNE, 3, devTypeBlock))
 	case "c":
-		insns = append(insns, asm.JNE.Imm(asm.R3, devTypeChar, next))
+		insns = append(insns, jumpImm(ebpf.JumpNE, 3, devTypeChar))
 	}
 	for _, n := range []struct {
-		reg asm.Register
+		reg uint8
 		v   *int64
-	}{{asm.R4, r.Major}, {asm.R5, r.Minor}} {
+	}{{4, r.Major}, {5, r.Minor}} {
 		if n.v != nil && *n.v >= 0 {
 			if *n.v > math.MaxInt32 {
 				return nil, fmt.Errorf("device number %d is too large", *n.v)
 			}
-			insns = append(insns, asm.JNE.Imm(n.reg, int32(*n.v), next))
+			insns = append(insns, jumpImm(ebpf.JumpNE, n.reg, int32(*n.v)))
 		}
 	}
 	mask := accessMask(r.Access)
-	insns = append(insns, asm.Mov.Reg(asm.R0, asm.R2))
+	insns = append(insns, alu64Reg(ebpf.ALUMov, 0, 2))
 	if r.Allow {
-		insns = append(insns, asm.And.Imm(asm.R0, ^mask), asm.JNE.Imm(asm.R0, 0, next), asm.Mov.Imm(asm.R0, 1))
+		insns = append(insns, alu64Imm(ebpf.ALUAnd, 0, ^mask), jumpImm(ebpf.JumpNE, 0, 0), alu64Imm(ebpf.ALUMov, 0, 1))
 	} else {
-		insns = append(insns, asm.And.Imm(asm.R0, mask), asm.JEq.Imm(asm.R0, 0, next), asm.Mov.Imm(asm.R0, 0))
+		insns = append(insns, alu64Imm(ebpf.ALUAnd, 0, mask), jumpImm(ebpf.JumpEq, 0, 0), alu64Imm(ebpf.ALUMov, 0, 0))
 	}
-	return append(insns, asm.Return()), nil
+	insns = append(insns, exit())
+	for i := range insns { // every jump of a rule leaves it
+		if insns[i].Class() == ebpf.ClassJMP && insns[i].JumpOp() != ebpf.JumpExit {
+			insns[i].Offset = int16(len(insns) - i - 1)
+		}
+	}
+	return insns, nil
+}
+
+// The instruction forms the program uses (RFC 9669 sections 4 and 5).
+func loadWord(dst, src uint8, off int16) ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassLDX) | uint8(ebpf.ModeMEM) | uint8(ebpf.SizeW), Dst: dst, Src: src, Offset: off}
+}
+func alu32Reg(op ebpf.ALUOp, dst, src uint8) ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassALU) | uint8(op) | uint8(ebpf.SourceX), Dst: dst, Src: src}
+}
+func alu32Imm(op ebpf.ALUOp, dst uint8, imm int32) ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassALU) | uint8(op) | uint8(ebpf.SourceK), Dst: dst, Imm: imm}
+}
+func alu64Reg(op ebpf.ALUOp, dst, src uint8) ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassALU64) | uint8(op) | uint8(ebpf.SourceX), Dst: dst, Src: src}
+}
+func alu64Imm(op ebpf.ALUOp, dst uint8, imm int32) ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassALU64) | uint8(op) | uint8(ebpf.SourceK), Dst: dst, Imm: imm}
+}
+func jumpImm(op ebpf.JumpOp, dst uint8, imm int32) ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassJMP) | uint8(op) | uint8(ebpf.SourceK), Dst: dst, Imm: imm}
+}
+func exit() ebpf.Instruction {
+	return ebpf.Instruction{Opcode: uint8(ebpf.ClassJMP) | uint8(ebpf.JumpExit)}
 }
 
 // accessMask turns "rwm" into BPF_DEVCG_ACC_* bits; "" means all three.

@@ -111,6 +111,9 @@ var detachedN int
 func startDetached(t *testing.T, s *specs.Spec) *detached {
 	t.Helper()
 	detachedN++
+	if s.Linux.CgroupsPath == "" { // a test may run several
+		s.Linux.CgroupsPath = fmt.Sprintf("%s-%d", testenv.CgroupPath(t), detachedN)
+	}
 	d := &detached{root: t.TempDir(), id: fmt.Sprintf("bg-%d-%d", os.Getpid(), detachedN), bundle: makeBundle(t, s)}
 	c, err := Create(CreateOptions{Root: d.root, ID: d.id, Bundle: d.bundle})
 	if err != nil {

@@ -101,8 +101,9 @@ func validate(s *specs.Spec) error {
 	return validateTimeOffsets(s.Linux)
 }
 
-// validateNamespaces rejects unknown and repeated types, a user namespace
-// given by path (setns.go) and a config without a mount namespace.
+// validateNamespaces rejects unknown and repeated types, and user and
+// time namespaces given by path (setns.go). Without a mount namespace the
+// container is set up in the runtime's (nomntns.go).
 func validateNamespaces(nss []specs.LinuxNamespace) error {
 	seen := map[specs.LinuxNamespaceType]bool{}
 	for i, ns := range nss {
@@ -116,9 +117,6 @@ func validateNamespaces(nss []specs.LinuxNamespace) error {
 		if why, ok := notJoinable[ns.Type]; ok && ns.Path != "" {
 			return fmt.Errorf("linux.namespaces[%d].path: cannot join a %s namespace: %s", i, ns.Type, why)
 		}
-	}
-	if !seen[specs.MountNamespace] {
-		return errors.New("linux.namespaces: a mount namespace is required")
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
 func TestParseConfigAcceptsNewerVersionAndExample(t *testing.T) {
@@ -37,6 +39,14 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"ociVersion":"1.2.0","root":{"path":7}}`))
 	f.Add([]byte(`{"ociVersion":"1.2.0"}}`))
 	f.Add([]byte(`{"linux":{"namespaces":[{"type":"bogus"}]}}`))
+	user := Example()
+	user.Linux.Namespaces = append(user.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace},
+		specs.LinuxNamespace{Type: specs.TimeNamespace})
+	user.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	user.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 0, Size: 1}, {ContainerID: 1, HostID: 1, Size: 9}}
+	user.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"monotonic": {Secs: -5, Nanosecs: 7}}
+	b, _ = json.Marshal(user)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseConfig(data)
 		if err == nil && (s.Root == nil || s.Process == nil || s.Linux == nil || len(s.Process.Args) == 0) {

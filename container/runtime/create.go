@@ -107,8 +107,17 @@ func Create(o CreateOptions) (c *Container, err error) {
 	if err != nil {
 		return nil, err
 	}
+	var shared sharedRoot
+	if sharedMountNS(spec) { // nomntns.go
+		if shared.ID, err = mountID(spec.Root.Path); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("root.path: %w", err)
+		}
+		shared.Path = spec.Root.Path
+	}
 	defer func() {
 		if err != nil {
+			detachRootfs(shared.Path, shared.ID)
 			os.RemoveAll(dir)
 		}
 	}()
@@ -116,7 +125,7 @@ func Create(o CreateOptions) (c *Container, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, finishCreate(o, c, spec, bundle, dir)
+	return c, finishCreate(o, c, spec, bundle, dir, shared)
 }
 
 // makeStateDir creates <root>/<id> and its exec.fifo.
@@ -139,11 +148,11 @@ func makeStateDir(root, id string) (string, error) {
 
 // finishCreate writes state.json and the pid file; on error it kills the
 // init.
-func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string) error {
+func finishCreate(o CreateOptions, c *Container, spec *specs.Spec, bundle, dir string, shared sharedRoot) error {
 	_, start, err := procStat(c.Pid)
 	if err == nil {
 		r := &record{ID: o.ID, Pid: c.Pid, Bundle: bundle, Created: time.Now().UTC(), Start: start, Annot: spec.Annotations,
-			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources}
+			Hooks: spec.Hooks, Cgroup: c.Cgroup, Resources: spec.Linux.Resources, SharedRoot: shared, Config: spec}
 		err = r.save(dir)
 	}
 	if err == nil && o.PidFile != "" {
@@ -192,11 +201,12 @@ func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Containe
 	defer syncR.Close()
 	cmd := initCommand(o, b.Spec, cfgR, syncW)
 	err = addInitFiles(cmd, o, b)
+	owned := cmd.ExtraFiles // the pipes' child ends, the console, the state directory
 	if err == nil {
 		b.CgroupFDs = passCgroup(cmd, cg) // fds 7 and up
 		err = launchInit(cmd, b.Spec)
 	}
-	for _, f := range cmd.ExtraFiles {
+	for _, f := range owned {
 		if f != nil {
 			f.Close()
 		}
@@ -269,7 +279,7 @@ func launchInit(cmd *exec.Cmd, spec *specs.Spec) error {
 func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
 	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
-		return fmt.Errorf("sending the config to the init: %w", err)
+		return initGone(syncR, fmt.Errorf("sending the config to the init: %w", err))
 	}
 	r := bufio.NewReader(syncR)
 	for {
@@ -291,6 +301,16 @@ func handshake(c *Container, b *bootstrap, cfgW, syncR *os.File) error {
 			return errors.New("the container's init exited before it was ready")
 		}
 	}
+}
+
+// initGone is err, or the init's own message when it wrote one on the
+// sync pipe before it exited (e.g. from enterNamespaces).
+func initGone(syncR io.Reader, err error) error {
+	msg, _ := io.ReadAll(syncR)
+	if m := strings.TrimSpace(string(msg)); m != "" {
+		return fmt.Errorf("container init: %s", m)
+	}
+	return err
 }
 
 // runtimeHooks runs prestart then createRuntime hooks.

@@ -33,7 +33,8 @@
 //     the container is "created", its init blocked in open.
 //  5. Start opens the fifo for reading and reads the init's byte, which
 //     releases it; Start removes the fifo and runs the poststart hooks. The
-//     init runs startContainer, takes the terminal, cuts the capability
+//     init's thread joins the container's cgroup (resources.go), then it
+//     runs startContainer, takes the terminal, cuts the capability
 //     bounding set, switches user keeping the capabilities it was given
 //     (caps.go), changes to process.cwd and execs process.args, under the
 //     seccomp filter of linux.seccomp when there is one (syscalls/seccomp
@@ -45,7 +46,8 @@
 //     (its start time, /proc/<pid>/stat field 22); Kill sends a signal;
 //     Delete runs the poststop hooks and removes the state directory.
 //
-// The container's cgroup (linux.cgroupsPath, or deepsys/<id>) is made,
-// limited and joined through container/cgroups (resources.go); this
-// package writes no cgroup file itself.
+// The container's cgroup (linux.cgroupsPath, or deepsys/<id>) is made and
+// limited before the init starts and joined late, by the init's execing
+// thread, through container/cgroups (resources.go); this package writes
+// no cgroup file itself.
 package runtime

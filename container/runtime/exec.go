@@ -19,7 +19,7 @@ import (
 
 // Exec: another process in a running container (runc exec).
 //
-//  1. Exec reads the container's state and its bundle's config, and opens
+//  1. Exec reads the container's state and the config create kept, and opens
 //     /proc/<init>/ns/<type> for each namespace type the config names
 //     whose namespace differs from the runtime's own.
 //  2. The launch thread (launch.go) setns(2)s into them, the mount
@@ -41,7 +41,8 @@ import (
 // child makes a new one with the container's offsets (timens.go), so its
 // clocks agree with the container's.
 
-// envExec marks the re-executed binary as an exec child.
+// envExec marks the re-executed binary as an exec child (which runs, as
+// the init, without garbage collection on one P: initEnv).
 const envExec = "_DEEPSYS_CONTAINER_EXEC"
 
 // ExecOptions are the options of runc exec that are not in the process.
@@ -54,11 +55,22 @@ type ExecOptions struct {
 	Stderr        io.Writer
 }
 
-// execBootstrap is what the exec child reads from fd 3.
+// execBootstrap is what the exec child reads from fd 3. The rest after
+// Seccomp is for the seccomp agent's message when the policy has a
+// listener, whose connection is then the child's fd listenerFD.
 type execBootstrap struct {
-	Process *specs.Process      `json:"process"`
-	Seccomp *specs.LinuxSeccomp `json:"seccomp,omitempty"`
+	Process     *specs.Process      `json:"process"`
+	Seccomp     *specs.LinuxSeccomp `json:"seccomp,omitempty"`
+	ID          string              `json:"id"`
+	Bundle      string              `json:"bundle"`
+	Annotations map[string]string   `json:"annotations,omitempty"`
+	InitPid     int                 `json:"initPid"` // the container's
+	Pid         int                 `json:"pid"`     // the exec'd process's, on the host
+	Listener    bool                `json:"listener,omitempty"`
 }
+
+// listenerFD is the exec child's fd of the seccomp agent connection.
+const listenerFD = 6
 
 // ParseProcess decodes a process.json (runc exec --process): a
 // runtime-spec process object, strictly (an unknown field or a bad type is
@@ -95,11 +107,25 @@ func ContainerProcess(root, id string) (*specs.Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := r.config()
+	if err != nil {
+		return nil, err
+	}
+	p := *s.Process
+	return &p, nil
+}
+
+// config is the container's config as create read it (older state
+// directories lack it: then the bundle's).
+func (r *record) config() (*specs.Spec, error) {
+	if r.Config != nil && r.Config.Process != nil && r.Config.Linux != nil {
+		return r.Config, nil
+	}
 	s, err := LoadBundle(r.Bundle)
 	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", id, err)
+		return nil, fmt.Errorf("container %q: %w", r.ID, err)
 	}
-	return s.Process, nil
+	return s, nil
 }
 
 // Exec runs p in container id and returns its exit status (0 at once
@@ -122,12 +148,15 @@ func StartExec(root, id string, p *specs.Process, o ExecOptions) (*Container, er
 	if err != nil {
 		return nil, err
 	}
-	if st := r.status(root); st == specs.StateStopped {
+	switch r.status(root) {
+	case specs.StateStopped:
 		return nil, fmt.Errorf("container %q is stopped: cannot exec in it", id)
+	case stateFrozen: // the child would freeze on joining the cgroup
+		return nil, fmt.Errorf("container %q is paused: resume it before exec", id)
 	}
-	s, err := LoadBundle(r.Bundle)
+	s, err := r.config()
 	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", id, err)
+		return nil, err
 	}
 	if err := checkExecProcess(p, o); err != nil {
 		return nil, err
@@ -137,7 +166,13 @@ func StartExec(root, id string, p *specs.Process, o ExecOptions) (*Container, er
 		return nil, fmt.Errorf("container %q: %w", id, err)
 	}
 	defer t.close()
-	c, err := startExecChild(r, t, timeOffsets, &execBootstrap{Process: p, Seccomp: s.Linux.Seccomp}, o)
+	sock, err := connectListener(s.Linux.Seccomp) // a host path: the runtime connects (seccompnotify.go)
+	if err != nil {
+		return nil, fmt.Errorf("container %q: %w", id, err)
+	}
+	b := &execBootstrap{Process: p, Seccomp: s.Linux.Seccomp, ID: id, Bundle: r.Bundle, Annotations: r.Annot,
+		InitPid: r.Pid, Listener: sock >= 0}
+	c, err := startExecChild(r, t, timeOffsets, b, sock, o)
 	if err != nil {
 		return nil, fmt.Errorf("container %q: exec: %w", id, err)
 	}
@@ -170,35 +205,30 @@ func checkExecProcess(p *specs.Process, o ExecOptions) error {
 // openContainerNS opens the namespaces of pid of the types in nss that
 // differ from the runtime's, the mount namespace last. A time namespace is
 // not joined: its offsets are returned instead.
-func openContainerNS(pid int, nss []specs.LinuxNamespace) (*threadNS, string, error) {
+func openContainerNS(pid int, nss []specs.LinuxNamespace) (_ *threadNS, offsets string, err error) {
 	t := &threadNS{}
-	var mnt []nsFD
-	var offsets string
-	for _, ns := range nss {
-		name := nsFile[ns.Type]
-		path := "/proc/" + strconv.Itoa(pid) + "/ns/" + name
-		if ns.Type == specs.TimeNamespace {
-			// the init enters it only when it execs the process (timens.go)
-			path += "_for_children"
-		}
-		if same, err := sameNS(path, "/proc/self/ns/"+name); err != nil || same {
-			if err != nil {
-				t.close()
-				closeFDs(mnt)
-				return nil, "", err
-			}
-			continue
-		}
-		switch ns.Type {
-		case specs.UserNamespace:
+	defer func() {
+		if err != nil {
 			t.close()
-			closeFDs(mnt)
+		}
+	}()
+	proc := "/proc/" + strconv.Itoa(pid)
+	for _, ns := range nss {
+		path := proc + "/ns/" + nsFile[ns.Type]
+		if ns.Type == specs.TimeNamespace {
+			path += "_for_children" // the init enters it only when it execs the process (timens.go)
+		}
+		same, err := sameNS(path, "/proc/self/ns/"+nsFile[ns.Type])
+		switch {
+		case err != nil:
+			return nil, "", err
+		case same:
+			continue
+		case ns.Type == specs.UserNamespace:
 			return nil, "", fmt.Errorf("it has a user namespace: %s", notJoinable[specs.UserNamespace])
-		case specs.TimeNamespace:
-			b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/timens_offsets")
+		case ns.Type == specs.TimeNamespace:
+			b, err := os.ReadFile(proc + "/timens_offsets")
 			if err != nil {
-				t.close()
-				closeFDs(mnt)
 				return nil, "", err
 			}
 			offsets = string(b)
@@ -206,18 +236,11 @@ func openContainerNS(pid int, nss []specs.LinuxNamespace) (*threadNS, string, er
 		}
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			t.close()
-			closeFDs(mnt)
 			return nil, "", err
 		}
-		j := nsFD{fd: fd, typ: ns.Type, what: "setns " + path}
-		if ns.Type == specs.MountNamespace {
-			mnt = append(mnt, j)
-		} else {
-			t.join = append(t.join, j)
-		}
+		t.join = append(t.join, nsFD{fd: fd, typ: ns.Type, what: "setns " + path})
 	}
-	t.join = append(t.join, mnt...)
+	t.mountLast()
 	return t, offsets, nil
 }
 
@@ -242,7 +265,15 @@ func sameNS(a, b string) (bool, error) {
 }
 
 // startExecChild is steps 2 to 4.
-func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o ExecOptions) (*Container, error) {
+func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, sock int, o ExecOptions) (*Container, error) {
+	// The socket's *os.File owns the fd: a raw close would leave the
+	// wrapper's finalizer to close the number again later, when it may be
+	// another file's.
+	var sockFile *os.File
+	if sock >= 0 {
+		sockFile = os.NewFile(uintptr(sock), "seccomp agent")
+		defer sockFile.Close()
+	}
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -254,9 +285,12 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o 
 		return nil, err
 	}
 	defer syncR.Close()
-	cmd := &exec.Cmd{Args: []string{"deepsys-container-exec", "exec"}, Env: []string{envExec + "=1"},
+	cmd := &exec.Cmd{Args: []string{"deepsys-container-exec", "exec"}, Env: []string{envExec + "=1", "GOGC=off", "GOMAXPROCS=1"},
 		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: &syscall.SysProcAttr{}}
-	cmd.ExtraFiles = []*os.File{cfgR, syncW, nil}
+	cmd.ExtraFiles = []*os.File{cfgR, syncW, nil} // fds 3, 4, 5 (console)
+	if sock >= 0 {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, sockFile) // listenerFD
+	}
 	if offsets != "" {
 		cmd.Env = append(cmd.Env, timeNSEnv(offsets))
 	}
@@ -267,8 +301,9 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, o 
 			return nil, err
 		}
 	}
+	owned := cmd.ExtraFiles[:3] // the socket's fd is closed by the defer above
 	err = launch(cmd, t)
-	for _, f := range cmd.ExtraFiles {
+	for _, f := range owned {
 		if f != nil {
 			f.Close()
 		}
@@ -296,8 +331,9 @@ func execHandshake(c *Container, b *execBootstrap, cfgW, syncR *os.File) error {
 			return fmt.Errorf("joining cgroup %s: %w", c.Cgroup, err)
 		}
 	}
+	b.Pid = c.Pid
 	if err := json.NewEncoder(cfgW).Encode(b); err != nil {
-		return fmt.Errorf("sending the process: %w", err)
+		return initGone(syncR, fmt.Errorf("sending the process: %w", err))
 	}
 	cfgW.Close()
 	msg, err := io.ReadAll(syncR)

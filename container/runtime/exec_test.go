@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // execIn runs args in d's container as root with the test PATH and
@@ -70,6 +71,11 @@ func TestExecProcessSection(t *testing.T) {
 	if err != nil || code != 0 || out != "1000\n1001\n/tmp\nfrom-exec\n" {
 		t.Fatalf("exit %d (%v), output %q", code, err, out)
 	}
+	// the config create read counts, not the bundle's as edited since
+	writeConfig(t, d.bundle, testSpec("true"))
+	if p, err := ContainerProcess(d.root, d.id); err != nil || strings.Join(p.Args, " ") != "sleep 100" {
+		t.Errorf("the container's process %+v (%v), want the one create read", p, err)
+	}
 	_, _, err = execIn(t, d, execProcess("no-such-program"))
 	if err == nil || !strings.Contains(err.Error(), `process.args[0]: "no-such-program": executable file not found`) {
 		t.Errorf("error %v, want the missing program named", err)
@@ -100,6 +106,14 @@ func TestExecErrors(t *testing.T) {
 	d := startDetached(t, testSpec("sleep", "100"))
 	if _, err := Exec(d.root, d.id, execProcess(), ExecOptions{}); err == nil || !strings.Contains(err.Error(), "process.args: empty") {
 		t.Errorf("exec without args: %v", err)
+	}
+	if err := Pause(d.root, d.id); err != nil {
+		t.Fatal(err)
+	}
+	defer Resume(d.root, d.id)
+	if _, err := Exec(d.root, d.id, execProcess("true"), ExecOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "is paused: resume it before exec") {
+		t.Errorf("exec into a paused container: %v", err)
 	}
 }
 
@@ -203,5 +217,61 @@ func TestExecTerminal(t *testing.T) {
 	}
 	if _, err := Exec(d.root, d.id, p, ExecOptions{}); err == nil || !strings.Contains(err.Error(), "needs a console socket") {
 		t.Errorf("terminal without a console socket: %v", err)
+	}
+}
+
+// TestExecSeccomp: the exec'd process runs under the container's
+// linux.seccomp (mkdir refused with EPERM), without no_new_privs when the
+// process does not ask for it, and with it when it does.
+func TestExecSeccomp(t *testing.T) {
+	eperm := uint(1)
+	s := testSpec("sleep", "100")
+	s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Architectures: []specs.Arch{specs.ArchX86_64},
+		Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActErrno, ErrnoRet: &eperm}}}
+	d := startDetached(t, s)
+	for _, nnp := range []bool{false, true} {
+		p := execProcess("sh", "-c", "mkdir /tmp/a; echo status $?; grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status")
+		p.NoNewPrivileges = nnp
+		code, out, err := execIn(t, d, p)
+		want := "status 1\nNoNewPrivs:\t0\nSeccomp:\t2\n"
+		if nnp {
+			want = "status 1\nNoNewPrivs:\t1\nSeccomp:\t2\n"
+		}
+		if err != nil || code != 0 || !strings.Contains(out, "Operation not permitted") || !strings.HasSuffix(out, want) {
+			t.Errorf("noNewPrivileges %v: exit %d (%v), output %q, want it to end %q", nnp, code, err, out, want)
+		}
+	}
+}
+
+// TestExecSeccompListener: exec under a policy with a listener sends the
+// agent a new listener fd with the exec'd process's pid (and the
+// container's state, whose pid is the container's process), and the
+// exec'd mkdir gets the agent's answer.
+func TestExecSeccompListener(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.sock")
+	agent := seccompAgent(t, path, unix.EDQUOT)
+	s := notifySpec(path, "sh", "-c", "mkdir /tmp/y; exec sleep 100") // the agent answers the container's mkdir
+	s.Linux.CgroupsPath = ""
+	d := startDetached(t, s)
+	if r := <-agent; r.err != nil {
+		t.Fatalf("agent (container): %v", r.err)
+	}
+	os.Remove(path) // the container's agent is done: a new one on the same path, for the exec
+	agent = seccompAgent(t, path, unix.EDQUOT)
+	var out bytes.Buffer
+	c, err := StartExec(d.root, d.id, execProcess("sh", "-c", "mkdir /tmp/x; echo status $?"), ExecOptions{Stdout: &out, Stderr: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := c.Wait()
+	r := <-agent
+	if r.err != nil {
+		t.Fatalf("agent (exec): %v", r.err)
+	}
+	if err != nil || code != 0 || !strings.Contains(out.String(), "Disk quota exceeded") || !strings.HasSuffix(out.String(), "status 1\n") {
+		t.Errorf("exit %d (%v), output %q; want mkdir to fail with the agent's EDQUOT", code, err, out.String())
+	}
+	if st := r.state; st.Pid != c.Pid || st.State.Pid != d.pid || st.State.ID != d.id || st.Metadata != "agent-metadata" {
+		t.Errorf("process state %+v; want pid %d, container pid %d", st, c.Pid, d.pid)
 	}
 }

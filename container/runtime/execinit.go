@@ -44,12 +44,37 @@ func execMain() error {
 	if err != nil {
 		return err
 	}
+	if b.Listener {
+		if p.agent, err = b.agentSender(); err != nil {
+			return err
+		}
+	}
 	if b.Process.Terminal {
 		if p.tty, err = openPTY(); err != nil {
 			return err
 		}
 	}
 	return p.become()
+}
+
+// agentSender is the seccomp agent's message (seccompnotify.go) for the
+// exec'd process: its pid, with the container's state (whose pid is the
+// container's process, as runc sends it).
+func (b *execBootstrap) agentSender() (*listenerSender, error) {
+	unix.CloseOnExec(listenerFD)
+	st := specs.ContainerProcessState{
+		Version:  specs.Version,
+		Fds:      []string{specs.SeccompFdName},
+		Pid:      b.Pid,
+		Metadata: b.Seccomp.ListenerMetadata,
+		State: specs.State{Version: specs.Version, ID: b.ID, Status: specs.StateRunning, Pid: b.InitPid,
+			Bundle: b.Bundle, Annotations: b.Annotations},
+	}
+	msg, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	return &listenerSender{path: b.Seccomp.ListenerPath, sock: listenerFD, msg: msg, oob: unix.UnixRights(-1)}, nil
 }
 
 // become is prepared.exec without the init's hooks, returning errors.
@@ -63,8 +88,16 @@ func (p *prepared) become() error {
 	if err := unix.Chdir(p.proc.Cwd); err != nil {
 		return fmt.Errorf("process.cwd: %w", err)
 	}
-	if p.filter != nil {
-		return fmt.Errorf("exec: %w", p.filter.Exec(p.path, p.proc.Args, p.proc.Env))
+	var err error
+	switch { // as prepared.exec
+	case p.agent != nil:
+		err = p.agent.execWithListener(p.filter, p.path, p.proc.Args, p.proc.Env, !p.keepPrivs())
+	case p.filter != nil && p.keepPrivs():
+		err = p.filter.ExecPrivileged(p.path, p.proc.Args, p.proc.Env)
+	case p.filter != nil:
+		err = p.filter.Exec(p.path, p.proc.Args, p.proc.Env)
+	default:
+		err = p.plainExec()
 	}
-	return fmt.Errorf("exec: %w", p.plainExec())
+	return fmt.Errorf("exec: %w", err)
 }

@@ -43,6 +43,7 @@ func init() {
 		fmt.Fprintln(os.NewFile(4, "sync"), err)
 		os.Exit(exitSetupFailed)
 	}
+	os.Clearenv() // read by the Go runtime and enterNamespaces already; not for the hooks the init runs
 	os.Exit(initMain())
 }
 
@@ -127,14 +128,7 @@ func setup(b *bootstrap, pipes *initPipes) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	hooks := func() error { return syncHooks(b, pipes) }
-	if nsPath(s.Linux.Namespaces, specs.MountNamespace) != "" {
-		// a joined mount namespace is another's view: it keeps its root
-		// and mounts (setns.go), only the hooks run
-		if err := hooks(); err != nil {
-			return nil, err
-		}
-	} else if err := setupRootfs(s, hooks); err != nil {
+	if err := setupRootfs(s, func() error { return syncHooks(b, pipes) }); err != nil {
 		return nil, err
 	}
 	if err := setupHost(s); err != nil {
@@ -173,18 +167,22 @@ func syncHooks(b *bootstrap, pipes *initPipes) error {
 // setupRootfs: private tree, rootfs bind, mounts, /dev, masked and
 // readonly paths, pivot_root, read-only root.
 func setupRootfs(s *specs.Spec, hooks func() error) error {
+	prepare, jail := func() error { return prepareRoot(s) }, func() error { return pivotRoot(s.Root.Path) }
+	if sharedMountNS(s) {
+		prepare, jail = func() error { return prepareSharedRoot(s) }, func() error { return chrootRoot(s.Root.Path) }
+	}
 	steps := []func() error{
-		func() error { return prepareRoot(s) },
+		prepare,
 		func() error { return mountAll(s) },
 		func() error { return setupDev(s.Root.Path, devMounted(s)) },
 		func() error { return makeDevices(s.Root.Path, s.Linux.Devices) },
 		func() error { return maskPaths(s.Root.Path, s.Linux.MaskedPaths) },
 		func() error { return readonlyPaths(s.Root.Path, s.Linux.ReadonlyPaths) },
 		hooks,
-		func() error { return pivotRoot(s.Root.Path) },
+		jail,
 	}
-	if _, ok := propagationFlag[s.Linux.RootfsPropagation]; ok {
-		steps = append(steps, func() error { return rootPropagation(s) })
+	if _, ok := propagationFlag[s.Linux.RootfsPropagation]; ok && !sharedMountNS(s) {
+		steps = append(steps, func() error { return rootPropagation(s) }) // not in the host's namespace
 	}
 	if s.Root.Readonly {
 		steps = append(steps, remountRootRO)

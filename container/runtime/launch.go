@@ -38,6 +38,10 @@ import (
 //     mapped user, or which is another namespace's root by now); the
 //     magic link /proc/self/exe is the child's own, which it may follow.
 //
+// The child's parent thread ends right after the fork, so a child started
+// this way must not use SysProcAttr.Pdeathsig (prctl(2): the signal comes
+// when the parent *thread* exits).
+//
 // A user namespace cannot be joined this way: setns(CLONE_NEWUSER) wants
 // a single-threaded caller (setns(2) EINVAL), and a Go program has
 // threads before its first line runs (see setns.go).
@@ -98,9 +102,11 @@ func (t *threadNS) enterAndStart(cmd *exec.Cmd) error {
 			return fmt.Errorf("%s (%s): %w", j.what, j.typ, err)
 		}
 		if j.typ == specs.MountNamespace {
-			if err := keepRootForChild(cmd, host); err != nil {
+			root, err := keepRootForChild(cmd, host)
+			if err != nil {
 				return err
 			}
+			defer root.Close()
 		}
 	}
 	if err := unix.Fchdir(proc); err != nil {
@@ -116,28 +122,31 @@ func (t *threadNS) enterAndStart(cmd *exec.Cmd) error {
 // up from the caller's root, and a container's root has none. So, step
 // 4 for a mount namespace: the thread opens the namespace's root, chroots
 // back to the runtime's / (an fd opened before setns), and hands the
-// namespace root to the child as its last extra fd, named by envRootFD; the
-// child's first act (enterNSRoot) is fchdir + chroot(".") into it, which
-// is where setns would have left it.
+// namespace root to the child as one more fd, whose number envRootFD
+// gives; the child's first act (enterNSRoot) is fchdir + chroot(".") into
+// it, which is where setns would have left it.
 const envRootFD = "_DEEPSYS_CONTAINER_ROOTFD"
 
-// keepRootForChild passes the current root as the child's last fd and returns
-// the thread's root to host, an fd of the runtime's /.
-func keepRootForChild(cmd *exec.Cmd, host int) error {
+// keepRootForChild passes the current root to cmd's child and returns the
+// thread's root to host, an fd of the runtime's /. The caller closes the
+// returned file once the child has started.
+func keepRootForChild(cmd *exec.Cmd, host int) (*os.File, error) {
 	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("opening the joined mount namespace's root: %w", err)
+		return nil, fmt.Errorf("opening the joined mount namespace's root: %w", err)
 	}
 	root := os.NewFile(uintptr(fd), "namespace root")
+	cmd.Env = append(cmd.Env, envRootFD+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
 	cmd.ExtraFiles = append(cmd.ExtraFiles, root)
-	cmd.Env = append(cmd.Env, envRootFD+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
 	if err := unix.Fchdir(host); err != nil {
-		return fmt.Errorf("fchdir to the runtime's root: %w", err)
+		root.Close()
+		return nil, fmt.Errorf("fchdir to the runtime's root: %w", err)
 	}
 	if err := unix.Chroot("."); err != nil {
-		return fmt.Errorf("chroot to the runtime's root: %w", err)
+		root.Close()
+		return nil, fmt.Errorf("chroot to the runtime's root: %w", err)
 	}
-	return nil
+	return root, nil
 }
 
 // enterNSRoot is the child's side: chroot into the namespace root it was

@@ -132,6 +132,9 @@ func Delete(root, id string, force bool) error {
 		}
 	}
 	warnHooks("poststop", r.hooks().Poststop, r.state(root))
+	if err := detachRootfs(r.SharedRoot.Path, r.SharedRoot.ID); err != nil {
+		return fmt.Errorf("container %q: %w", id, err)
+	}
 	if err := destroyCgroup(r.Cgroup); err != nil {
 		return fmt.Errorf("container %q: removing its cgroup: %w", id, err)
 	}

@@ -21,7 +21,7 @@ func prepareRoot(s *specs.Spec) error {
 		return fmt.Errorf("making / %s: %w", s.Linux.RootfsPropagation, err)
 	}
 	r := s.Root.Path
-	if sharedRoot(s) {
+	if rootfsShared(s) {
 		if err := privateParent(r); err != nil {
 			return err
 		}

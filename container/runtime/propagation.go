@@ -22,9 +22,9 @@ import (
 //     and "unbindable" can only be set after it (a bind mount of an
 //     unbindable mount fails with EINVAL, mount(2)).
 
-// sharedRoot reports whether linux.rootfsPropagation asks for a shared
+// rootfsShared reports whether linux.rootfsPropagation asks for a shared
 // root.
-func sharedRoot(s *specs.Spec) bool {
+func rootfsShared(s *specs.Spec) bool {
 	p := propagationFlag[s.Linux.RootfsPropagation]
 	return p&unix.MS_SHARED != 0
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -43,7 +44,6 @@ func nsPath(nss []specs.LinuxNamespace, t specs.LinuxNamespaceType) string {
 // namespace last; the caller closes them (threadNS.close).
 func openJoins(nss []specs.LinuxNamespace) (*threadNS, error) {
 	t := &threadNS{}
-	var mnt []nsFD
 	for i, ns := range nss {
 		if ns.Path == "" {
 			continue
@@ -51,22 +51,18 @@ func openJoins(nss []specs.LinuxNamespace) (*threadNS, error) {
 		fd, err := unix.Open(ns.Path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			t.close()
-			closeFDs(mnt)
 			return nil, fmt.Errorf("linux.namespaces[%d].path: %w", i, err)
 		}
-		j := nsFD{fd: fd, typ: ns.Type, what: fmt.Sprintf("linux.namespaces[%d].path: setns %s", i, ns.Path)}
-		if ns.Type == specs.MountNamespace {
-			mnt = append(mnt, j)
-		} else {
-			t.join = append(t.join, j)
-		}
+		t.join = append(t.join, nsFD{fd: fd, typ: ns.Type, what: fmt.Sprintf("linux.namespaces[%d].path: setns %s", i, ns.Path)})
 	}
-	t.join = append(t.join, mnt...)
+	t.mountLast()
 	return t, nil
 }
 
-func closeFDs(fds []nsFD) {
-	for _, j := range fds {
-		unix.Close(j.fd)
-	}
+// mountLast moves the mount namespace to the end of t.join: setns into it
+// changes the thread's root and cwd (launch.go).
+func (t *threadNS) mountLast() {
+	sort.SliceStable(t.join, func(i, j int) bool {
+		return t.join[i].typ != specs.MountNamespace && t.join[j].typ == specs.MountNamespace
+	})
 }

@@ -48,25 +48,19 @@ func TestJoinNamespaceErrors(t *testing.T) {
 	expectCreateFails(t, makeBundle(t, s), "linux.namespaces[6].path: cannot join a user namespace: setns(2) into a user namespace needs a single-threaded caller")
 }
 
-// TestJoinMountAndPidNamespaceByPath: a second container that joins the
-// first one's mount, pid and cgroup namespaces by /proc/<pid>/ns/* sees
-// the first one's files and mounts (its own rootfs and config mounts are
-// not applied), its pid 1, and is in the same namespaces.
-func TestJoinMountAndPidNamespaceByPath(t *testing.T) {
+// TestJoinPidAndCgroupNamespaceByPath: a second container that joins the
+// first one's pid and cgroup namespaces by /proc/<pid>/ns/* sees the
+// first one's process as pid 1 and is not pid 1 itself.
+func TestJoinPidAndCgroupNamespaceByPath(t *testing.T) {
 	a := startDetached(t, testSpec("sleep", "100"))
-	if err := os.WriteFile(filepath.Join(a.bundle, "rootfs", "only-in-a"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	ns := "/proc/" + strconv.Itoa(a.pid) + "/ns/"
-	s := testSpec("sh", "-c", "ls /only-in-a; cat /proc/1/cmdline; echo; "+
-		"for n in mnt pid cgroup; do readlink /proc/self/ns/$n; done; test $$ != 1 && echo not-pid-1")
-	for typ, name := range map[specs.LinuxNamespaceType]string{specs.MountNamespace: "mnt",
-		specs.PIDNamespace: "pid", specs.CgroupNamespace: "cgroup"} {
-		setNSPath(s, typ, ns+name)
-	}
+	s := testSpec("sh", "-c", "cat /proc/1/cmdline; echo; "+
+		"for n in pid cgroup; do readlink /proc/self/ns/$n; done; test $$ != 1 && echo not-pid-1")
+	setNSPath(s, specs.PIDNamespace, ns+"pid")
+	setNSPath(s, specs.CgroupNamespace, ns+"cgroup")
 	var want strings.Builder
-	want.WriteString("/only-in-a\nsleep\x00100\x00\n")
-	for _, n := range []string{"mnt", "pid", "cgroup"} {
+	want.WriteString("sleep\x00100\x00\n")
+	for _, n := range []string{"pid", "cgroup"} {
 		link, err := os.Readlink(ns + n)
 		if err != nil {
 			t.Fatal(err)
@@ -81,13 +75,14 @@ func TestJoinMountAndPidNamespaceByPath(t *testing.T) {
 }
 
 // TestJoinUnsharedMountNamespace: a container joins the mount namespace
-// of a process made by unshare(1) and sees the tmpfs mounted only there.
+// of a process made by unshare(1), which has a tmpfs on the rootfs's /tmp
+// that the host does not see. As runc does, the container's root is still
+// set up in that namespace (rootfs bound recursively, mounts, pivot_root):
+// the container sees the tmpfs's file at /tmp, and is in that namespace.
 func TestJoinUnsharedMountNamespace(t *testing.T) {
 	bundle := makeBundle(t, testSpec("true"))
 	rootfs := filepath.Join(bundle, "rootfs")
-	// the unshared process makes its own view: the rootfs with a tmpfs holding a marker
-	script := "mount --bind " + rootfs + " " + rootfs + " && mount -t tmpfs t " + rootfs + "/tmp && " +
-		"touch " + rootfs + "/tmp/marker && echo ready && exec sleep 100"
+	script := "mount -t tmpfs t " + rootfs + "/tmp && touch " + rootfs + "/tmp/marker && echo ready && exec sleep 100"
 	cmd := exec.Command(testenv.RequireTool(t, "unshare"), "--mount", "--propagation", "private", "sh", "-c", script)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -103,13 +98,17 @@ func TestJoinUnsharedMountNamespace(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(rootfs, "tmp", "marker")); err == nil {
 		t.Fatal("the marker is visible outside the unshared namespace")
 	}
-	s := testSpec(filepath.Join(rootfs, "bin", "busybox"), "ls", filepath.Join(rootfs, "tmp"))
-	setNSPath(s, specs.MountNamespace, "/proc/"+strconv.Itoa(cmd.Process.Pid)+"/ns/mnt")
-	s.Process.Capabilities = nil // the host's / is mode 0640 here: root needs CAP_DAC_OVERRIDE to search it
+	mnt := "/proc/" + strconv.Itoa(cmd.Process.Pid) + "/ns/mnt"
+	want, err := os.Readlink(mnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSpec("sh", "-c", "ls /tmp; readlink /proc/self/ns/mnt")
+	setNSPath(s, specs.MountNamespace, mnt)
 	writeConfig(t, bundle, s)
 	code, out := runBundleIn(t, bundle)
-	if code != 0 || out != "marker\n" {
-		t.Fatalf("exit %d, output %q, want the marker", code, out)
+	if code != 0 || out != "marker\n"+want+"\n" {
+		t.Fatalf("exit %d, output %q, want the marker and %s", code, out, want)
 	}
 }
 

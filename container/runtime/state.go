@@ -35,6 +35,13 @@ type record struct {
 	Annot   map[string]string `json:"annotations,omitempty"`
 	Hooks   *specs.Hooks      `json:"hooks,omitempty"` // for poststart and poststop
 	Cgroup  string            `json:"cgroupsPath,omitempty"`
+	// SharedRoot is the rootfs bind of a container without a mount
+	// namespace, for delete to detach (nomntns.go).
+	SharedRoot sharedRoot `json:"sharedRoot,omitzero"`
+	// Config is the config.json create read: exec works from it, so that
+	// a bundle edited afterwards does not change the container
+	// (runtime.md "Lifecycle" step 2; runc keeps its config too).
+	Config *specs.Spec `json:"config,omitempty"`
 	// Resources are linux.resources as created, with updates merged
 	// (update.go).
 	Resources *specs.LinuxResources `json:"resources,omitempty"`

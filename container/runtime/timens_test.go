@@ -63,6 +63,11 @@ func TestTimeNamespaceErrors(t *testing.T) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace})
 			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"realtime": {Secs: 1}}
 		},
+		// the kernel refuses it (the init's error, from before it reads its config)
+		"container init: linux.timeOffsets: writing timens_offsets: numerical result out of range": func(s *specs.Spec) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace})
+			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {Secs: 1 << 62}}
+		},
 		"linux.namespaces[6].path: cannot join a time namespace: setns(2) into a time namespace needs a single-threaded caller": func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace, Path: "/proc/self/ns/time"})
 		},

@@ -63,13 +63,23 @@ func (t *rssTimer) read() (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("busybox time's report: %w", err)
 	}
-	lines := strings.Fields(string(b))
-	if len(lines) == 0 {
-		return 0, fmt.Errorf("busybox time's report is empty")
-	}
-	n, err := strconv.ParseInt(lines[len(lines)-1], 10, 64)
+	n, err := parseReport(b)
 	if err != nil {
-		return 0, fmt.Errorf("busybox time's report %q: %w", b, err)
+		return 0, err
 	}
 	return n * t.scale, nil
+}
+
+// parseReport is the number on the last line of a `time -f %M` report
+// (a line "Command exited with non-zero status N" may come before it).
+func parseReport(b []byte) (int64, error) {
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return 0, fmt.Errorf("busybox time's report is empty")
+	}
+	n, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if err != nil || n < 0 || n > 1<<40 {
+		return 0, fmt.Errorf("busybox time's report %q: not a size in its units", b)
+	}
+	return n, nil
 }

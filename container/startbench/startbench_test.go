@@ -76,3 +76,20 @@ func TestPeakRSSFloor(t *testing.T) {
 		t.Fatalf("busybox true: peak RSS %d bytes, want between 256 KiB and 4 MiB", rss)
 	}
 }
+
+// FuzzParseReport: any report gives a size in range or an error naming
+// the report, never a panic.
+func FuzzParseReport(f *testing.F) {
+	for _, seed := range []string{"5312\n", "Command exited with non-zero status 1\n5824\n", "", "\n", "-1", "x12", "99999999999999999999", "1099511627777"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := parseReport(b)
+		if err == nil && (n < 0 || n > 1<<40) {
+			t.Fatalf("parseReport(%q) = %d", b, n)
+		}
+		if err != nil && n != 0 {
+			t.Fatalf("parseReport(%q) = %d with error %v", b, n, err)
+		}
+	})
+}
