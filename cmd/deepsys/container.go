@@ -19,6 +19,7 @@ var containerCLI = &systemCLI{
 		}
 		return out
 	},
+	showcase:    containerShowcase,
 	bench:       containerBench,
 	benchRounds: startbench.DefaultRounds,
 }

@@ -79,3 +79,16 @@ func TestContainerCreateStateStartDelete(t *testing.T) {
 		t.Errorf("state after delete: exit %d, %q", code, errs)
 	}
 }
+
+// TestContainerShowcase: the tour's containers show a pid namespace, the
+// OOM killer under a memory limit and a seccomp refusal.
+func TestContainerShowcase(t *testing.T) {
+	testenv.RequireRoot(t)
+	testenv.RequireTool(t, "busybox")
+	code, out, errs := runCLI(t, "container", "showcase")
+	for _, want := range []string{"its pid 1, hostname deepsys-tour", "OOM-killed: exit 137", "Operation not permitted", "median"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("exit %d (%s), no %q in:\n%s", code, errs, want, out)
+		}
+	}
+}
