@@ -185,19 +185,29 @@ func startInit(o CreateOptions, b *bootstrap) (*Container, error) {
 	return c, nil
 }
 
+// childPipes are the two pipes between the runtime and a child it starts
+// (the init, or exec's process): the config, runtime to child (the
+// child's fd 3), and sync, child to runtime (fd 4).
+func childPipes() (cfgR, cfgW, syncR, syncW *os.File, err error) {
+	if cfgR, cfgW, err = os.Pipe(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if syncR, syncW, err = os.Pipe(); err != nil {
+		cfgR.Close()
+		cfgW.Close()
+		return nil, nil, nil, nil, err
+	}
+	return cfgR, cfgW, syncR, syncW, nil
+}
+
 // startInitIn starts the init with the cgroup's join files and runs the
 // handshake.
 func startInitIn(o CreateOptions, b *bootstrap, cg *cgroups.Prepared) (*Container, error) {
-	cfgR, cfgW, err := os.Pipe()
+	cfgR, cfgW, syncR, syncW, err := childPipes()
 	if err != nil {
 		return nil, err
 	}
 	defer cfgW.Close()
-	syncR, syncW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		return nil, err
-	}
 	defer syncR.Close()
 	cmd := initCommand(o, b.Spec, cfgR, syncW)
 	err = addInitFiles(cmd, o, b)

@@ -274,16 +274,11 @@ func startExecChild(r *record, t *threadNS, offsets string, b *execBootstrap, so
 		sockFile = os.NewFile(uintptr(sock), "seccomp agent")
 		defer sockFile.Close()
 	}
-	cfgR, cfgW, err := os.Pipe()
+	cfgR, cfgW, syncR, syncW, err := childPipes()
 	if err != nil {
 		return nil, err
 	}
 	defer cfgW.Close()
-	syncR, syncW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		return nil, err
-	}
 	defer syncR.Close()
 	cmd := &exec.Cmd{Args: []string{"deepsys-container-exec", "exec"}, Env: []string{envExec + "=1", "GOGC=off", "GOMAXPROCS=1"},
 		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, SysProcAttr: &syscall.SysProcAttr{}}
