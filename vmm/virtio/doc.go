@@ -47,6 +47,7 @@
 //
 // What is not here yet: packed virtqueues (spec 2.8), VIRTIO_F_NOTIFICATION_DATA,
 // shared memory regions (SHMSel reads as "no region"), the PCI transport,
-// and explicit memory barriers for a driver running concurrently on another
-// CPU (see docs/vmm.md "Not done yet").
+// VIRTIO_F_RING_RESET, and saving queue state for snapshots (see docs/vmm.md
+// "Not done yet"). The orderings against a driver on another CPU are in
+// barrier.go.
 package virtio

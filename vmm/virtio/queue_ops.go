@@ -18,6 +18,7 @@ func (q *Queue) Pop() (c *Chain, ok bool, err error) {
 	if pending == 0 {
 		return nil, false, nil
 	}
+	fence() // ordering 1 of barrier.go
 	if pending > q.Size {
 		return nil, false, fmt.Errorf("virtqueue %d: avail.idx %d is %d entries ahead of the device, more than the queue size %d",
 			q.Index, idx, pending, q.Size)
@@ -46,7 +47,9 @@ func (q *Queue) publishAvailEvent() error {
 	if !q.has(FeatureEventIdx) || q.notifyOff {
 		return nil
 	}
-	return write16(q.mem, q.Used+ringHeader+usedElem*uint64(q.Size), q.nextAvail)
+	err := write16(q.mem, q.Used+ringHeader+usedElem*uint64(q.Size), q.nextAvail)
+	fence() // ordering 3: the caller reads avail.idx next
+	return err
 }
 
 // PushUsed returns chain head to the driver with written bytes written into
@@ -64,6 +67,7 @@ func (q *Queue) PushUsed(head uint16, written uint32) error {
 		return err
 	}
 	q.nextUsed++
+	fence() // ordering 2
 	return write16(q.mem, q.Used+2, q.nextUsed)
 }
 
@@ -80,6 +84,7 @@ func (q *Queue) NeedsInterrupt() (bool, error) {
 	if old == cur {
 		return false, nil
 	}
+	fence() // ordering 3
 	if q.has(FeatureEventIdx) {
 		event, err := read16(q.mem, q.Avail+ringHeader+2*uint64(q.Size))
 		return err == nil && needEvent(event, cur, old), err
