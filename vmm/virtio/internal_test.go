@@ -95,3 +95,33 @@ func TestSegments(t *testing.T) {
 		t.Fatal("overflowing offset accepted")
 	}
 }
+
+// TestRegions: ranges inside a region are served from its slice; ranges in
+// a hole, across a hole or past the end are refused; overlapping regions
+// are refused at construction.
+func TestRegions(t *testing.T) {
+	low, high := make([]byte, 0x1000), make([]byte, 0x1000)
+	m, err := NewRegions(Region{GPA: 0x10000, Bytes: high}, Region{GPA: 0, Bytes: low})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.Slice(0x10ff0, 0x10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[0] = 7
+	if high[0xff0] != 7 {
+		t.Fatal("slice does not alias the region")
+	}
+	for _, c := range []struct{ addr, n uint64 }{{0x1000, 1}, {0xff0, 0x20}, {0x8000, 4}, {0x11000, 1}, {0xfff, ^uint64(0)}} {
+		if _, err := m.Slice(c.addr, c.n); err == nil {
+			t.Errorf("Slice(%#x, %#x) accepted", c.addr, c.n)
+		}
+	}
+	if _, err := NewRegions(Region{GPA: 0, Bytes: low}, Region{GPA: 0x800, Bytes: high}); err == nil {
+		t.Error("overlapping regions accepted")
+	}
+	if _, err := NewRegions(Region{GPA: ^uint64(0) - 0x10, Bytes: low}); err == nil {
+		t.Error("a region wrapping the address space accepted")
+	}
+}

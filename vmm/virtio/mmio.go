@@ -13,6 +13,13 @@ import (
 // and Write are what a VMM calls on an MMIO exit inside the device's
 // region, with the offset from its base.
 //
+// An error from Read or Write reports the guest's misbehaviour (a bad
+// access width, a register written out of sequence, a malformed ring): the
+// transport has already refused or contained it, so the VMM logs it and
+// resumes the vCPU. Linux writes QueueReady = 0 when it deletes a queue,
+// usually after resetting the device; that write is refused here, and
+// harmless, since the reset already cleared QueueReady.
+//
 // mu guards every field below it: a vCPU's MMIO exit and an ioeventfd
 // goroutine may reach the same device.
 type MMIO struct {
