@@ -44,6 +44,11 @@ type MMIO struct {
 func NewMMIO(dev Device, mem GuestMemory, irq func()) *MMIO {
 	m := &MMIO{dev: dev, mem: mem, irq: irq}
 	for i, n := range dev.QueueMaxSizes() {
+		if n == 0 || n&(n-1) != 0 || n > MaxQueueSize {
+			// A device model's constant, not guest input.
+			panic(fmt.Sprintf("BUG: virtio device %d offers queue %d of size %d, not a power of two up to %d",
+				dev.Type(), i, n, MaxQueueSize))
+		}
 		m.queues = append(m.queues, NewQueue(i, n))
 	}
 	return m

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/deepsys/deepsys/vmm/virtio"
@@ -232,5 +233,29 @@ func TestMalformedRequests(t *testing.T) {
 	buf := make([]byte, SectorSize)
 	if st, _ := d.do(t, TypeIn, 1, buf, true); st != StatusOK || buf[0] != 1 {
 		t.Fatal("device did not keep working")
+	}
+}
+
+// TestImageShrunk: if the image file shrinks under a running disk, a read
+// of the vanished sectors is IOERR, not stale or zero data.
+func TestImageShrunk(t *testing.T) {
+	d := newDisk(t, Options{})
+	if err := os.Truncate(d.path, 8*SectorSize); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := d.do(t, TypeIn, 20, make([]byte, SectorSize), true); st != StatusIOErr {
+		t.Fatalf("read of a vanished sector: status %d", st)
+	}
+	buf := make([]byte, SectorSize)
+	if st, _ := d.do(t, TypeIn, 7, buf, true); st != StatusOK || buf[0] != 7 {
+		t.Fatalf("read of a remaining sector: status %d", st)
+	}
+}
+
+// TestOpenErrors: a missing image is an error naming it.
+func TestOpenErrors(t *testing.T) {
+	_, err := Open(filepath.Join(t.TempDir(), "absent.img"), Options{})
+	if err == nil || !strings.Contains(err.Error(), "absent.img") {
+		t.Fatalf("Open: %v", err)
 	}
 }
