@@ -97,7 +97,9 @@ func (q *Queue) NeedsInterrupt() (bool, error) {
 // available entries (spec 2.7.7.1 / 2.7.10). Without EVENT_IDX that is
 // VIRTQ_USED_F_NO_NOTIFY in used.flags. With EVENT_IDX, "on" publishes
 // avail_event = the next entry, and "off" stops publishing it, so the
-// driver's index runs past the stale value and it does not notify.
+// driver's index runs past the stale value and it does not notify. After
+// turning notifications back on, the device must Pop again: an entry made
+// available while they were off came with no notification.
 func (q *Queue) SetNotify(on bool) error {
 	if q.mem == nil {
 		return errNotActive
