@@ -146,3 +146,53 @@ func TestDebianPVHLoad(t *testing.T) {
 	}
 	checkStartInfo(t, mem, c)
 }
+
+// linuxElfnoteBuildSalt is LINUX_ELFNOTE_BUILD_SALT (include/linux/build-salt.h):
+// the "Linux" note holding CONFIG_BUILD_SALT, which Debian sets to the
+// kernel release.
+const linuxElfnoteBuildSalt = 0x100
+
+// TestDebianVmlinuxIsThePayload: the vmlinux setup-deps extracted is the
+// kernel the bzImage carries: its build-salt note names the release the
+// bzImage's kernel_version string starts with.
+func TestDebianVmlinuxIsThePayload(t *testing.T) {
+	g := testenv.GuestKernel(t)
+	file, err := os.ReadFile(g.BzImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := ParseSetupHeader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(g.Vmlinux)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	release := ""
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_NOTE {
+			continue
+		}
+		b := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(b, 0); err != nil {
+			t.Fatal(err)
+		}
+		notes, err := ParseNotes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range notes {
+			if n.Name == "Linux" && n.Type == linuxElfnoteBuildSalt {
+				release = strings.TrimRight(string(n.Desc), "\x00")
+			}
+		}
+	}
+	if release == "" {
+		t.Fatal("vmlinux has no Linux release note")
+	}
+	if !strings.HasPrefix(h.KernelVersion, release+" ") {
+		t.Errorf("vmlinux release %q, bzImage kernel_version %q", release, h.KernelVersion)
+	}
+}
