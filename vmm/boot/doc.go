@@ -44,6 +44,12 @@
 //     and the command line. The vCPU starts in 32-bit protected mode, paging
 //     off, at the note's address with EBX holding the start_info address.
 //
+// # The initramfs
+//
+// Initramfs (initramfs.go) writes the "newc" cpio archive the kernel unpacks
+// as its first root file system (Documentation/driver-api/early-userspace/
+// buffer-format.rst): the initrd a test boots to reach a marker from /init.
+//
 // Every input — the kernel file, the addresses, guest memory's size — is
 // checked; a bad one yields an error naming the field and its value, never a
 // write outside the guest memory slice. Guest memory is a []byte indexed by

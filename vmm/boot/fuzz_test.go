@@ -2,6 +2,7 @@ package boot
 
 import (
 	"bytes"
+	"io/fs"
 	"testing"
 )
 
@@ -58,5 +59,18 @@ func FuzzLoadPVH(f *testing.F) {
 	f.Add(makeELF([]byte{0xf4}, 0x3ffff0, 0x100, note("Xen", 18, []byte{1, 2, 3, 4})))
 	f.Fuzz(func(t *testing.T, img []byte) {
 		_, _ = LoadPVH(make([]byte, 4<<20), bytes.NewReader(img), pvhTestConfig())
+	})
+}
+
+// FuzzInitramfs: any member gives an error or a 4-byte-aligned archive
+// that ends with the trailer.
+func FuzzInitramfs(f *testing.F) {
+	f.Add("init", uint32(0o755), []byte("#!/bin/sh\n"))
+	f.Add("../etc", uint32(0o20000000755), []byte{})
+	f.Fuzz(func(t *testing.T, name string, mode uint32, data []byte) {
+		a, err := Initramfs([]InitramfsFile{{Name: name, Mode: fs.FileMode(mode), Data: data}})
+		if err == nil && (len(a)%4 != 0 || !bytes.Contains(a, []byte(newcTrailer))) {
+			t.Fatalf("archive of %d bytes without alignment or trailer", len(a))
+		}
 	})
 }
