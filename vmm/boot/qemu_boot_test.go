@@ -1,0 +1,259 @@
+package boot
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deepsys/deepsys/internal/testenv"
+	"github.com/deepsys/deepsys/vmm/acpi"
+)
+
+// This file boots the real Debian kernel with the structures this package
+// and vmm/acpi build, on QEMU's TCG as the CPU: our machine's KVM cannot run
+// a Linux kernel (docs/vmm.md), but TCG can, slowly. QEMU's own loaders are
+// not used: a 64 KiB "firmware" ROM written below switches the CPU from
+// real mode to flat 32-bit protected mode and jumps to the entry our loader
+// returned, and QEMU's generic loader device copies our guest memory image
+// into RAM. What the kernel prints about its memory map, ACPI tables, CPUs
+// and command line is what we gave it; "00:00: ttyS0" is the 8250 driver
+// binding to the PNP0501 device it found in our DSDT (legacy probing names
+// it "serial8250"). The kernel needs tsc_early_khz: a hardware-reduced FADT
+// tells it there is no PIT or PM timer to calibrate the TSC against, and TCG
+// has no kvmclock or CPUID TSC-frequency leaf (firecracker's guests get
+// kvmclock).
+
+// Offsets in the stub ROM, which QEMU maps to end at 4 GiB.
+const (
+	romSize    = 0x10000
+	romBase    = 0x1_0000_0000 - romSize
+	romGDT     = 0x000 // null, null, code 0x10, data 0x18: the selectors boot.rst's 32-bit protocol requires
+	romGDTR    = 0x020
+	romCode16  = 0x100
+	romCode32  = 0x200
+	romReset   = 0xfff0 // the reset vector: CS base 0xffff0000, IP 0xfff0
+	bootCS     = 0x10
+	bootDS     = 0x18
+	flatCode32 = 0x00cf9a000000ffff // base 0, limit 4 GiB, 32-bit, execute/read
+	flatData32 = 0x00cf92000000ffff // base 0, limit 4 GiB, read/write
+)
+
+// stubROM returns the firmware: at reset it loads the GDT, sets CR0.PE,
+// far-jumps to 32-bit code that loads flat data segments, sets EBX (PVH's
+// start_info) and ESI (the 32-bit boot protocol's boot_params), clears EBP
+// and EDI, and jumps to entry.
+func stubROM(entry, ebx, esi uint32) []byte {
+	rom := make([]byte, romSize)
+	le := binary.LittleEndian
+	le.PutUint64(rom[romGDT+0x10:], flatCode32)
+	le.PutUint64(rom[romGDT+0x18:], flatData32)
+	le.PutUint16(rom[romGDTR:], 0x1f)
+	le.PutUint32(rom[romGDTR+2:], romBase+romGDT)
+	code16 := []byte{
+		0xfa,                                     // cli
+		0x66, 0x2e, 0x0f, 0x01, 0x16, romGDTR, 0, // lgdt cs:[romGDTR] (o32: 32-bit base)
+		0x0f, 0x20, 0xc0, // mov eax, cr0
+		0x0c, 0x01, // or al, 1 (PE)
+		0x0f, 0x22, 0xc0, // mov cr0, eax
+		0x66, 0xea, 0, 0, 0, 0, bootCS, 0, // jmp far bootCS:romBase+romCode32 (o32)
+	}
+	le.PutUint32(code16[18:], romBase+romCode32)
+	copy(rom[romCode16:], code16)
+	code32 := []byte{0xb8, bootDS, 0, 0, 0} // mov eax, bootDS
+	for _, modrm := range []byte{0xd8, 0xc0, 0xd0, 0xe0, 0xe8} {
+		code32 = append(code32, 0x8e, modrm) // mov ds/es/ss/fs/gs, ax
+	}
+	code32 = append(code32, 0x31, 0xed, 0x31, 0xff) // xor ebp, ebp; xor edi, edi
+	code32 = le.AppendUint32(append(code32, 0xbb), ebx)
+	code32 = le.AppendUint32(append(code32, 0xbe), esi)
+	code32 = le.AppendUint32(append(code32, 0xb8), entry)
+	copy(rom[romCode32:], append(code32, 0xff, 0xe0)) // jmp eax
+	// jmp near romCode16: rel16 from the end of the 3-byte instruction,
+	// wrapping within the 64 KiB segment.
+	copy(rom[romReset:], []byte{0xe9, 0, 0})
+	rel := uint16((romCode16 - (romReset + 3)) & 0xffff)
+	le.PutUint16(rom[romReset+1:], rel)
+	return rom
+}
+
+// Guest layout of the QEMU boot tests (256 MiB, under the MMIO gap).
+const (
+	qemuMem       = 256 << 20
+	qemuStartInfo = 0x6000
+	qemuZeroPage  = 0x7000
+	qemuACPI      = 0x10000
+	qemuCmdLine   = 0x20000
+	qemuInitrd    = 0x8000000
+	initMarker    = "DEEPSYS-INITRAMFS-OK"
+)
+
+// qemuE820 is RAM with the ACPI tables' page marked ACPI and the legacy
+// hole reserved.
+func qemuE820() []E820Entry {
+	return []E820Entry{
+		{0, qemuACPI, E820RAM},
+		{qemuACPI, 0x1000, E820ACPI},
+		{qemuACPI + 0x1000, EBDAStart - qemuACPI - 0x1000, E820RAM},
+		{EBDAStart, HighMemBase - EBDAStart, E820Reserved},
+		{HighMemBase, qemuMem - HighMemBase, E820RAM},
+	}
+}
+
+// testInitrd is an initramfs whose /init, Debian's static busybox running
+// a script, prints the marker; when it exits the kernel panics and, with
+// panic=-1 and -no-reboot, QEMU exits.
+func testInitrd(t *testing.T) []byte {
+	busybox, err := os.ReadFile(testenv.RequireTool(t, "busybox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Initramfs([]InitramfsFile{
+		{Name: "bin", Mode: fs.ModeDir | 0o755},
+		{Name: "bin/busybox", Mode: 0o755, Data: busybox},
+		{Name: "bin/sh", Mode: fs.ModeSymlink | 0o777, Data: []byte("busybox")},
+		{Name: "init", Mode: 0o755, Data: []byte("#!/bin/sh\necho " + initMarker + "\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// acpiInto builds the tables for cpus vCPUs and copies them to qemuACPI.
+func acpiInto(t *testing.T, mem []byte, cpus int) uint64 {
+	tb, err := acpi.Build(qemuACPI, acpi.Config{CPUs: cpus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Bytes) > 0x1000 {
+		t.Fatalf("ACPI tables of %d bytes overflow their e820 page", len(tb.Bytes))
+	}
+	copy(mem[qemuACPI:], tb.Bytes)
+	return tb.RSDPAddr
+}
+
+// runQEMU boots mem on QEMU's microvm with the stub ROM and returns the
+// serial console's output up to the marker (or what there was when QEMU
+// exited or the time ran out).
+func runQEMU(t *testing.T, mem []byte, rom []byte, cpus string) string {
+	qemu := testenv.RequireTool(t, "qemu-system-x86_64")
+	dir := t.TempDir()
+	args := []string{"-M", "microvm,x-option-roms=off,rtc=off", "-cpu", "max", "-m", "256M", "-smp", cpus,
+		"-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
+		"-bios", filepath.Join(dir, "rom.bin")}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("rom.bin", rom)
+	// The image in three pieces, skipping the zeroes between: low memory
+	// below the legacy hole, the kernel, the initrd.
+	for _, r := range []struct {
+		name       string
+		start, end uint64
+	}{{"low.bin", 0, EBDAStart &^ 0xfff}, {"kernel.bin", 0x1000000, qemuInitrd}, {"initrd.bin", qemuInitrd, qemuMem}} {
+		p := write(r.name, bytes.TrimRight(mem[r.start:r.end], "\x00"))
+		args = append(args, "-device", "loader,file="+p+",addr="+hex(r.start)+",force-raw=on")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, qemu, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var console strings.Builder
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		console.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), initMarker) {
+			break
+		}
+	}
+	return console.String()
+}
+
+func hex(v uint64) string { return "0x" + strconv.FormatUint(v, 16) }
+
+// wantConsole fails for each line fragment the console lacks.
+func wantConsole(t *testing.T, console string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(console, w) {
+			t.Errorf("console lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("console:\n%s", console)
+		return
+	}
+	for _, line := range strings.Split(console, "\n") {
+		for _, k := range []string{"e820", "ACPI: RSDP", "ACPI: XSDT", "ACPI: FACP", "ACPI: APIC", "ACPI: DSDT", "INT_SRC_OVR",
+			"ttyS0 at", "Brought up", "Unpacking initramfs", initMarker} {
+			if strings.Contains(line, k) {
+				t.Log(strings.TrimSpace(line))
+				break
+			}
+		}
+	}
+}
+
+// TestQEMUBootsPVH: LoadPVH + acpi.Build boot Debian's vmlinux to /init.
+func TestQEMUBootsPVH(t *testing.T) {
+	g := testenv.GuestKernel(t)
+	r, err := os.Open(g.Vmlinux)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	mem := make([]byte, qemuMem)
+	rsdp := acpiInto(t, mem, 2)
+	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=pvh"
+	l, err := LoadPVH(mem, r, PVHConfig{StartInfoAddr: qemuStartInfo, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
+		Initrd: testInitrd(t), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	console := runQEMU(t, mem, stubROM(uint32(l.Entry), uint32(l.BootArg), 0), "2")
+	wantConsole(t, console, "Command line: "+cmdline, "BIOS-e820: [mem 0x0000000000010000-0x0000000000010fff] ACPI data",
+		"ACPI: RSDP 0x0000000000010000 000024 (v02 DEEPSY)", "ACPI: DSDT", "ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2",
+		"smp: Brought up 1 node, 2 CPUs", "00:00: ttyS0 at I/O 0x3f8", initMarker)
+}
+
+// TestQEMUBootsBzImage: LoadBzImage's zero page boots Debian's bzImage
+// through the 32-bit entry (the load address, ESI = boot_params), to /init.
+func TestQEMUBootsBzImage(t *testing.T) {
+	g := testenv.GuestKernel(t)
+	file, err := os.ReadFile(g.BzImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := make([]byte, qemuMem)
+	rsdp := acpiInto(t, mem, 1)
+	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=bzimage"
+	l, err := LoadBzImage(mem, file, BzImageConfig{ZeroPageAddr: qemuZeroPage, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
+		Initrd: testInitrd(t), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	console := runQEMU(t, mem, stubROM(uint32(l.KernelAddr), 0, uint32(l.BootArg)), "1")
+	wantConsole(t, console, "Command line: "+cmdline, "BIOS-e820: [mem 0x0000000000010000-0x0000000000010fff] ACPI data",
+		"ACPI: RSDP 0x0000000000010000 000024 (v02 DEEPSY)", "00:00: ttyS0 at I/O 0x3f8", initMarker)
+}
