@@ -36,53 +36,121 @@ import (
 const (
 	romSize    = 0x10000
 	romBase    = 0x1_0000_0000 - romSize
-	romGDT     = 0x000 // null, null, code 0x10, data 0x18: the selectors boot.rst's 32-bit protocol requires
+	romGDT     = 0x000 // null, 32-bit code 0x08, boot code 0x10, data 0x18
 	romGDTR    = 0x020
 	romCode16  = 0x100
 	romCode32  = 0x200
+	romCode64  = 0x300
 	romReset   = 0xfff0 // the reset vector: CS base 0xffff0000, IP 0xfff0
-	bootCS     = 0x10
+	code32Sel  = 0x08
+	bootCS     = 0x10 // __BOOT_CS and __BOOT_DS: the selectors boot.rst requires
 	bootDS     = 0x18
 	flatCode32 = 0x00cf9a000000ffff // base 0, limit 4 GiB, 32-bit, execute/read
+	flatCode64 = 0x00af9a000000ffff // long mode (L=1), execute/read
 	flatData32 = 0x00cf92000000ffff // base 0, limit 4 GiB, read/write
+	// Identity page tables for the 64-bit entry, in low guest memory:
+	// PML4 -> PDPT -> two PDs of 512 2 MiB pages, the first GiB (the
+	// kernel) and the fourth (the ROM, still running when paging starts).
+	pml4Addr  = 0x1000
+	pdptAddr  = 0x2000
+	pdAddr    = 0x3000
+	pdTopAddr = 0x4000
 )
 
-// stubROM returns the firmware: at reset it loads the GDT, sets CR0.PE,
-// far-jumps to 32-bit code that loads flat data segments, sets EBX (PVH's
-// start_info) and ESI (the 32-bit boot protocol's boot_params), clears EBP
-// and EDI, and jumps to entry.
-func stubROM(entry, ebx, esi uint32) []byte {
+// entryMode is how the stub enters the kernel.
+type entryMode int
+
+const (
+	entry32 entryMode = iota // flat protected mode, paging off: PVH
+	entry64                  // long mode with identity paging: the 64-bit boot protocol
+)
+
+// stubROM returns the firmware: at reset it loads the GDT, sets CR0.PE and
+// far-jumps to 32-bit code that loads flat data segments and EBX (PVH's
+// start_info) and ESI (the boot protocols' boot_params), clears EBP and
+// EDI, and enters the kernel at entry: in 32-bit mode through __BOOT_CS, or
+// after turning on PAE, EFER.LME and paging, in 64-bit mode through a
+// long-mode __BOOT_CS (boot.rst "32-bit Boot Protocol", "64-bit Boot
+// Protocol"; Intel SDM vol. 3 §9.8.5 "Initializing IA-32e Mode").
+func stubROM(mode entryMode, entry, ebx, esi uint32) []byte {
 	rom := make([]byte, romSize)
 	le := binary.LittleEndian
-	le.PutUint64(rom[romGDT+0x10:], flatCode32)
-	le.PutUint64(rom[romGDT+0x18:], flatData32)
+	boot := uint64(flatCode32)
+	if mode == entry64 {
+		boot = flatCode64
+	}
+	le.PutUint64(rom[romGDT+code32Sel:], flatCode32)
+	le.PutUint64(rom[romGDT+bootCS:], boot)
+	le.PutUint64(rom[romGDT+bootDS:], flatData32)
 	le.PutUint16(rom[romGDTR:], 0x1f)
 	le.PutUint32(rom[romGDTR+2:], romBase+romGDT)
-	code16 := []byte{
+	copy(rom[romCode16:], code16())
+	copy(rom[romCode32:], code32(mode, entry, ebx, esi))
+	copy(rom[romCode64:], code64(entry, esi))
+	// jmp near romCode16: rel16 from the end of the 3-byte instruction,
+	// wrapping within the 64 KiB segment.
+	rel := uint16((romCode16 - (romReset + 3)) & 0xffff)
+	copy(rom[romReset:], le.AppendUint16([]byte{0xe9}, rel))
+	return rom
+}
+
+// code16 runs in real mode at reset and enters protected mode.
+func code16() []byte {
+	c := []byte{
 		0xfa,                                     // cli
 		0x66, 0x2e, 0x0f, 0x01, 0x16, romGDTR, 0, // lgdt cs:[romGDTR] (o32: 32-bit base)
 		0x0f, 0x20, 0xc0, // mov eax, cr0
 		0x0c, 0x01, // or al, 1 (PE)
 		0x0f, 0x22, 0xc0, // mov cr0, eax
-		0x66, 0xea, 0, 0, 0, 0, bootCS, 0, // jmp far bootCS:romBase+romCode32 (o32)
+		0x66, 0xea, // jmp far code32Sel:romBase+romCode32 (o32)
 	}
-	le.PutUint32(code16[18:], romBase+romCode32)
-	copy(rom[romCode16:], code16)
-	code32 := []byte{0xb8, bootDS, 0, 0, 0} // mov eax, bootDS
+	c = binary.LittleEndian.AppendUint32(c, romBase+romCode32)
+	return append(c, code32Sel, 0)
+}
+
+// code32 loads the data segments and registers, then enters the kernel or
+// goes on to long mode.
+func code32(mode entryMode, entry, ebx, esi uint32) []byte {
+	le := binary.LittleEndian
+	c := []byte{0xb8, bootDS, 0, 0, 0} // mov eax, bootDS
 	for _, modrm := range []byte{0xd8, 0xc0, 0xd0, 0xe0, 0xe8} {
-		code32 = append(code32, 0x8e, modrm) // mov ds/es/ss/fs/gs, ax
+		c = append(c, 0x8e, modrm) // mov ds/es/ss/fs/gs, ax
 	}
-	code32 = append(code32, 0x31, 0xed, 0x31, 0xff) // xor ebp, ebp; xor edi, edi
-	code32 = le.AppendUint32(append(code32, 0xbb), ebx)
-	code32 = le.AppendUint32(append(code32, 0xbe), esi)
-	code32 = le.AppendUint32(append(code32, 0xb8), entry)
-	copy(rom[romCode32:], append(code32, 0xff, 0xe0)) // jmp eax
-	// jmp near romCode16: rel16 from the end of the 3-byte instruction,
-	// wrapping within the 64 KiB segment.
-	copy(rom[romReset:], []byte{0xe9, 0, 0})
-	rel := uint16((romCode16 - (romReset + 3)) & 0xffff)
-	le.PutUint16(rom[romReset+1:], rel)
-	return rom
+	c = append(c, 0x31, 0xed, 0x31, 0xff)     // xor ebp, ebp; xor edi, edi
+	c = le.AppendUint32(append(c, 0xbb), ebx) // mov ebx, imm32
+	c = le.AppendUint32(append(c, 0xbe), esi) // mov esi, imm32
+	if mode == entry32 {
+		c = le.AppendUint32(append(c, 0xea), entry) // jmp far bootCS:entry
+		return append(c, bootCS, 0)
+	}
+	c = append(c, 0x0f, 0x20, 0xe0, 0x83, 0xc8, 0x20, 0x0f, 0x22, 0xe0)             // cr4 |= PAE
+	c = le.AppendUint32(append(c, 0xb8), pml4Addr)                                  // mov eax, pml4
+	c = append(c, 0x0f, 0x22, 0xd8)                                                 // mov cr3, eax
+	c = append(c, 0xb9, 0x80, 0x00, 0x00, 0xc0, 0x0f, 0x32)                         // mov ecx, EFER; rdmsr
+	c = append(c, 0x0d, 0x00, 0x01, 0x00, 0x00, 0x0f, 0x30)                         // or eax, LME; wrmsr
+	c = append(c, 0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22, 0xc0) // cr0 |= PG
+	c = le.AppendUint32(append(c, 0xea), romBase+romCode64)                         // jmp far bootCS:code64
+	return append(c, bootCS, 0)
+}
+
+// code64 runs in long mode: RSI = boot_params, jump to the 64-bit entry.
+func code64(entry, esi uint32) []byte {
+	c := binary.LittleEndian.AppendUint32([]byte{0xbe}, esi)     // mov esi, imm32 (zero-extends into rsi)
+	c = binary.LittleEndian.AppendUint32(append(c, 0xb8), entry) // mov eax, imm32
+	return append(c, 0xff, 0xe0)                                 // jmp rax
+}
+
+// identityMap writes page tables mapping [0, 1 GiB) and [3 GiB, 4 GiB)
+// 1:1 with 2 MiB pages (present, writable, PS).
+func identityMap(mem []byte) {
+	le := binary.LittleEndian
+	le.PutUint64(mem[pml4Addr:], pdptAddr|3)
+	le.PutUint64(mem[pdptAddr:], pdAddr|3)
+	le.PutUint64(mem[pdptAddr+3*8:], pdTopAddr|3)
+	for i := range uint64(512) {
+		le.PutUint64(mem[pdAddr+8*i:], i<<21|0x83)
+		le.PutUint64(mem[pdTopAddr+8*i:], 3<<30|i<<21|0x83)
+	}
 }
 
 // Guest layout of the QEMU boot tests (256 MiB, under the MMIO gap).
@@ -167,7 +235,7 @@ func runQEMU(t *testing.T, mem []byte, rom []byte, cpus string) string {
 		p := write(r.name, bytes.TrimRight(mem[r.start:r.end], "\x00"))
 		args = append(args, "-device", "loader,file="+p+",addr="+hex(r.start)+",force-raw=on")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, qemu, args...)
 	out, err := cmd.StdoutPipe()
@@ -217,6 +285,7 @@ func wantConsole(t *testing.T, console string, wants ...string) {
 
 // TestQEMUBootsPVH: LoadPVH + acpi.Build boot Debian's vmlinux to /init.
 func TestQEMUBootsPVH(t *testing.T) {
+	t.Parallel()
 	g := testenv.GuestKernel(t)
 	r, err := os.Open(g.Vmlinux)
 	if err != nil {
@@ -231,15 +300,17 @@ func TestQEMUBootsPVH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	console := runQEMU(t, mem, stubROM(uint32(l.Entry), uint32(l.BootArg), 0), "2")
+	console := runQEMU(t, mem, stubROM(entry32, uint32(l.Entry), uint32(l.BootArg), 0), "2")
 	wantConsole(t, console, "Command line: "+cmdline, "BIOS-e820: [mem 0x0000000000010000-0x0000000000010fff] ACPI data",
 		"ACPI: RSDP 0x0000000000010000 000024 (v02 DEEPSY)", "ACPI: DSDT", "ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2",
 		"smp: Brought up 1 node, 2 CPUs", "00:00: ttyS0 at I/O 0x3f8", initMarker)
 }
 
-// TestQEMUBootsBzImage: LoadBzImage's zero page boots Debian's bzImage
-// through the 32-bit entry (the load address, ESI = boot_params), to /init.
-func TestQEMUBootsBzImage(t *testing.T) {
+// TestQEMUBootsBzImage64: the entry LoadBzImage returns, load address +
+// 0x200, entered in long mode with identity paging and RSI = boot_params,
+// the way the vmm enters it on KVM.
+func TestQEMUBootsBzImage64(t *testing.T) {
+	t.Parallel()
 	g := testenv.GuestKernel(t)
 	file, err := os.ReadFile(g.BzImage)
 	if err != nil {
@@ -247,13 +318,14 @@ func TestQEMUBootsBzImage(t *testing.T) {
 	}
 	mem := make([]byte, qemuMem)
 	rsdp := acpiInto(t, mem, 1)
-	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=bzimage"
+	identityMap(mem)
+	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=bzimage64"
 	l, err := LoadBzImage(mem, file, BzImageConfig{ZeroPageAddr: qemuZeroPage, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
 		Initrd: testInitrd(t), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	console := runQEMU(t, mem, stubROM(uint32(l.KernelAddr), 0, uint32(l.BootArg)), "1")
+	console := runQEMU(t, mem, stubROM(entry64, uint32(l.Entry), 0, uint32(l.BootArg)), "1")
 	wantConsole(t, console, "Command line: "+cmdline, "BIOS-e820: [mem 0x0000000000010000-0x0000000000010fff] ACPI data",
-		"ACPI: RSDP 0x0000000000010000 000024 (v02 DEEPSY)", "00:00: ttyS0 at I/O 0x3f8", initMarker)
+		"ACPI: RSDP 0x0000000000010000 000024 (v02 DEEPSY)", "smp: Brought up 1 node, 1 CPU", "00:00: ttyS0 at I/O 0x3f8", initMarker)
 }
