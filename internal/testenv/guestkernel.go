@@ -18,7 +18,10 @@ type GuestKernelFiles struct {
 	Dir     string // the cache directory holding both
 	BzImage string // vmlinuz: the bzImage, for the 64-bit boot protocol
 	Vmlinux string // vmlinux: the ELF with the PVH entry note
-	Package string // the Debian package they came from
+	// VirtioMMIO is virtio_mmio.ko, the kernel's virtio-mmio driver (a
+	// module in Debian's build), uncompressed.
+	VirtioMMIO string
+	Package    string // the Debian package they came from
 }
 
 // GuestKernelDir is $DEEPSYS_GUEST_KERNEL_DIR, else deepsys/guest-kernel in
@@ -44,8 +47,9 @@ func GuestKernel(t testing.TB) GuestKernelFiles {
 		missing(t, fmt.Sprintf("needs the guest kernel: no cache dir: %v", err))
 		return GuestKernelFiles{}
 	}
-	g := GuestKernelFiles{Dir: dir, BzImage: filepath.Join(dir, "vmlinuz"), Vmlinux: filepath.Join(dir, "vmlinux")}
-	for _, p := range []string{g.BzImage, g.Vmlinux} {
+	g := GuestKernelFiles{Dir: dir, BzImage: filepath.Join(dir, "vmlinuz"), Vmlinux: filepath.Join(dir, "vmlinux"),
+		VirtioMMIO: filepath.Join(dir, "virtio_mmio.ko")}
+	for _, p := range []string{g.BzImage, g.Vmlinux, g.VirtioMMIO} {
 		if _, err := os.Stat(p); err != nil {
 			missing(t, fmt.Sprintf("needs the guest kernel (scripts/setup-deps fetches it): %v", err))
 			return g

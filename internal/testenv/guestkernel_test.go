@@ -12,7 +12,7 @@ func TestGuestKernelDirHonoursEnv(t *testing.T) {
 	if got, err := GuestKernelDir(); err != nil || got != dir {
 		t.Fatalf("GuestKernelDir() = %q, %v; want %q", got, err, dir)
 	}
-	for _, f := range []string{"vmlinuz", "vmlinux"} {
+	for _, f := range []string{"vmlinuz", "vmlinux", "virtio_mmio.ko"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}

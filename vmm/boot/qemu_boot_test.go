@@ -176,11 +176,29 @@ func qemuE820() []E820Entry {
 	}
 }
 
+// initScript loads the virtio-mmio driver, which binds to the LNRO0005
+// devices of our DSDT and probes the transports, and prints one line per
+// virtio device found: its device ID (virtio 1.2 §5) and its sysfs path,
+// which names the ACPI device it came from. Then the marker.
+const initScript = `#!/bin/sh
+b=/bin/busybox
+$b insmod /virtio_mmio.ko
+$b mkdir -p /sys
+$b mount -t sysfs sysfs /sys
+for d in /sys/bus/virtio/devices/*; do
+	echo "VIRTIO-DEVICE $($b cat $d/device) $($b readlink -f $d)"
+done
+echo ` + initMarker + "\n"
+
 // testInitrd is an initramfs whose /init, Debian's static busybox running
-// a script, prints the marker; when it exits the kernel panics and, with
+// initScript, prints the marker; when it exits the kernel panics and, with
 // panic=-1 and -no-reboot, QEMU exits.
-func testInitrd(t *testing.T) []byte {
+func testInitrd(t *testing.T, g testenv.GuestKernelFiles) []byte {
 	busybox, err := os.ReadFile(testenv.RequireTool(t, "busybox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(g.VirtioMMIO)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +206,8 @@ func testInitrd(t *testing.T) []byte {
 		{Name: "bin", Mode: fs.ModeDir | 0o755},
 		{Name: "bin/busybox", Mode: 0o755, Data: busybox},
 		{Name: "bin/sh", Mode: fs.ModeSymlink | 0o777, Data: []byte("busybox")},
-		{Name: "init", Mode: 0o755, Data: []byte("#!/bin/sh\necho " + initMarker + "\n")},
+		{Name: "virtio_mmio.ko", Mode: 0o644, Data: mod},
+		{Name: "init", Mode: 0o755, Data: []byte(initScript)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -196,9 +215,28 @@ func testInitrd(t *testing.T) []byte {
 	return a
 }
 
-// acpiInto builds the tables for cpus vCPUs and copies them to qemuACPI.
+// QEMU microvm's virtio-mmio transports with its second I/O APIC off
+// (ioapic2=off): 8 windows of 512 bytes from 0xfeb00000 on GSIs 5-12
+// (hw/i386/microvm.c). QEMU plugs a -device into the last one.
+const (
+	microvmVirtioBase = 0xfeb00000
+	microvmVirtioSize = 0x200
+	microvmVirtioGSI  = 5
+	microvmVirtioN    = 8
+)
+
+func microvmVirtio() []acpi.VirtioMMIO {
+	d := make([]acpi.VirtioMMIO, microvmVirtioN)
+	for i := range d {
+		d[i] = acpi.VirtioMMIO{Base: microvmVirtioBase + uint64(i)*microvmVirtioSize, Size: microvmVirtioSize, GSI: uint32(microvmVirtioGSI + i)}
+	}
+	return d
+}
+
+// acpiInto builds the tables for cpus vCPUs and microvm's virtio-mmio
+// transports and copies them to qemuACPI.
 func acpiInto(t *testing.T, mem []byte, cpus int) uint64 {
-	tb, err := acpi.Build(qemuACPI, acpi.Config{CPUs: cpus})
+	tb, err := acpi.Build(qemuACPI, acpi.Config{CPUs: cpus, Virtio: microvmVirtio()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +253,8 @@ func acpiInto(t *testing.T, mem []byte, cpus int) uint64 {
 func runQEMU(t *testing.T, mem []byte, rom []byte, cpus string) string {
 	qemu := testenv.RequireTool(t, "qemu-system-x86_64")
 	dir := t.TempDir()
-	args := []string{"-M", "microvm,x-option-roms=off,rtc=off", "-cpu", "max", "-m", "256M", "-smp", cpus,
+	args := []string{"-M", "microvm,x-option-roms=off,rtc=off,ioapic2=off",
+		"-device", "virtio-rng-device", "-cpu", "max", "-m", "256M", "-smp", cpus,
 		"-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
 		"-bios", filepath.Join(dir, "rom.bin")}
 	write := func(name string, b []byte) string {
@@ -274,7 +313,7 @@ func wantConsole(t *testing.T, console string, wants ...string) {
 	}
 	for _, line := range strings.Split(console, "\n") {
 		for _, k := range []string{"e820", "ACPI: RSDP", "ACPI: XSDT", "ACPI: FACP", "ACPI: APIC", "ACPI: DSDT", "INT_SRC_OVR",
-			"ttyS0 at", "Brought up", "Unpacking initramfs", initMarker} {
+			"ttyS0 at", "Brought up", "Unpacking initramfs", "VIRTIO-DEVICE", initMarker} {
 			if strings.Contains(line, k) {
 				t.Log(strings.TrimSpace(line))
 				break
@@ -296,14 +335,15 @@ func TestQEMUBootsPVH(t *testing.T) {
 	rsdp := acpiInto(t, mem, 2)
 	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=pvh"
 	l, err := LoadPVH(mem, r, PVHConfig{StartInfoAddr: qemuStartInfo, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
-		Initrd: testInitrd(t), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
+		Initrd: testInitrd(t, g), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	console := runQEMU(t, mem, stubROM(entry32, uint32(l.Entry), uint32(l.BootArg), 0), "2")
 	wantConsole(t, console, "Command line: "+cmdline, "BIOS-e820: [mem 0x0000000000010000-0x0000000000010fff] ACPI data",
 		"ACPI: RSDP 0x0000000000010000 000024 (v02 DEEPSY)", "ACPI: DSDT", "ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2",
-		"smp: Brought up 1 node, 2 CPUs", "00:00: ttyS0 at I/O 0x3f8", initMarker)
+		"smp: Brought up 1 node, 2 CPUs", "00:00: ttyS0 at I/O 0x3f8",
+		"VIRTIO-DEVICE 0x0004 /sys/devices/platform/LNRO0005:07/virtio0", initMarker)
 }
 
 // TestQEMUBootsBzImage64: the entry LoadBzImage returns, load address +
@@ -321,7 +361,7 @@ func TestQEMUBootsBzImage64(t *testing.T) {
 	identityMap(mem)
 	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=bzimage64"
 	l, err := LoadBzImage(mem, file, BzImageConfig{ZeroPageAddr: qemuZeroPage, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
-		Initrd: testInitrd(t), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
+		Initrd: testInitrd(t, g), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
 	if err != nil {
 		t.Fatal(err)
 	}
