@@ -3,6 +3,7 @@ package boot
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -138,5 +139,29 @@ func TestMemoryMap(t *testing.T) {
 	}
 	if _, err := MemoryMap(1<<30, 5<<30); err == nil {
 		t.Error("MMIO gap above 4 GiB accepted")
+	}
+}
+
+func TestCarve(t *testing.T) {
+	m, err := MemoryMap(256<<20, 0xc0000000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Carve(m, 0x10000, 0x1000, E820ACPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []E820Entry{{0, 0x10000, E820RAM}, {0x10000, 0x1000, E820ACPI}, {0x11000, 0x9fc00 - 0x11000, E820RAM},
+		{0x9fc00, 0x60400, E820Reserved}, {0x100000, 256<<20 - 0x100000, E820RAM}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Carve = %+v\nwant %+v", got, want)
+	}
+	if edge, err := Carve(m, 0, 0x9fc00, E820Reserved); err != nil || len(edge) != len(m) {
+		t.Errorf("carving a whole entry: %+v, %v", edge, err)
+	}
+	for _, bad := range []struct{ addr, size uint64 }{{0x9f000, 0x2000}, {0xa0000, 0x1000}, {0x1000, 0}, {^uint64(0) - 1, 4}} {
+		if _, err := Carve(m, bad.addr, bad.size, E820ACPI); err == nil {
+			t.Errorf("Carve(%#x, %#x) accepted", bad.addr, bad.size)
+		}
 	}
 }

@@ -56,3 +56,33 @@ func MemoryMap(memSize, mmioGapStart uint64) ([]E820Entry, error) {
 	m = append(m, E820Entry{Addr: HighMemBase, Size: mmioGapStart - HighMemBase, Type: E820RAM})
 	return append(m, E820Entry{Addr: MMIOGapEnd, Size: memSize - mmioGapStart, Type: E820RAM}), nil
 }
+
+// Carve returns m with [addr, addr+size) retyped to typ: the range must lie
+// inside one E820RAM entry, which is split around it. The VMM marks the
+// pages holding its ACPI tables E820ACPI this way, so the guest does not
+// allocate over them before it has read them.
+func Carve(m []E820Entry, addr, size uint64, typ uint32) ([]E820Entry, error) {
+	end := addr + size
+	if size == 0 || end < addr {
+		return nil, fmt.Errorf("e820: carve [%#x, +%#x): empty or wrapping range", addr, size)
+	}
+	for i, e := range m {
+		if e.Type != E820RAM || addr < e.Addr || end > e.Addr+e.Size {
+			continue
+		}
+		var parts []E820Entry
+		if addr > e.Addr {
+			parts = append(parts, E820Entry{e.Addr, addr - e.Addr, E820RAM})
+		}
+		parts = append(parts, E820Entry{addr, size, typ})
+		if end < e.Addr+e.Size {
+			parts = append(parts, E820Entry{end, e.Addr + e.Size - end, E820RAM})
+		}
+		out := append(append(append([]E820Entry{}, m[:i]...), parts...), m[i+1:]...)
+		if len(out) > maxE820Zero {
+			return nil, fmt.Errorf("e820: carving makes %d entries, more than the zero page's %d", len(out), maxE820Zero)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("e820: [%#x, %#x) is not inside one RAM entry", addr, end)
+}

@@ -74,3 +74,27 @@ func FuzzInitramfs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCarve: carving any range gives an error or a map covering the same
+// bytes as before.
+func FuzzCarve(f *testing.F) {
+	f.Add(uint64(0x10000), uint64(0x1000))
+	f.Add(uint64(0x9f000), uint64(0x2000))
+	f.Fuzz(func(t *testing.T, addr, size uint64) {
+		m, _ := MemoryMap(8<<30, 0xc0000000)
+		out, err := Carve(m, addr, size, E820ACPI)
+		if err != nil {
+			return
+		}
+		var a, b uint64
+		for _, e := range m {
+			a += e.Size
+		}
+		for _, e := range out {
+			b += e.Size
+		}
+		if a != b {
+			t.Fatalf("carving [%#x, +%#x) changed the map's size from %#x to %#x", addr, size, a, b)
+		}
+	})
+}

@@ -164,16 +164,17 @@ const (
 	initMarker    = "DEEPSYS-INITRAMFS-OK"
 )
 
-// qemuE820 is RAM with the ACPI tables' page marked ACPI and the legacy
-// hole reserved.
-func qemuE820() []E820Entry {
-	return []E820Entry{
-		{0, qemuACPI, E820RAM},
-		{qemuACPI, 0x1000, E820ACPI},
-		{qemuACPI + 0x1000, EBDAStart - qemuACPI - 0x1000, E820RAM},
-		{EBDAStart, HighMemBase - EBDAStart, E820Reserved},
-		{HighMemBase, qemuMem - HighMemBase, E820RAM},
+// qemuE820 is MemoryMap's map with the ACPI tables' page carved out as
+// ACPI data.
+func qemuE820(t *testing.T) []E820Entry {
+	m, err := MemoryMap(qemuMem, 0xc0000000)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if m, err = Carve(m, qemuACPI, 0x1000, E820ACPI); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // initScript loads the virtio-mmio driver, which binds to the LNRO0005
@@ -335,7 +336,7 @@ func TestQEMUBootsPVH(t *testing.T) {
 	rsdp := acpiInto(t, mem, 2)
 	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=pvh"
 	l, err := LoadPVH(mem, r, PVHConfig{StartInfoAddr: qemuStartInfo, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
-		Initrd: testInitrd(t, g), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
+		Initrd: testInitrd(t, g), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +362,7 @@ func TestQEMUBootsBzImage64(t *testing.T) {
 	identityMap(mem)
 	cmdline := "console=ttyS0 panic=-1 tsc_early_khz=2000000 deepsys=bzimage64"
 	l, err := LoadBzImage(mem, file, BzImageConfig{ZeroPageAddr: qemuZeroPage, CmdLineAddr: qemuCmdLine, CmdLine: cmdline,
-		Initrd: testInitrd(t, g), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820()})
+		Initrd: testInitrd(t, g), InitrdAddr: qemuInitrd, RSDP: rsdp, E820: qemuE820(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
