@@ -25,9 +25,11 @@ func FuzzParseSetupHeader(f *testing.F) {
 func FuzzLoadBzImage(f *testing.F) {
 	f.Add(makeBzImage(goodFields()), uint64(0), uint64(0x7000), "console=ttyS0")
 	f.Add(makeBzImage(goodFields()), uint64(0x1200000), uint64(0x1ffffff0), "")
+	// One guest memory for all inputs (a fuzz worker calls the target
+	// sequentially): allocating 32 MiB per input made it crawl.
+	mem := make([]byte, 32<<20)
+	e820, _ := MemoryMap(uint64(len(mem)), 0xc0000000)
 	f.Fuzz(func(t *testing.T, file []byte, kaddr, zp uint64, cmdline string) {
-		mem := make([]byte, 32<<20)
-		e820, _ := MemoryMap(uint64(len(mem)), 0xc0000000)
 		l, err := LoadBzImage(mem, file, BzImageConfig{KernelAddr: kaddr, ZeroPageAddr: zp, CmdLineAddr: 0x20000,
 			CmdLine: cmdline, Initrd: []byte("i"), E820: e820})
 		if err == nil && l.Entry >= uint64(len(mem)) {
@@ -57,8 +59,9 @@ func FuzzParseNotes(f *testing.F) {
 func FuzzLoadPVH(f *testing.F) {
 	f.Add(makeELF([]byte{0xfc, 0xf4}, 0x100000, 0x100, pvhNote(0x100000)))
 	f.Add(makeELF([]byte{0xf4}, 0x3ffff0, 0x100, note("Xen", 18, []byte{1, 2, 3, 4})))
+	mem := make([]byte, 4<<20)
 	f.Fuzz(func(t *testing.T, img []byte) {
-		_, _ = LoadPVH(make([]byte, 4<<20), bytes.NewReader(img), pvhTestConfig())
+		_, _ = LoadPVH(mem, bytes.NewReader(img), pvhTestConfig())
 	})
 }
 
