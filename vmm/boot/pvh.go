@@ -35,6 +35,9 @@ func LoadPVH(mem []byte, r io.ReaderAt, c PVHConfig) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(c.Initrd) > 0 && c.InitrdAddr == 0 {
+		return nil, fmt.Errorf("pvh: initrd of %d bytes without an InitrdAddr", len(c.Initrd))
+	}
 	if len(c.CmdLine) > maxCmdLine {
 		return nil, fmt.Errorf("pvh: command line of %d bytes, at most %d", len(c.CmdLine), maxCmdLine)
 	}

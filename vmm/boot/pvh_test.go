@@ -87,6 +87,7 @@ func TestLoadPVHBad(t *testing.T) {
 		{"huge bss", makeELF(code, 0x100000, 1<<62, pvhNote(0x100000)), nil, "outside guest memory"},
 		{"cmdline on kernel", makeELF(code, 0x100000, 0, pvhNote(0x100000)), func(c *PVHConfig) { c.CmdLineAddr = 0x100000 }, "overlaps"},
 		{"initrd past memory", makeELF(code, 0x100000, 0, pvhNote(0x100000)), func(c *PVHConfig) { c.InitrdAddr = 4<<20 - 2 }, "initrd"},
+		{"initrd without address", makeELF(code, 0x100000, 0, pvhNote(0x100000)), func(c *PVHConfig) { c.InitrdAddr = 0 }, "without an InitrdAddr"},
 		{"long cmdline", makeELF(code, 0x100000, 0, pvhNote(0x100000)), func(c *PVHConfig) { c.CmdLine = strings.Repeat("y", 4096) }, "command line"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
