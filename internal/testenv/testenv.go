@@ -1,6 +1,7 @@
 // Package testenv lets a test say which capability of the machine it needs —
 // root, /dev/kvm, the bpf() system call, network namespaces, cgroups, a
-// program on PATH, a corpus beside the checkout — and skips the test with the
+// program on PATH, a corpus beside the checkout, the guest kernel
+// scripts/setup-deps fetched for vmm — and skips the test with the
 // reason when the capability is missing.
 //
 // A skip is not a pass. On the project's own machines every capability is
