@@ -1,0 +1,80 @@
+package kvm
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// ioctl issues req on fd with an integer argument and returns the result.
+// EINTR is returned as is: KVM_RUN reports a signal that way, and the caller
+// decides whether to retry.
+func ioctl(fd int, req, arg uintptr) (uintptr, error) {
+	r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, arg)
+	if errno != 0 {
+		return r, ioctlErr(req, errno)
+	}
+	return r, nil
+}
+
+// ioctlPtr issues req with a pointer to a struct the kernel reads or fills.
+func ioctlPtr(fd int, req uintptr, p unsafe.Pointer) (uintptr, error) {
+	r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, uintptr(p))
+	if errno != 0 {
+		return r, ioctlErr(req, errno)
+	}
+	return r, nil
+}
+
+func (c *VCPU) getRegs(r *Regs) error {
+	_, err := ioctlPtr(c.fd, kvmGetRegs, unsafe.Pointer(r))
+	return err
+}
+
+func (c *VCPU) setRegs(r *Regs) error {
+	_, err := ioctlPtr(c.fd, kvmSetRegs, unsafe.Pointer(r))
+	return err
+}
+
+func (c *VCPU) getSRegs(s *SRegs) error {
+	_, err := ioctlPtr(c.fd, kvmGetSRegs, unsafe.Pointer(s))
+	return err
+}
+
+func (c *VCPU) setSRegs(s *SRegs) error {
+	_, err := ioctlPtr(c.fd, kvmSetSRegs, unsafe.Pointer(s))
+	return err
+}
+
+func (v *VM) setMemoryRegion(r *UserspaceMemoryRegion) error {
+	_, err := ioctlPtr(v.fd, kvmSetUserMemoryRegion, unsafe.Pointer(r))
+	return err
+}
+
+// hostAddr is the address of mem[0] in this process, for
+// kvm_userspace_memory_region.userspace_addr. The caller keeps mem mapped
+// (it comes from mmap, so the garbage collector never moves it).
+func hostAddr(mem []byte) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.SliceData(mem)))) }
+
+func (v *VM) ioctlStruct(req uintptr, p unsafe.Pointer) error {
+	_, err := ioctlPtr(v.fd, req, p)
+	return err
+}
+
+func (v *VM) createPIT2(c *pitConfig) error { return v.ioctlStruct(kvmCreatePIT2, unsafe.Pointer(c)) }
+func (v *VM) irqfd(c *irqfdArg) error       { return v.ioctlStruct(kvmIRQFD, unsafe.Pointer(c)) }
+func (v *VM) ioeventfd(c *ioeventfdArg) error {
+	return v.ioctlStruct(kvmIOEventFD, unsafe.Pointer(c))
+}
+func (v *VM) irqLine(l *irqLevel) error { return v.ioctlStruct(kvmIRQLine, unsafe.Pointer(l)) }
+
+func (v *VM) setIdentityMapAddr(addr *uint64) error {
+	return v.ioctlStruct(kvmSetIdentityMapAddr, unsafe.Pointer(addr))
+}
+
+// cpuidIoctl passes a kvm_cpuid2 header followed by its entries, laid out
+// in one buffer as the kernel expects the flexible array member.
+func cpuidIoctl(fd int, req uintptr, buf []byte) error {
+	_, err := ioctlPtr(fd, req, unsafe.Pointer(unsafe.SliceData(buf)))
+	return err
+}
