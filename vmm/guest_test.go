@@ -53,7 +53,7 @@ func newTestVM(t *testing.T, code []byte) (*VM, *syncBuffer) {
 	}
 	t.Cleanup(func() { vm.Close() })
 	out := &syncBuffer{}
-	if err := vm.PIO.Insert(COM1, serial.NumRegs, "com1", serial.New(out, nil)); err != nil {
+	if err := vm.PIO.Insert(COM1, serial.NumRegs, "com1", newUART(out)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := vm.Mem.WriteAt(code, HimemStart); err != nil {
@@ -84,6 +84,39 @@ func emitPuts(a *amd64.Assembler) {
 	a.Jmp(loop)
 	a.Bind(done)
 }
+
+// emitToRing3Label builds an IRETQ frame (SS, RSP, RFLAGS with IOPL 0,
+// CS, RIP) and drops to ring 3 at label l.
+func emitToRing3Label(a *amd64.Assembler, l amd64.Label) {
+	pushFrame(a)
+	a.Lea(amd64.W64, amd64.RAX, amd64.RIPLabel(l))
+	a.Push(amd64.RAX)
+	a.Data(iretq...)
+}
+
+// ring3SwitchLen is the length of emitToRing3's code.
+var ring3SwitchLen = func() uint64 {
+	var a amd64.Assembler
+	emitToRing3(&a, HimemStart)
+	return uint64(a.Len())
+}()
+
+// emitToRing3 drops to ring 3 at absolute address rip.
+func emitToRing3(a *amd64.Assembler, rip uint64) {
+	pushFrame(a)
+	a.MovRI(amd64.W64, amd64.RAX, int64(rip))
+	a.Push(amd64.RAX)
+	a.Data(iretq...)
+}
+
+func pushFrame(a *amd64.Assembler) {
+	for _, v := range []int64{SelUserData, HimemStart + 0x10000, 0x2, SelUserCode} { // SS, RSP, RFLAGS, CS
+		a.MovRI(amd64.W64, amd64.RAX, v)
+		a.Push(amd64.RAX)
+	}
+}
+
+func newUART(out *syncBuffer) *serial.UART { return serial.New(out, nil) }
 
 func finish(t *testing.T, a *amd64.Assembler) []byte {
 	t.Helper()
@@ -152,15 +185,7 @@ func TestUnmappedMMIO(t *testing.T) {
 func TestUserModeGuest(t *testing.T) {
 	var a amd64.Assembler
 	user, msg := a.NewLabel(), a.NewLabel()
-	for _, v := range []int64{SelUserData, HimemStart + 0x10000, 0x2} { // SS, RSP, RFLAGS (IOPL 0)
-		a.MovRI(amd64.W64, amd64.RAX, v)
-		a.Push(amd64.RAX)
-	}
-	a.MovRI(amd64.W64, amd64.RAX, SelUserCode)
-	a.Push(amd64.RAX)
-	a.Lea(amd64.W64, amd64.RAX, amd64.RIPLabel(user))
-	a.Push(amd64.RAX)
-	a.Data(iretq...)
+	emitToRing3Label(&a, user)
 	a.Bind(user)
 	a.Lea(amd64.W64, amd64.RSI, amd64.RIPLabel(msg))
 	emitPuts(&a)
