@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/deepsys/deepsys/vmm/kvm"
 )
@@ -35,12 +36,11 @@ import (
 
 // Stop says why a vCPU stopped running without an error.
 type Stop struct {
-	CPU      int
-	Halted   bool // the guest executed HLT
-	Exited   bool // the guest wrote Code to DebugExitPort
-	Code     uint8
-	Kicked   bool // the VMM stopped it (another vCPU stopped the VM)
-	ExitCnts map[kvm.ExitReason]uint64
+	CPU    int
+	Halted bool // the guest executed HLT
+	Exited bool // the guest wrote Code to DebugExitPort
+	Code   uint8
+	Kicked bool // the VMM stopped it (another vCPU stopped the VM)
 }
 
 // errStopVM is returned by the debug-exit device to end the loop.
@@ -54,7 +54,7 @@ type vcpu struct {
 	vm    *VM
 	c     *kvm.VCPU
 	tid   atomic.Int32
-	exits map[kvm.ExitReason]uint64
+	stats map[kvm.ExitReason]*histogram
 }
 
 // run is the vCPU goroutine's body.
@@ -63,7 +63,7 @@ func (v *vcpu) run() (Stop, error) {
 	defer runtime.UnlockOSThread()
 	v.tid.Store(int32(gettid()))
 	defer v.tid.Store(0)
-	st := Stop{CPU: v.c.ID(), ExitCnts: v.exits}
+	st := Stop{CPU: v.c.ID()}
 	for {
 		if v.vm.stopping.Load() {
 			st.Kicked = true
@@ -77,7 +77,9 @@ func (v *vcpu) run() (Stop, error) {
 		if err != nil {
 			return st, v.stopWith(kvm.ExitUnknown, err)
 		}
-		done, err := v.handle(&st)
+		exit, start := v.c.Exit(), time.Now()
+		done, err := v.handle(exit, &st)
+		v.record(exit, time.Since(start))
 		if err != nil || done {
 			return st, err
 		}
@@ -85,9 +87,7 @@ func (v *vcpu) run() (Stop, error) {
 }
 
 // handle services one exit; done means the vCPU stops without error.
-func (v *vcpu) handle(st *Stop) (done bool, err error) {
-	exit := v.c.Exit()
-	v.exits[exit]++
+func (v *vcpu) handle(exit kvm.ExitReason, st *Stop) (done bool, err error) {
 	switch exit {
 	case kvm.ExitIO:
 		err = v.handleIO()
@@ -160,4 +160,13 @@ func (v *vcpu) handleMMIO() error {
 		return v.vm.MMIO.Write(m.Addr, m.Data)
 	}
 	return v.vm.MMIO.Read(m.Addr, m.Data)
+}
+
+func (v *vcpu) record(exit kvm.ExitReason, d time.Duration) {
+	h := v.stats[exit]
+	if h == nil {
+		h = &histogram{}
+		v.stats[exit] = h
+	}
+	h.add(d)
 }

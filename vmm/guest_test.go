@@ -148,9 +148,18 @@ func TestHelloGuest(t *testing.T) {
 	if !stops[0].Halted {
 		t.Errorf("stop %+v, want halted", stops[0])
 	}
-	if n := stops[0].ExitCnts[kvm.ExitIO]; n < 6 {
-		t.Errorf("%d KVM_EXIT_IO for 6 bytes", n)
+	// An LSR read before each of the 7 bytes (NUL included), a THR write
+	// for each of the 6 printed; then the HLT.
+	stats := vm.ExitStats()
+	if len(stats) != 2 || stats[0].Reason != kvm.ExitIO || stats[0].Count != 13 ||
+		stats[1].Reason != kvm.ExitHLT || stats[1].Count != 1 {
+		t.Errorf("exit stats %+v, want 13 IO and 1 HLT", stats)
 	}
+	var table strings.Builder
+	if err := WriteExitStats(&table, stats); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("exits:\n%s", table.String())
 }
 
 // TestUnmappedMMIO: a store to the MMIO gap, where no device is, stops the

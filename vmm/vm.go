@@ -89,7 +89,7 @@ func (v *VM) createVCPUs(n int) error {
 		if err != nil {
 			return err
 		}
-		v.vcpus = append(v.vcpus, &vcpu{vm: v, c: c, exits: map[kvm.ExitReason]uint64{}})
+		v.vcpus = append(v.vcpus, &vcpu{vm: v, c: c, stats: map[kvm.ExitReason]*histogram{}})
 		if err := c.SetCPUID2(shapeCPUID(supported, id)); err != nil {
 			return fmt.Errorf("vCPU %d: %w", id, err)
 		}
