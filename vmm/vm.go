@@ -168,3 +168,7 @@ func (debugExit) Read(off uint64, data []byte) error {
 }
 
 func (debugExit) Write(off uint64, data []byte) error { return errStopVM{code: data[0]} }
+
+// KVM is the underlying KVM VM, for devices that register ioeventfds and
+// irqfds.
+func (v *VM) KVM() *kvm.VM { return v.vm }

@@ -160,3 +160,40 @@ func FuzzDecodeExit(f *testing.F) {
 		}
 	})
 }
+
+// TestIRQChip: the in-kernel PIC/IOAPIC/LAPIC and PIT are created, and an
+// eventfd is bound to GSI 4 (COM1's line) with KVM_IRQFD. That a guest
+// then receives the interrupt is not tested yet.
+func TestIRQChip(t *testing.T) {
+	s := openKVM(t)
+	for _, c := range []int{CapIRQChip, CapPIT2, CapIRQFD, CapIOEventFD} {
+		if n, err := s.CheckExtension(c); err != nil || n == 0 {
+			t.Fatalf("capability %d: %d, %v", c, n, err)
+		}
+	}
+	vm, err := s.CreateVM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vm.Close()
+	if err := vm.CreateIRQChip(); err != nil {
+		t.Fatal(err)
+	}
+	if err := vm.CreatePIT2(PITSpeakerDummy); err != nil {
+		t.Fatal(err)
+	}
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(efd)
+	if err := vm.IRQFD(efd, 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := vm.IRQLine(3, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := vm.IRQFD(efd, 4); err == nil {
+		t.Error("binding the same eventfd twice to GSI 4 was accepted")
+	}
+}
