@@ -31,8 +31,8 @@ import (
 //     refused the guest state), INTERNAL_ERROR (e.g. an instruction KVM's
 //     emulator lacks) and anything else stop the vCPU with a VCPUError
 //     carrying the registers.
-//  6. EINTR (a signal: Go's preemption, or a kick from Stop) re-enters the
-//     guest unless the VM is stopping.
+//  6. EINTR (a signal: Go's preemption, or a kick from Stop or Pause)
+//     re-enters the guest unless the VM is stopping or pausing (pause.go).
 
 // Stop says why a vCPU stopped running without an error.
 type Stop struct {
@@ -68,6 +68,10 @@ func (v *vcpu) run() (Stop, error) {
 		if v.vm.stopping.Load() {
 			st.Kicked = true
 			return st, nil
+		}
+		if v.vm.pausing.Load() {
+			v.vm.park()
+			continue
 		}
 		err := v.c.Run()
 		if errors.Is(err, kvm.ErrInterrupted) {

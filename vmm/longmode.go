@@ -9,18 +9,19 @@ import (
 
 // Starting a vCPU straight in 64-bit mode, with no firmware and no real-mode
 // trampoline: the VMM writes what a boot loader would have built and loads
-// the registers through KVM_SET_SREGS (Intel SDM Vol. 3A 10.8.5,
-// "Initializing IA-32e Mode"):
+// the registers through KVM_SET_SREGS (Intel SDM Vol. 3A, "Initializing
+// IA-32e Mode"):
 //
 //  1. Identity page tables for the first 4 GiB: one PML4 entry, four PDPT
-//     entries, 4 x 512 PD entries of 2 MiB pages (SDM 4.5, 4-level paging).
-//     Every entry has U/S set, so ring-3 code may run anywhere; RAM a guest
-//     maps but KVM has no slot for exits as MMIO.
+//     entries, 4 x 512 PD entries of 2 MiB pages (SDM "4-Level Paging").
+//     Every entry has U/S set, so ring-3 code may run anywhere; an address
+//     the tables map but no memory slot backs exits as MMIO.
 //  2. A GDT with 64-bit code and data segments for rings 0 and 3 and a TSS
-//     descriptor (SDM 3.4.5, 8.2.3); an empty IDT.
+//     descriptor (SDM "Segment Descriptors", "TSS Descriptor in 64-bit
+//     mode"); an empty IDT.
 //  3. CR3 = PML4; CR4.PAE; EFER.LME|LMA; CR0.PE|PG (and NE, WP, ET, MP);
 //     CS a 64-bit code segment (L=1). KVM checks the combination as the
-//     CPU's VM-entry checks would (SDM 27.3.1).
+//     CPU's VM-entry checks would (SDM "Checks on the Guest State Area").
 
 // GDT selectors of the boot GDT (index x 8, with RPL 3 for ring 3).
 const (
@@ -32,7 +33,7 @@ const (
 	GDTEntries    = 7
 )
 
-// Control-register and EFER bits (SDM 2.5, 2.2.1).
+// Control-register and EFER bits (SDM "Control Registers", "Extended Feature Enable Register").
 const (
 	cr0PE   = 1 << 0
 	cr0MP   = 1 << 1
@@ -45,7 +46,7 @@ const (
 	eferLMA = 1 << 10
 )
 
-// Page-table entry bits (SDM 4.5, tables 4-14 to 4-20).
+// Page-table entry bits (SDM "4-Level Paging", the entry-format tables).
 const (
 	ptePresent  = 1 << 0
 	pteWritable = 1 << 1
@@ -117,9 +118,9 @@ func writeBootTables(mem *Memory) error {
 	return writeBootTSS(mem)
 }
 
-// writeBootTSS writes the 64-bit TSS (SDM 8.7): RSP0 = BootStack, so an
+// writeBootTSS writes the 64-bit TSS (SDM "Task Management in 64-bit Mode"): RSP0 = BootStack, so an
 // interrupt from ring 3 has a ring-0 stack, and an I/O permission bitmap
-// of all zeros (SDM 20.5.2), so ring-3 code may use every port. Test
+// of all zeros (SDM Vol. 1 "I/O Permission Bit Map"), so ring-3 code may use every port. Test
 // guests do their device I/O from ring 3, where our machines run them
 // natively; a guest kernel loads its own TSS.
 func writeBootTSS(mem *Memory) error {

@@ -6,7 +6,7 @@ import (
 	"github.com/deepsys/deepsys/vmm/kvm"
 )
 
-// TestGDTEntry: descriptors match the SDM's layout (Vol. 3A 3.4.5) and the
+// TestGDTEntry: descriptors match the SDM's layout (Vol. 3A "Segment Descriptors") and the
 // values firecracker and Linux's boot code use.
 func TestGDTEntry(t *testing.T) {
 	for _, c := range []struct {
@@ -42,7 +42,7 @@ func TestSegmentOf(t *testing.T) {
 }
 
 // TestBootPageTables: the identity map translates addresses to themselves
-// with 2 MiB pages, walked as the MMU would (SDM 4.5).
+// with 2 MiB pages, walked as the MMU would (SDM "4-Level Paging").
 func TestBootPageTables(t *testing.T) {
 	m, err := NewMemory(1 << 20)
 	if err != nil {

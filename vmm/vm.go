@@ -26,6 +26,8 @@ type VM struct {
 	vm           *kvm.VM
 	vcpus        []*vcpu
 	stopping     atomic.Bool
+	pausing      atomic.Bool // mirrors pause.paused for the loop's fast check
+	pause        pauser
 	unclaimedPIO atomic.Uint64
 }
 
@@ -40,6 +42,7 @@ func New(cfg Config) (_ *VM, err error) {
 		return nil, fmt.Errorf("vmm: %d vCPUs: want 1-255 (8-bit APIC IDs)", cfg.CPUs)
 	}
 	v := &VM{PIO: NewBus("pio"), MMIO: NewBus("mmio")}
+	v.pause.init()
 	defer func() {
 		if err != nil {
 			v.Close()
@@ -117,8 +120,10 @@ func (v *VM) Run() ([]Stop, error) {
 	errs := make([]error, len(v.vcpus))
 	var wg sync.WaitGroup
 	for i, c := range v.vcpus {
+		v.enter()
 		wg.Go(func() {
 			stops[i], errs[i] = c.run()
+			v.leave()
 			v.Stop()
 		})
 	}
@@ -131,6 +136,15 @@ func (v *VM) Run() ([]Stop, error) {
 // signals the thread (if it is inside the guest).
 func (v *VM) Stop() {
 	v.stopping.Store(true)
+	v.kickAll()
+	v.pause.mu.Lock()
+	v.pause.cond.Broadcast() // wake parked vCPUs so they see stopping
+	v.pause.mu.Unlock()
+}
+
+// kickAll gets every vCPU out of KVM_RUN: immediate_exit catches one about
+// to enter, the signal one inside the guest.
+func (v *VM) kickAll() {
 	for _, c := range v.vcpus {
 		c.c.SetImmediateExit(true)
 		_ = kick(int(c.tid.Load())) // a thread that has just exited is no error

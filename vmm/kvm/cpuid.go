@@ -8,7 +8,7 @@ import (
 )
 
 // CPUIDEntry mirrors struct kvm_cpuid_entry2: the answer of one CPUID leaf
-// (Function, the EAX input) and subleaf (Index, the ECX input) (api.rst 4.46
+// (Function, the EAX input) and subleaf (Index, the ECX input) (api.rst,
 // KVM_SET_CPUID2).
 type CPUIDEntry struct {
 	Function uint32

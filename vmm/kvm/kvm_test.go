@@ -84,7 +84,7 @@ func TestVMAndVCPU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sr.CS.Selector != 0xf000 { // the reset vector's CS (SDM Vol. 3A 9.1.4)
+	if sr.CS.Selector != 0xf000 { // the reset vector's CS (SDM Vol. 3A "First Instruction Executed")
 		t.Errorf("reset CS selector %#x, want 0xf000", sr.CS.Selector)
 	}
 	sr.CS.Base, sr.CS.Selector = 0, 0

@@ -45,7 +45,7 @@ func (v *VM) SetUserMemoryRegion(slot, flags uint32, gpa uint64, mem []byte) err
 }
 
 // SetTSSAddr gives KVM three pages of guest-physical address space for the
-// real-mode TSS Intel's VMX needs (KVM_SET_TSS_ADDR, api.rst 4.48); they
+// real-mode TSS Intel's VMX needs (KVM_SET_TSS_ADDR, api.rst 4.36); they
 // must not overlap memory or MMIO the guest uses.
 func (v *VM) SetTSSAddr(addr uint64) error {
 	_, err := ioctl(v.fd, kvmSetTSSAddr, uintptr(addr))
@@ -53,7 +53,8 @@ func (v *VM) SetTSSAddr(addr uint64) error {
 }
 
 // SetIdentityMapAddr gives KVM one page for the identity page table VMX
-// uses for real mode without unrestricted guest (KVM_SET_IDENTITY_MAP_ADDR).
+// uses for real mode without unrestricted guest (KVM_SET_IDENTITY_MAP_ADDR,
+// api.rst 4.40).
 func (v *VM) SetIdentityMapAddr(addr uint64) error { return v.setIdentityMapAddr(&addr) }
 
 // CreateIRQChip makes the in-kernel PIC, IOAPIC and per-vCPU local APICs
