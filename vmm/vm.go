@@ -13,6 +13,11 @@ import (
 type Config struct {
 	MemSize uint64 // bytes of RAM (RAMRanges places them)
 	CPUs    int    // vCPUs, 1 if 0
+	// IRQChip puts the PIC, IOAPIC and local APICs in the kernel
+	// (KVM_CREATE_IRQCHIP), so irqfds can inject interrupts. HLT is then
+	// handled by KVM (the vCPU sleeps until an interrupt) and no longer
+	// stops the vCPU; such guests finish through DebugExitPort.
+	IRQChip bool
 }
 
 // VM is a KVM virtual machine with its RAM, its two buses and its vCPUs.
@@ -56,6 +61,11 @@ func New(cfg Config) (_ *VM, err error) {
 	}
 	if err = v.setupMemory(cfg.MemSize); err != nil {
 		return nil, err
+	}
+	if cfg.IRQChip {
+		if err = v.vm.CreateIRQChip(); err != nil {
+			return nil, err
+		}
 	}
 	if err = v.createVCPUs(cfg.CPUs); err != nil {
 		return nil, err
