@@ -55,6 +55,28 @@ type vcpu struct {
 	c     *kvm.VCPU
 	tid   atomic.Int32
 	stats map[kvm.ExitReason]*histogram
+	// pending: the last KVM_RUN returned an exit, whose instruction KVM
+	// finishes (an IN's result into RAX, RIP past an OUT) only on the
+	// next KVM_RUN.
+	pending bool
+}
+
+// completePending re-enters KVM_RUN with immediate_exit set, which
+// finishes a pending I/O or MMIO instruction and returns EINTR before any
+// further guest instruction (api.rst 5, the note after KVM_EXIT_IO and
+// KVM_EXIT_MMIO), so the state a pause exposes is consistent.
+func (v *vcpu) completePending() error {
+	if !v.pending {
+		return nil
+	}
+	v.c.SetImmediateExit(true)
+	err := v.c.Run()
+	v.c.SetImmediateExit(false)
+	if !errors.Is(err, kvm.ErrInterrupted) {
+		return v.stopWith(v.c.Exit(), fmt.Errorf("completing the pending exit before a pause: KVM_RUN returned %v", err))
+	}
+	v.pending = false
+	return nil
 }
 
 // run is the vCPU goroutine's body.
@@ -70,17 +92,22 @@ func (v *vcpu) run() (Stop, error) {
 			return st, nil
 		}
 		if v.vm.pausing.Load() {
+			if err := v.completePending(); err != nil {
+				return st, err
+			}
 			v.vm.park()
 			continue
 		}
 		err := v.c.Run()
 		if errors.Is(err, kvm.ErrInterrupted) {
 			v.c.SetImmediateExit(false)
+			v.pending = false
 			continue
 		}
 		if err != nil {
 			return st, v.stopWith(kvm.ExitUnknown, err)
 		}
+		v.pending = true
 		exit, start := v.c.Exit(), time.Now()
 		done, err := v.handle(exit, &st)
 		v.record(exit, time.Since(start))
