@@ -48,8 +48,9 @@ type errStopVM struct{ code uint8 }
 
 func (e errStopVM) Error() string { return fmt.Sprintf("guest exit code %d", e.code) }
 
-// vcpu is one vCPU and its loop state; only its goroutine touches it,
-// except stopping and tid, which Stop reads.
+// vcpu is one vCPU and its loop state. Only its goroutine touches it
+// while Run runs, except tid, which Stop and Pause read; ExitStats reads
+// stats after Run.
 type vcpu struct {
 	vm    *VM
 	c     *kvm.VCPU

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/deepsys/deepsys/vmm/kvm"
+	"golang.org/x/sys/unix"
 )
 
 // Config is the shape of a VM.
@@ -34,6 +35,7 @@ type VM struct {
 	pausing      atomic.Bool // mirrors pause.paused for the loop's fast check
 	pause        pauser
 	unclaimedPIO atomic.Uint64
+	eventfds     []int // irqfds made by IRQLine, closed by Close
 }
 
 // New creates the VM: RAM registered as memory slots, the boot tables for
@@ -171,6 +173,10 @@ func (v *VM) Close() error {
 		errs = append(errs, c.c.Close())
 	}
 	v.vcpus = nil
+	for _, fd := range v.eventfds {
+		errs = append(errs, unix.Close(fd))
+	}
+	v.eventfds = nil
 	if v.vm != nil {
 		errs = append(errs, v.vm.Close())
 	}
