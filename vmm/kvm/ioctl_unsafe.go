@@ -7,23 +7,38 @@ import (
 )
 
 // ioctl issues req on fd with an integer argument and returns the result.
-// EINTR is returned as is: KVM_RUN reports a signal that way, and the caller
-// decides whether to retry.
 func ioctl(fd int, req, arg uintptr) (uintptr, error) {
-	r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, arg)
-	if errno != 0 {
-		return r, ioctlErr(req, errno)
+	for {
+		r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, arg)
+		if !retry(req, errno) {
+			if errno != 0 {
+				return r, ioctlErr(req, errno)
+			}
+			return r, nil
+		}
 	}
-	return r, nil
 }
 
 // ioctlPtr issues req with a pointer to a struct the kernel reads or fills.
 func ioctlPtr(fd int, req uintptr, p unsafe.Pointer) (uintptr, error) {
-	r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, uintptr(p))
-	if errno != 0 {
-		return r, ioctlErr(req, errno)
+	for {
+		r, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, uintptr(p))
+		if !retry(req, errno) {
+			if errno != 0 {
+				return r, ioctlErr(req, errno)
+			}
+			return r, nil
+		}
 	}
-	return r, nil
+}
+
+// retry: an ioctl interrupted by a signal is made again, except KVM_RUN,
+// whose EINTR is how a kick or immediate_exit is reported. Go sends its
+// threads SIGURG to preempt goroutines, and KVM_CREATE_VM, for one, can
+// be interrupted by it (seen under load: "KVM_CREATE_VM: interrupted
+// system call").
+func retry(req uintptr, errno unix.Errno) bool {
+	return errno == unix.EINTR && req != kvmRun
 }
 
 func (c *VCPU) getRegs(r *Regs) error {
