@@ -34,7 +34,7 @@ const maxCPUIDEntries = 256
 func (s *System) SupportedCPUID() ([]CPUIDEntry, error) {
 	buf := make([]byte, sizeofCPUID2+maxCPUIDEntries*sizeofCPUIDEntry2)
 	binary.LittleEndian.PutUint32(buf, maxCPUIDEntries)
-	if err := cpuidIoctl(s.fd, kvmGetSupportedCPUID, buf); err != nil {
+	if _, err := bufIoctl(s.fd, kvmGetSupportedCPUID, buf); err != nil {
 		if errors.Is(err, syscall.E2BIG) {
 			return nil, fmt.Errorf("%w (more than %d leaves)", err, maxCPUIDEntries)
 		}
@@ -46,7 +46,8 @@ func (s *System) SupportedCPUID() ([]CPUIDEntry, error) {
 // SetCPUID2 sets the CPUID leaves the guest sees (KVM_SET_CPUID2). It must
 // be called before the first KVM_RUN.
 func (c *VCPU) SetCPUID2(entries []CPUIDEntry) error {
-	return cpuidIoctl(c.fd, kvmSetCPUID2, encodeCPUID(entries))
+	_, err := bufIoctl(c.fd, kvmSetCPUID2, encodeCPUID(entries))
+	return err
 }
 
 // encodeCPUID lays out a kvm_cpuid2 header and its entries.

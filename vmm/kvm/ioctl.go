@@ -32,6 +32,9 @@ const (
 	sizeofIOEventFD     = 64  // struct kvm_ioeventfd
 	sizeofIRQLevel      = 8   // struct kvm_irq_level
 	sizeofRunHeader     = 32  // struct kvm_run up to its exit union
+	sizeofMSRs          = 8   // struct kvm_msrs without its entries
+	sizeofMSREntry      = 16  // struct kvm_msr_entry
+	sizeofFPU           = 416 // struct kvm_fpu
 	sizeofIdentityMapAd = 8   // __u64
 )
 
@@ -56,6 +59,10 @@ var (
 	kvmGetSRegs            = ior(0x83, sizeofSRegs)
 	kvmSetSRegs            = iow(0x84, sizeofSRegs)
 	kvmSetCPUID2           = iow(0x90, sizeofCPUID2)
+	kvmGetMSRs             = iowr(0x88, sizeofMSRs)
+	kvmSetMSRs             = iow(0x89, sizeofMSRs)
+	kvmGetFPU              = ior(0x8c, sizeofFPU)
+	kvmSetFPU              = iow(0x8d, sizeofFPU)
 )
 
 // ioctlNames names each request for error messages.
@@ -80,6 +87,10 @@ var ioctlNames = map[uintptr]string{
 	kvmGetSRegs:            "KVM_GET_SREGS",
 	kvmSetSRegs:            "KVM_SET_SREGS",
 	kvmSetCPUID2:           "KVM_SET_CPUID2",
+	kvmGetMSRs:             "KVM_GET_MSRS",
+	kvmSetMSRs:             "KVM_SET_MSRS",
+	kvmGetFPU:              "KVM_GET_FPU",
+	kvmSetFPU:              "KVM_SET_FPU",
 }
 
 // IoctlError is a failed KVM ioctl: which one, and the errno.

@@ -87,9 +87,19 @@ func (v *VM) setIdentityMapAddr(addr *uint64) error {
 	return v.ioctlStruct(kvmSetIdentityMapAddr, unsafe.Pointer(addr))
 }
 
-// cpuidIoctl passes a kvm_cpuid2 header followed by its entries, laid out
-// in one buffer as the kernel expects the flexible array member.
-func cpuidIoctl(fd int, req uintptr, buf []byte) error {
-	_, err := ioctlPtr(fd, req, unsafe.Pointer(unsafe.SliceData(buf)))
+// bufIoctl passes a header followed by its entries (kvm_cpuid2,
+// kvm_msrs), laid out in one buffer as the kernel expects a flexible array
+// member, and returns the ioctl's result.
+func bufIoctl(fd int, req uintptr, buf []byte) (uintptr, error) {
+	return ioctlPtr(fd, req, unsafe.Pointer(unsafe.SliceData(buf)))
+}
+
+func (c *VCPU) getFPU(f *FPU) error {
+	_, err := ioctlPtr(c.fd, kvmGetFPU, unsafe.Pointer(f))
+	return err
+}
+
+func (c *VCPU) setFPU(f *FPU) error {
+	_, err := ioctlPtr(c.fd, kvmSetFPU, unsafe.Pointer(f))
 	return err
 }

@@ -22,6 +22,7 @@ func TestStructSizes(t *testing.T) {
 		{"kvm_irqfd", unsafe.Sizeof(irqfdArg{}), sizeofIRQFD},
 		{"kvm_ioeventfd", unsafe.Sizeof(ioeventfdArg{}), sizeofIOEventFD},
 		{"kvm_irq_level", unsafe.Sizeof(irqLevel{}), sizeofIRQLevel},
+		{"kvm_fpu", unsafe.Sizeof(FPU{}), sizeofFPU},
 	} {
 		if c.got != c.want {
 			t.Errorf("struct %s: Go mirror is %d bytes, the kernel's %d", c.name, c.got, c.want)
@@ -49,6 +50,10 @@ func TestIoctlNumbers(t *testing.T) {
 		{"KVM_CREATE_PIT2", kvmCreatePIT2, 0x4040ae77},
 		{"KVM_IRQFD", kvmIRQFD, 0x4020ae76},
 		{"KVM_IOEVENTFD", kvmIOEventFD, 0x4040ae79},
+		{"KVM_GET_MSRS", kvmGetMSRs, 0xc008ae88},
+		{"KVM_SET_MSRS", kvmSetMSRs, 0x4008ae89},
+		{"KVM_GET_FPU", kvmGetFPU, 0x81a0ae8c},
+		{"KVM_SET_FPU", kvmSetFPU, 0x41a0ae8d},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %#x, want %#x", c.name, c.got, c.want)
