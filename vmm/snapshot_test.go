@@ -100,6 +100,7 @@ func TestSnapshotRestore(t *testing.T) {
 	if err := vm2.Restore(snap); err != nil {
 		t.Fatal(err)
 	}
+	checkRestoredVCPU(t, vm2, snap.VCPUs[0])
 	wait2 := runAsync(vm2)
 	waitFor(t, "the restored VM to print", func() bool { return len(out2.String()) >= 100 })
 	if err := wait2(); err != nil {
@@ -139,5 +140,26 @@ func TestSnapshotRefusesRunningVM(t *testing.T) {
 	}
 	if err := wait(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkRestoredVCPU reads the restored vCPU back: registers, FPU and every
+// MSR but the TSC (which has moved on) are what the snapshot held.
+func checkRestoredVCPU(t *testing.T, vm *VM, want VCPUState) {
+	t.Helper()
+	got, err := saveVCPU(vm.vcpus[0].c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Regs != want.Regs || got.FPU.XMM != want.FPU.XMM || got.FPU.FCW != want.FPU.FCW {
+		t.Errorf("restored regs/FPU differ:\n got %+v\nwant %+v", got.Regs, want.Regs)
+	}
+	if got.SRegs.CR3 != want.SRegs.CR3 || got.SRegs.CS != want.SRegs.CS || got.SRegs.EFER != want.SRegs.EFER {
+		t.Errorf("restored sregs differ: cs %+v cr3 %#x efer %#x", got.SRegs.CS, got.SRegs.CR3, got.SRegs.EFER)
+	}
+	for i, m := range got.MSRs {
+		if m.Index != 0x10 && m != want.MSRs[i] {
+			t.Errorf("MSR %#x restored as %#x, saved %#x", m.Index, m.Data, want.MSRs[i].Data)
+		}
 	}
 }
