@@ -159,7 +159,7 @@ func TestUARTInterrupt(t *testing.T) {
 }
 
 // runWithin runs vm and fails the test if it does not stop within d.
-func runWithin(t *testing.T, vm *VM, d time.Duration) ([]Stop, error) {
+func runWithin(t *testing.T, vm *VM, d time.Duration, onTimeout ...func()) ([]Stop, error) {
 	t.Helper()
 	type result struct {
 		stops []Stop
@@ -176,6 +176,9 @@ func runWithin(t *testing.T, vm *VM, d time.Duration) ([]Stop, error) {
 	case <-time.After(d):
 		vm.Stop()
 		<-done
+		for _, f := range onTimeout {
+			f()
+		}
 		t.Fatalf("the VM did not stop within %v", d)
 		return nil, nil
 	}

@@ -126,7 +126,8 @@ func (v *VM) SetupLongMode(cpu int, entry, stack uint64) error {
 
 // Run runs every vCPU until each stops: the first to stop with an error,
 // exit or halt stops the others (they report Kicked). It returns one Stop
-// per vCPU and the errors joined.
+// per vCPU and the errors joined. A VM runs once: a stopped VM is closed,
+// and a guest continues elsewhere through Snapshot and Restore.
 func (v *VM) Run() ([]Stop, error) {
 	stops := make([]Stop, len(v.vcpus))
 	errs := make([]error, len(v.vcpus))
@@ -166,7 +167,8 @@ func (v *VM) kickAll() {
 // UnclaimedPIO counts port accesses no device claimed.
 func (v *VM) UnclaimedPIO() uint64 { return v.unclaimedPIO.Load() }
 
-// Close releases vCPUs, the VM, RAM and /dev/kvm.
+// Close releases vCPUs, the VM, RAM and /dev/kvm. Call it after Run has
+// returned: a running vCPU still uses its kvm_run page and the RAM.
 func (v *VM) Close() error {
 	var errs []error
 	for _, c := range v.vcpus {
