@@ -23,7 +23,13 @@
 //     OS thread, calls KVM_RUN and emulates what exits: port I/O and MMIO
 //     are routed by address through a Bus (bus.go) to a Device, HLT stops
 //     the vCPU, and shutdown, failed entry and internal errors stop it with
-//     its registers in a VCPUError.
+//     its registers in a VCPUError. Each exit is counted by reason with its
+//     handling time (exit_stats.go).
+//  4. Interrupts (irqline.go): with the in-kernel irqchip, a device's
+//     interrupt output becomes an irqfd write, injected by KVM with no exit.
+//  5. Pause, snapshot, restore (pause.go, snapshot.go): vCPUs leave the
+//     guest at an instruction boundary and park on their threads; RAM and
+//     vCPU state are copied, and loaded into a fresh VM that continues.
 //
 // On our machines KVM is a nested PVM backend: ring-3 guest code runs
 // natively, ring-0 code runs in KVM's instruction emulator (about 1 µs per
