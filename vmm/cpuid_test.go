@@ -59,7 +59,7 @@ func TestCPUIDPerVCPU(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stops, err := runWithin(t, vm, 20e9)
+	stops, err := runWithin(t, vm, runLimit)
 	if err != nil {
 		t.Fatal(err)
 	}

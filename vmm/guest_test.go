@@ -138,7 +138,7 @@ func TestHelloGuest(t *testing.T) {
 	a.Bind(msg)
 	a.Data([]byte("hello\n\x00")...)
 	vm, out := newTestVM(t, finish(t, &a))
-	stops, err := vm.Run()
+	stops, err := runWithin(t, vm, runLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestUnmappedMMIO(t *testing.T) {
 	a.MovMI(amd64.W32, amd64.Mem{Base: amd64.RAX}, 0x1234)
 	a.Data(hlt...)
 	vm, _ := newTestVM(t, finish(t, &a))
-	_, err := vm.Run()
+	_, err := runWithin(t, vm, runLimit)
 	var ve *VCPUError
 	if !errors.As(err, &ve) {
 		t.Fatalf("Run = %v, want a VCPUError", err)
@@ -206,7 +206,7 @@ func TestUserModeGuest(t *testing.T) {
 	a.Bind(msg)
 	a.Data([]byte("from ring 3\n\x00")...)
 	vm, out := newTestVM(t, finish(t, &a))
-	stops, err := vm.Run()
+	stops, err := runWithin(t, vm, runLimit)
 	if err != nil {
 		t.Fatal(err)
 	}

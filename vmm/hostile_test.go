@@ -17,7 +17,7 @@ func TestTripleFault(t *testing.T) {
 	a.MovRI(amd64.W32, amd64.RBX, 0xbad)
 	a.Ud2()
 	vm, _ := newTestVM(t, finish(t, &a))
-	_, err := vm.Run()
+	_, err := runWithin(t, vm, runLimit)
 	var ve *VCPUError
 	if !errors.As(err, &ve) || ve.Exit != kvm.ExitShutdown {
 		t.Fatalf("Run = %v, want a VCPUError at KVM_EXIT_SHUTDOWN", err)
@@ -47,7 +47,7 @@ func TestStringIO(t *testing.T) {
 	a.Bind(data)
 	a.Data([]byte(msg)...)
 	vm, out := newTestVM(t, finish(t, &a))
-	if _, err := vm.Run(); err != nil {
+	if _, err := runWithin(t, vm, runLimit); err != nil {
 		t.Fatal(err)
 	}
 	if out.String() != msg {
@@ -73,7 +73,7 @@ func TestEmulatorGap(t *testing.T) {
 	a.Data(0xc4, 0xe2, 0x71, 0xf7, 0xc3) // shlx eax, ebx, ecx
 	a.Data(hlt...)
 	vm, _ := newTestVM(t, finish(t, &a))
-	stops, err := vm.Run()
+	stops, err := runWithin(t, vm, runLimit)
 	if err == nil {
 		if !stops[0].Halted {
 			t.Fatalf("stop %+v", stops[0])

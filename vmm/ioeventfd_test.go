@@ -34,7 +34,7 @@ func TestIOEventFDDoorbell(t *testing.T) {
 	if err := vm.KVM().IOEventFD(efd, doorbell, 1, kvm.IOEventFDPIO, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := vm.Run(); err != nil {
+	if _, err := runWithin(t, vm, runLimit); err != nil {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 8)

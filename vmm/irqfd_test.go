@@ -149,7 +149,7 @@ func TestUARTInterrupt(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	stops, err := runWithin(t, vm, 20*time.Second)
+	stops, err := runWithin(t, vm, runLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +157,10 @@ func TestUARTInterrupt(t *testing.T) {
 		t.Errorf("stop %+v, want the vector %#x handler's debug exit", stops[0], irqVector)
 	}
 }
+
+// runLimit bounds every test guest's run: a guest that should stop and
+// does not fails its test instead of hanging the suite.
+const runLimit = 20 * time.Second
 
 // runWithin runs vm and fails the test if it does not stop within d.
 func runWithin(t *testing.T, vm *VM, d time.Duration, onTimeout ...func()) ([]Stop, error) {

@@ -60,7 +60,7 @@ func TestMMIODevice(t *testing.T) {
 	if err := vm.MMIO.Insert(base, 16, "scratch", dev); err != nil {
 		t.Fatal(err)
 	}
-	stops, err := vm.Run()
+	stops, err := runWithin(t, vm, runLimit)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package vmm
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -51,8 +52,8 @@ func runAsync(vm *VM) (wait func() error) {
 		select {
 		case err := <-done:
 			return err
-		case <-time.After(20 * time.Second):
-			return nil
+		case <-time.After(runLimit):
+			return errors.New("Run did not return after Stop")
 		}
 	}
 }
