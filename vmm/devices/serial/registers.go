@@ -81,6 +81,7 @@ func (u *UART) writeFCR(b byte) {
 	u.fifo = b&fcrEnable != 0
 	if b&0x02 != 0 {
 		u.rx = u.rx[:0]
+		u.room.Broadcast()
 	}
 }
 
@@ -90,6 +91,7 @@ func (u *UART) popRx() byte {
 	}
 	b := u.rx[0]
 	u.rx = u.rx[1:]
+	u.room.Broadcast()
 	return b
 }
 

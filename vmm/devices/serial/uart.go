@@ -61,14 +61,18 @@ type UART struct {
 	threPend bool // THR-empty interrupt raised and not yet acknowledged
 	irqLevel bool
 	outErr   error
-	dropped  int // bytes not written after the writer failed
+	dropped  int        // bytes not written after the writer failed
+	room     *sync.Cond // on mu: the receive FIFO has room (Feed waits)
+	closed   bool       // Close was called
 }
 
 // New makes a UART writing transmitted bytes to out. irq, if not nil, is
 // called with the new level of the interrupt output each time it changes,
 // with the UART's lock not held.
 func New(out io.Writer, irq func(level bool)) *UART {
-	return &UART{out: out, irq: irq, dll: defaultDivisor}
+	u := &UART{out: out, irq: irq, dll: defaultDivisor}
+	u.room = sync.NewCond(&u.mu)
+	return u
 }
 
 // Read reads len(data) consecutive registers from offset off.

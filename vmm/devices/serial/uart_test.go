@@ -236,3 +236,32 @@ func TestSaveRestore(t *testing.T) {
 		t.Errorf("corrupt state not clipped: %d bytes, IER %#x", len(v.rx), v.ier)
 	}
 }
+
+// TestFeed: 1000 input bytes pass through the 64-byte FIFO in order while
+// a reader drains RBR, none dropped; Close ends a Feed blocked on a full
+// FIFO.
+func TestFeed(t *testing.T) {
+	u := New(&bytes.Buffer{}, nil)
+	in := make([]byte, 1000)
+	for i := range in {
+		in[i] = byte(i * 7)
+	}
+	done := make(chan error, 1)
+	go func() { done <- u.Feed(bytes.NewReader(in)) }()
+	var got []byte
+	for len(got) < len(in) {
+		if rd(t, u, LSR)&lsrDR != 0 {
+			got = append(got, rd(t, u, RBR))
+		}
+	}
+	if err := <-done; err != nil || !bytes.Equal(got, in) {
+		t.Fatalf("Feed = %v; got %d bytes, equal %v", err, len(got), bytes.Equal(got, in))
+	}
+	go func() { done <- u.Feed(bytes.NewReader(make([]byte, 200))) }()
+	for rd(t, u, LSR)&lsrDR == 0 {
+	}
+	u.Close()
+	if err := <-done; err != nil {
+		t.Errorf("Feed after Close: %v", err)
+	}
+}
