@@ -8,7 +8,8 @@ import (
 // Feed copies r into the receive FIFO until r ends or Close is called,
 // waiting while the FIFO is full (the guest reads RBR to make room), so no
 // input byte is dropped: a console on stdin or a socket. It returns nil at
-// io.EOF and after Close, else r's error.
+// io.EOF and after Close, else r's error. Close ends a Feed that waits for
+// room; one blocked inside r.Read returns when r does (close r too).
 func (u *UART) Feed(r io.Reader) error {
 	buf := make([]byte, FIFOSize)
 	for {
