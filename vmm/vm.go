@@ -19,6 +19,9 @@ type Config struct {
 	// handled by KVM (the vCPU sleeps until an interrupt) and no longer
 	// stops the vCPU; such guests finish through DebugExitPort.
 	IRQChip bool
+	// DirtyLog makes KVM track which RAM pages the guest writes
+	// (KVM_MEM_LOG_DIRTY_PAGES), read with DirtyPages.
+	DirtyLog bool
 }
 
 // VM is a KVM virtual machine with its RAM, its two buses and its vCPUs.
@@ -61,7 +64,7 @@ func New(cfg Config) (_ *VM, err error) {
 	if v.vm, err = v.sys.CreateVM(); err != nil {
 		return nil, err
 	}
-	if err = v.setupMemory(cfg.MemSize); err != nil {
+	if err = v.setupMemory(cfg.MemSize, cfg.DirtyLog); err != nil {
 		return nil, err
 	}
 	if cfg.IRQChip {
@@ -77,7 +80,7 @@ func New(cfg Config) (_ *VM, err error) {
 
 // setupMemory maps RAM, registers each region as a slot and writes the
 // boot tables. KVM_SET_TSS_ADDR is made first, as Intel hosts need it.
-func (v *VM) setupMemory(size uint64) error {
+func (v *VM) setupMemory(size uint64, dirtyLog bool) error {
 	if err := v.vm.SetTSSAddr(KVMTSSAddr); err != nil {
 		return err
 	}
@@ -86,8 +89,12 @@ func (v *VM) setupMemory(size uint64) error {
 		return err
 	}
 	v.Mem = mem
+	var flags uint32
+	if dirtyLog {
+		flags = kvm.MemLogDirtyPages
+	}
 	for i, r := range mem.Regions() {
-		if err := v.vm.SetUserMemoryRegion(uint32(i), 0, r.GPA, r.Data); err != nil {
+		if err := v.vm.SetUserMemoryRegion(uint32(i), flags, r.GPA, r.Data); err != nil {
 			return err
 		}
 	}

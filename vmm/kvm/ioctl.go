@@ -35,6 +35,7 @@ const (
 	sizeofMSRs          = 8   // struct kvm_msrs without its entries
 	sizeofMSREntry      = 16  // struct kvm_msr_entry
 	sizeofFPU           = 416 // struct kvm_fpu
+	sizeofDirtyLog      = 16  // struct kvm_dirty_log
 	sizeofIdentityMapAd = 8   // __u64
 )
 
@@ -61,6 +62,7 @@ var (
 	kvmSetCPUID2           = iow(0x90, sizeofCPUID2)
 	kvmGetMSRs             = iowr(0x88, sizeofMSRs)
 	kvmSetMSRs             = iow(0x89, sizeofMSRs)
+	kvmGetDirtyLog         = iow(0x42, sizeofDirtyLog)
 	kvmGetFPU              = ior(0x8c, sizeofFPU)
 	kvmSetFPU              = iow(0x8d, sizeofFPU)
 )
@@ -89,6 +91,7 @@ var ioctlNames = map[uintptr]string{
 	kvmSetCPUID2:           "KVM_SET_CPUID2",
 	kvmGetMSRs:             "KVM_GET_MSRS",
 	kvmSetMSRs:             "KVM_SET_MSRS",
+	kvmGetDirtyLog:         "KVM_GET_DIRTY_LOG",
 	kvmGetFPU:              "KVM_GET_FPU",
 	kvmSetFPU:              "KVM_SET_FPU",
 }

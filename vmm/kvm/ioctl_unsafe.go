@@ -1,6 +1,7 @@
 package kvm
 
 import (
+	"runtime"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -101,5 +102,20 @@ func (c *VCPU) getFPU(f *FPU) error {
 
 func (c *VCPU) setFPU(f *FPU) error {
 	_, err := ioctlPtr(c.fd, kvmSetFPU, unsafe.Pointer(f))
+	return err
+}
+
+// dirtyLog mirrors struct kvm_dirty_log: the slot and the address of a
+// bitmap of one bit per page, which the kernel fills.
+type dirtyLog struct {
+	Slot   uint32
+	_      uint32
+	Bitmap uint64
+}
+
+func (v *VM) getDirtyLog(slot uint32, bitmap []uint64) error {
+	d := dirtyLog{Slot: slot, Bitmap: uint64(uintptr(unsafe.Pointer(unsafe.SliceData(bitmap))))}
+	err := v.ioctlStruct(kvmGetDirtyLog, unsafe.Pointer(&d))
+	runtime.KeepAlive(bitmap)
 	return err
 }

@@ -23,6 +23,7 @@ func TestStructSizes(t *testing.T) {
 		{"kvm_ioeventfd", unsafe.Sizeof(ioeventfdArg{}), sizeofIOEventFD},
 		{"kvm_irq_level", unsafe.Sizeof(irqLevel{}), sizeofIRQLevel},
 		{"kvm_fpu", unsafe.Sizeof(FPU{}), sizeofFPU},
+		{"kvm_dirty_log", unsafe.Sizeof(dirtyLog{}), sizeofDirtyLog},
 	} {
 		if c.got != c.want {
 			t.Errorf("struct %s: Go mirror is %d bytes, the kernel's %d", c.name, c.got, c.want)
@@ -51,6 +52,7 @@ func TestIoctlNumbers(t *testing.T) {
 		{"KVM_IRQFD", kvmIRQFD, 0x4020ae76},
 		{"KVM_IOEVENTFD", kvmIOEventFD, 0x4040ae79},
 		{"KVM_GET_MSRS", kvmGetMSRs, 0xc008ae88},
+		{"KVM_GET_DIRTY_LOG", kvmGetDirtyLog, 0x4010ae42},
 		{"KVM_SET_MSRS", kvmSetMSRs, 0x4008ae89},
 		{"KVM_GET_FPU", kvmGetFPU, 0x81a0ae8c},
 		{"KVM_SET_FPU", kvmSetFPU, 0x41a0ae8d},

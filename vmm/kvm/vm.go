@@ -44,6 +44,19 @@ func (v *VM) SetUserMemoryRegion(slot, flags uint32, gpa uint64, mem []byte) err
 	return nil
 }
 
+// GetDirtyLog returns which pages of slot the guest wrote since the last
+// call, one bit per 4 KiB page (bit i of word i/64 is page i), and starts
+// a new round (KVM_GET_DIRTY_LOG, api.rst 4.8). The slot must have been
+// registered with MemLogDirtyPages and be size bytes long.
+func (v *VM) GetDirtyLog(slot uint32, size uint64) ([]uint64, error) {
+	pages := (size + 4095) / 4096
+	bitmap := make([]uint64, (pages+63)/64)
+	if err := v.getDirtyLog(slot, bitmap); err != nil {
+		return nil, fmt.Errorf("slot %d: %w", slot, err)
+	}
+	return bitmap, nil
+}
+
 // SetTSSAddr gives KVM three pages of guest-physical address space for the
 // real-mode TSS Intel's VMX needs (KVM_SET_TSS_ADDR, api.rst 4.36); they
 // must not overlap memory or MMIO the guest uses.
