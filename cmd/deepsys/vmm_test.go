@@ -53,7 +53,7 @@ func TestVMMShowcase(t *testing.T) {
 	}
 }
 
-// TestVMMBenchQuick: `deepsys vmm bench --quick` reports the three exit
+// TestVMMBenchQuick: `deepsys vmm bench --quick` reports the four exit
 // workloads against the C loop (no timing is asserted).
 func TestVMMBenchQuick(t *testing.T) {
 	testenv.RequireKVM(t)
@@ -62,7 +62,7 @@ func TestVMMBenchQuick(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d (%s):\n%s", code, errs, out)
 	}
-	for _, w := range []string{"PIO exit", "MMIO exit", "ioeventfd-signalled OUT"} {
+	for _, w := range []string{"ring-0 PIO exit", "ring-0 MMIO exit", "ring-0 ioeventfd-signalled OUT", "ring-3 PIO exit"} {
 		found := false
 		for _, line := range strings.Split(out, "\n") {
 			if strings.HasPrefix(line, "| "+w) && strings.Contains(line, " | "+exitbench.PeerName+" | ") {

@@ -4,13 +4,14 @@
 // vmm) against the smallest C KVM loop, on the same guest from the same
 // state. It is `deepsys vmm bench`. The method:
 //
-//  1. One guest per workload (tinyguest.ExitLoop): a ring-0 loop making N
-//     accesses of one kind, then a write to vmm.DebugExitPort. The kinds are
-//     an OUT to a port (KVM_EXIT_IO, api.rst 5 "kvm_run"), a 4-byte store
+//  1. One guest per workload (tinyguest.ExitLoop): a loop making N accesses
+//     of one kind, then a write to vmm.DebugExitPort. The kinds are, at
+//     ring 0, an OUT to a port (KVM_EXIT_IO, api.rst 5 "kvm_run"), a 4-byte store
 //     into an MMIO window with no memory slot (KVM_EXIT_MMIO), and the same
 //     OUT with an ioeventfd bound to the port (KVM_IOEVENTFD, api.rst 4.59),
 //     which KVM answers in the kernel by signalling an eventfd, so neither
-//     loop sees it: the floor both loops sit on.
+//     loop sees it: the floor both loops sit on; and the OUT again from a
+//     ring-3 guest (tinyguest.ExitLoopRing3), which our PVM host runs natively.
 //  2. The guest is loaded into a vmm.VM and put in long mode
 //     (vmm.VM.SetupLongMode); that VM's state, struct kvm_regs, struct
 //     kvm_sregs and its RAM (state.go), is what the C peer loads, so both
@@ -29,6 +30,7 @@
 //     the goal is a ratio of at most 1.1.
 //
 // On our nested PVM hosts ring-0 guest code runs in KVM's instruction
-// emulator, so the figures are those of that host (about 8-10 µs an exit),
-// not of a VMX or SVM machine.
+// emulator and a ring-3 exit costs a switch into the hypervisor, so the
+// figures are those of that host (8-10 µs a ring-0 exit, 22-30 µs a ring-3
+// one), not of a VMX or SVM machine.
 package exitbench

@@ -20,7 +20,7 @@ func TestStateLayout(t *testing.T) {
 	}
 }
 
-// TestBenchQuick: both loops run all three guests through internal/bench
+// TestBenchQuick: both loops run all four guests through internal/bench
 // and each reports a positive time per access (no timing is asserted);
 // the C loop checks it saw n+1 exits (1 with the ioeventfd) itself.
 func TestBenchQuick(t *testing.T) {

@@ -19,15 +19,16 @@ const (
 // Kind is one of the workloads' accesses.
 type Kind string
 
-// The three kinds of access measured.
+// The kinds of access measured.
 const (
 	PIO       Kind = "pio"
 	MMIO      Kind = "mmio"
 	IOEventFD Kind = "ioeventfd"
+	PIORing3  Kind = "pio-ring3" // PIO from a ring-3 guest
 )
 
 // Kinds are the workloads in the order reported.
-var Kinds = []Kind{PIO, MMIO, IOEventFD}
+var Kinds = []Kind{PIO, MMIO, IOEventFD, PIORing3}
 
 // nullDevice drops writes and reads zeros.
 type nullDevice struct{}
@@ -43,7 +44,11 @@ func guestVM(k Kind, n int) (vm *vmm.VM, close func(), err error) {
 	if k == MMIO {
 		acc = tinyguest.MMIO
 	}
-	code, err := tinyguest.ExitLoop(n, acc, Port, Window)
+	build := tinyguest.ExitLoop
+	if k == PIORing3 {
+		build = tinyguest.ExitLoopRing3
+	}
+	code, err := build(n, acc, Port, Window)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -33,7 +33,7 @@ func Workloads(n int) ([]bench.Workload, error) {
 			return nil, err
 		}
 		ws = append(ws, bench.Workload{
-			Name:   fmt.Sprintf("%s round trip, ring-0 guest (%d accesses a round)", describe[k], n),
+			Name:   fmt.Sprintf("%s round trip (%d accesses a round)", describe[k], n),
 			Metric: "time per access", Unit: "ns", Better: bench.LowerIsBetter,
 			Contestants: []bench.Contestant{
 				{Name: bench.DeepsysName, Run: func() (float64, error) { return runOurs(k, n) }},
@@ -46,7 +46,8 @@ func Workloads(n int) ([]bench.Workload, error) {
 }
 
 var describe = map[Kind]string{
-	PIO:       "PIO exit (OUT to a port)",
-	MMIO:      "MMIO exit (store to a window)",
-	IOEventFD: "ioeventfd-signalled OUT (no exit to user space)",
+	PIO:       "ring-0 PIO exit (OUT to a port)",
+	MMIO:      "ring-0 MMIO exit (store to a window)",
+	IOEventFD: "ring-0 ioeventfd-signalled OUT (no exit to user space)",
+	PIORing3:  "ring-3 PIO exit (OUT to a port)",
 }

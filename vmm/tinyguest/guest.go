@@ -112,11 +112,24 @@ const (
 // port, or to MMIO address addr) and then writes vmm.DebugExitPort with
 // code 0.
 func ExitLoop(n int, acc Access, port uint16, addr uint64) ([]byte, error) {
+	return exitLoop(n, acc, port, addr, false)
+}
+
+// ExitLoopRing3 is ExitLoop run at ring 3.
+func ExitLoopRing3(n int, acc Access, port uint16, addr uint64) ([]byte, error) {
+	return exitLoop(n, acc, port, addr, true)
+}
+
+func exitLoop(n int, acc Access, port uint16, addr uint64, ring3 bool) ([]byte, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("tinyguest: exit loop of %d accesses, want at least 1", n)
 	}
 	var a amd64.Assembler
-	loop := a.NewLabel()
+	loop, user := a.NewLabel(), a.NewLabel()
+	if ring3 {
+		toRing3(&a, user)
+	}
+	a.Bind(user)
 	a.MovRI(amd64.W64, amd64.RCX, int64(n))
 	a.MovRI(amd64.W32, amd64.RDX, int64(port))
 	a.MovRI(amd64.W64, amd64.RSI, int64(addr))

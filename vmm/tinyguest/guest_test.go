@@ -74,6 +74,26 @@ func TestExitLoop(t *testing.T) {
 	}
 }
 
+// TestExitLoopRing3: the same loop from CPL 3 traps the same number of
+// times.
+func TestExitLoopRing3(t *testing.T) {
+	testenv.RequireKVM(t)
+	code, err := ExitLoopRing3(100, PIO, 0x510, vmm.DevicesMMIOStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(code, &bytes.Buffer{}, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Stop.Exited || res.Stop.Code != 0 {
+		t.Fatalf("stop %+v, want exited with 0", res.Stop)
+	}
+	if io := exitCount(res.Exits, kvm.ExitIO); io != 101 {
+		t.Errorf("%d KVM_EXIT_IO, want 101", io)
+	}
+}
+
 // TestBadGuestInput: messages that cannot be printed and empty loops are
 // refused with the reason.
 func TestBadGuestInput(t *testing.T) {
