@@ -2,6 +2,9 @@ package exitbench
 
 import (
 	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/deepsys/deepsys/internal/bench"
@@ -74,4 +77,23 @@ func FuzzParsePeer(f *testing.F) {
 			t.Fatalf("%q accepted as %v", out, ns)
 		}
 	})
+}
+
+// TestPeerRefusesBadState: the C loop given a state file too short to hold
+// the registers says so and exits nonzero; the error carries its words.
+func TestPeerRefusesBadState(t *testing.T) {
+	testenv.RequireTool(t, "gcc")
+	p, err := buildPeer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(p.dir) })
+	bad := filepath.Join(p.dir, "short.state")
+	if err := os.WriteFile(bad, make([]byte, 10), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.run(bad, PIO, 10)
+	if err == nil || !strings.Contains(err.Error(), "10 bytes, want more than 456") {
+		t.Errorf("short state file: %v", err)
+	}
 }
