@@ -18,7 +18,7 @@ var catalog = []system{
 	{12, "wasm", "Wasm Runtime Internals: V8's Liftoff and TurboFan, Wasmtime's Cranelift, Linear Memory Sandboxing, and the Stack Machine Model", nil},
 	{13, "container", "Container Internals: Linux Namespaces, cgroups v2, OverlayFS, and the OCI Runtime Spec Under the Hood", containerCLI},
 	{14, "compiler", "Compiler Optimizations: From Source Code to Fast Machine Code", nil},
-	{15, "vmm", "Hypervisor Internals: VT-x, AMD-V/SVM, Nested Paging, and the Mechanics of Trap-and-Emulate", nil},
+	{15, "vmm", "Hypervisor Internals: VT-x, AMD-V/SVM, Nested Paging, and the Mechanics of Trap-and-Emulate", vmmCLI},
 	{16, "unikernel", "Unikernels: Specializing the OS for a Single Application, from MirageOS to IncludeOS and the Performance-Security Trade-offs", nil},
 	{17, "exokernel", "Exokernels & Library OS: MIT's Radical Vision, Secure Multiplexing, and the Unikernel Lineage", nil},
 	{18, "hashring", "Consistent Hashing: Distributing Data Across Dynamic Clusters", hashringCLI},
