@@ -56,40 +56,88 @@ const (
 )
 
 // virtioDriverGuest assembles a minimal virtio-blk driver that runs at
-// ring 3 against the virtio-mmio device in slot 0: the initialisation of
-// spec 3.1.1 through the registers of spec 4.2.2 (magic, device ID, reset,
-// ACKNOWLEDGE, DRIVER, VIRTIO_F_VERSION_1, FEATURES_OK, queue 0 of vqSize
-// entries, DRIVER_OK), then chain as a request made available (spec
-// 2.7.13), a QueueNotify, and a poll of the used ring. If the device sets
-// DEVICE_NEEDS_RESET instead, the guest exits with the status register; if
-// the request's status byte is not VIRTIO_BLK_S_OK, with exitIOError;
-// otherwise it prints the NUL-ended string at the start of the data buffer
-// to the UART and exits with 0.
+// ring 3 against the virtio-mmio device in slot 0 (emitVirtioRequest),
+// then polls the used ring. If the device sets DEVICE_NEEDS_RESET instead,
+// the guest exits with the status register; if the request's status byte
+// is not VIRTIO_BLK_S_OK, with exitIOError; otherwise it prints the
+// NUL-ended string at the start of the data buffer to the UART and exits
+// with 0.
 func virtioDriverGuest(t *testing.T, chain []guestDesc) []byte {
 	var a amd64.Assembler
 	user := a.NewLabel()
 	emitToRing3Label(&a, user)
 	a.Bind(user)
-	reg := func(off int32) amd64.Mem { return amd64.Mem{Base: amd64.RCX, Disp: off} }
-	ram := func(addr int32) amd64.Mem { return amd64.Mem{Base: amd64.RBX, Disp: addr} }
-	type failure struct {
-		l    amd64.Label
-		code int64
+	g := &driverAsm{a: &a}
+	g.emitVirtioRequest(chain)
+	poll, needsReset, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	a.Bind(poll)
+	a.MovRM(amd64.W32, amd64.RAX, g.reg(virtio.RegStatus))
+	a.TestRI(amd64.W32, amd64.RAX, virtio.StatusDeviceNeedsReset)
+	a.Jcc(amd64.NE, needsReset)
+	a.MovzxRM(amd64.W16, amd64.RAX, g.ram(vqUsed+2))
+	a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
+	a.Jcc(amd64.E, poll)
+	a.MovzxRM(amd64.W8, amd64.RAX, g.ram(vqStatus))
+	a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
+	g.failIf(amd64.NE, exitIOError)
+	a.MovRI(amd64.W32, amd64.RSI, vqData)
+	emitPuts(&a)
+	a.MovRI(amd64.W32, amd64.RAX, 0)
+	a.Jmp(done)
+	g.emitFailures(done)
+	a.Bind(needsReset) // RAX holds the status register
+	a.Bind(done)
+	a.MovRI(amd64.W32, amd64.RDX, DebugExitPort)
+	a.Data(outDXAL...)
+	return finish(t, &a)
+}
+
+// driverAsm emits guest driver code: RCX holds the register page's base
+// and RBX 0 (so ram(addr) is guest-physical addr, identity-mapped).
+type driverAsm struct {
+	a     *amd64.Assembler
+	fails []driverFailure
+}
+
+type driverFailure struct {
+	l    amd64.Label
+	code int64
+}
+
+func (g *driverAsm) reg(off int32) amd64.Mem  { return amd64.Mem{Base: amd64.RCX, Disp: off} }
+func (g *driverAsm) ram(addr int32) amd64.Mem { return amd64.Mem{Base: amd64.RBX, Disp: addr} }
+
+// failIf jumps, on c, to code that exits with code (emitFailures).
+func (g *driverAsm) failIf(c amd64.Cond, code int64) {
+	l := g.a.NewLabel()
+	g.fails = append(g.fails, driverFailure{l, code})
+	g.a.Jcc(c, l)
+}
+
+// emitFailures emits each failIf target: RAX = its code, then jump to done.
+func (g *driverAsm) emitFailures(done amd64.Label) {
+	for _, f := range g.fails {
+		g.a.Bind(f.l)
+		g.a.MovRI(amd64.W32, amd64.RAX, f.code)
+		g.a.Jmp(done)
 	}
-	var fails []failure
-	failIf := func(c amd64.Cond, code int64) {
-		l := a.NewLabel()
-		fails = append(fails, failure{l, code})
-		a.Jcc(c, l)
-	}
+}
+
+// emitVirtioRequest is the driver's side up to the notification: the
+// initialisation of spec 3.1.1 through the registers of spec 4.2.2 (magic,
+// device ID, reset, ACKNOWLEDGE, DRIVER, VIRTIO_F_VERSION_1, FEATURES_OK,
+// queue 0 of vqSize entries, DRIVER_OK), then a virtio-blk read header
+// and chain made available (spec 2.7.13) and QueueNotify.
+func (g *driverAsm) emitVirtioRequest(chain []guestDesc) {
+	a := g.a
 	a.MovRI(amd64.W64, amd64.RCX, VirtioMMIOStart)
 	a.MovRI(amd64.W32, amd64.RBX, 0)
-	a.MovRM(amd64.W32, amd64.RAX, reg(virtio.RegMagicValue))
+	a.MovRM(amd64.W32, amd64.RAX, g.reg(virtio.RegMagicValue))
 	a.ALURI(amd64.Cmp, amd64.W32, amd64.RAX, virtio.MagicValue)
-	failIf(amd64.NE, exitBadMagic)
-	a.MovRM(amd64.W32, amd64.RAX, reg(virtio.RegDeviceID))
+	g.failIf(amd64.NE, exitBadMagic)
+	a.MovRM(amd64.W32, amd64.RAX, g.reg(virtio.RegDeviceID))
 	a.ALURI(amd64.Cmp, amd64.W32, amd64.RAX, virtio.IDBlock)
-	failIf(amd64.NE, exitBadDeviceID)
+	g.failIf(amd64.NE, exitBadDeviceID)
 	for _, w := range [][2]int32{
 		{virtio.RegStatus, 0},
 		{virtio.RegStatus, virtio.StatusAcknowledge},
@@ -100,11 +148,11 @@ func virtioDriverGuest(t *testing.T, chain []guestDesc) []byte {
 		{virtio.RegDriverFeatures, 0},
 		{virtio.RegStatus, virtio.StatusAcknowledge | virtio.StatusDriver | virtio.StatusFeaturesOK},
 	} {
-		a.MovMI(amd64.W32, reg(w[0]), w[1])
+		a.MovMI(amd64.W32, g.reg(w[0]), w[1])
 	}
-	a.MovRM(amd64.W32, amd64.RAX, reg(virtio.RegStatus))
+	a.MovRM(amd64.W32, amd64.RAX, g.reg(virtio.RegStatus))
 	a.TestRI(amd64.W32, amd64.RAX, virtio.StatusFeaturesOK)
-	failIf(amd64.E, exitNoFeatures)
+	g.failIf(amd64.E, exitNoFeatures)
 	for _, w := range [][2]int32{
 		{virtio.RegQueueSel, 0},
 		{virtio.RegQueueNum, vqSize},
@@ -117,51 +165,26 @@ func virtioDriverGuest(t *testing.T, chain []guestDesc) []byte {
 		{virtio.RegQueueReady, 1},
 		{virtio.RegStatus, virtio.StatusAcknowledge | virtio.StatusDriver | virtio.StatusFeaturesOK | virtio.StatusDriverOK},
 	} {
-		a.MovMI(amd64.W32, reg(w[0]), w[1])
+		a.MovMI(amd64.W32, g.reg(w[0]), w[1])
 	}
 	// The request: header {VIRTIO_BLK_T_IN, 0, sector 0}, status 0xff.
-	a.MovMI(amd64.W32, ram(vqHdr), 0)
-	a.MovMI(amd64.W32, ram(vqHdr+4), 0)
-	a.MovMI(amd64.W64, ram(vqHdr+8), 0)
-	a.MovMI(amd64.W8, ram(vqStatus), -1)
+	a.MovMI(amd64.W32, g.ram(vqHdr), 0)
+	a.MovMI(amd64.W32, g.ram(vqHdr+4), 0)
+	a.MovMI(amd64.W64, g.ram(vqHdr+8), 0)
+	a.MovMI(amd64.W8, g.ram(vqStatus), -1)
 	for i, d := range chain {
 		base := int32(vqDesc + 16*i)
-		a.MovMI(amd64.W64, ram(base), d.addr)
-		a.MovMI(amd64.W32, ram(base+8), d.len)
-		a.MovMI(amd64.W16, ram(base+12), d.flags)
-		a.MovMI(amd64.W16, ram(base+14), d.next)
+		a.MovMI(amd64.W64, g.ram(base), d.addr)
+		a.MovMI(amd64.W32, g.ram(base+8), d.len)
+		a.MovMI(amd64.W16, g.ram(base+12), d.flags)
+		a.MovMI(amd64.W16, g.ram(base+14), d.next)
 	}
 	// avail.ring[0] = head 0, then avail.idx = 1 (x86 keeps stores in
 	// order, so the device sees the ring entry before the index).
-	a.MovMI(amd64.W16, ram(vqAvail), 0)
-	a.MovMI(amd64.W16, ram(vqAvail+4), 0)
-	a.MovMI(amd64.W16, ram(vqAvail+2), 1)
-	a.MovMI(amd64.W32, reg(virtio.RegQueueNotify), 0)
-	poll, needsReset, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
-	a.Bind(poll)
-	a.MovRM(amd64.W32, amd64.RAX, reg(virtio.RegStatus))
-	a.TestRI(amd64.W32, amd64.RAX, virtio.StatusDeviceNeedsReset)
-	a.Jcc(amd64.NE, needsReset)
-	a.MovzxRM(amd64.W16, amd64.RAX, ram(vqUsed+2))
-	a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
-	a.Jcc(amd64.E, poll)
-	a.MovzxRM(amd64.W8, amd64.RAX, ram(vqStatus))
-	a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
-	failIf(amd64.NE, exitIOError)
-	a.MovRI(amd64.W32, amd64.RSI, vqData)
-	emitPuts(&a)
-	a.MovRI(amd64.W32, amd64.RAX, 0)
-	a.Jmp(done)
-	for _, f := range fails {
-		a.Bind(f.l)
-		a.MovRI(amd64.W32, amd64.RAX, f.code)
-		a.Jmp(done)
-	}
-	a.Bind(needsReset) // RAX holds the status register
-	a.Bind(done)
-	a.MovRI(amd64.W32, amd64.RDX, DebugExitPort)
-	a.Data(outDXAL...)
-	return finish(t, &a)
+	a.MovMI(amd64.W16, g.ram(vqAvail), 0)
+	a.MovMI(amd64.W16, g.ram(vqAvail+4), 0)
+	a.MovMI(amd64.W16, g.ram(vqAvail+2), 1)
+	a.MovMI(amd64.W32, g.reg(virtio.RegQueueNotify), 0)
 }
 
 // newBlkVM makes a VM running virtioDriverGuest(chain) with a virtio-blk
