@@ -3,6 +3,7 @@ package vmm
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/deepsys/deepsys/vmm/virtio"
 )
@@ -23,6 +24,8 @@ type VirtioMMIO struct {
 	Base      uint64 // guest-physical address of the register page
 	GSI       uint32 // the interrupt line, if VirtioConfig.Interrupt
 
+	ioNotifies atomic.Uint64 // notifications served from an ioeventfd
+
 	mu      sync.Mutex
 	errs    []error // the first maxVirtioErrors refused accesses
 	dropped int     // refused accesses beyond those
@@ -38,6 +41,9 @@ type VirtioConfig struct {
 	// VirtioIRQBase+slot (needs Config.IRQChip). Without it the driver
 	// must poll the used ring.
 	Interrupt bool
+	// IOEventFD binds each queue's QueueNotify to an ioeventfd served by a
+	// goroutine (notifyByIOEventFD) instead of an MMIO exit.
+	IOEventFD bool
 }
 
 // AddVirtioMMIO places dev in virtio-mmio slot (0 to VirtioMMIOSlots-1),
@@ -60,6 +66,11 @@ func (v *VM) AddVirtioMMIO(slot int, dev virtio.Device, cfg VirtioConfig) (*Virt
 	name := fmt.Sprintf("virtio-mmio%d (device type %d)", slot, dev.Type())
 	if err := v.MMIO.Insert(d.Base, virtio.MMIOSize, name, d); err != nil {
 		return nil, err
+	}
+	if cfg.IOEventFD {
+		if err := v.notifyByIOEventFD(d, len(dev.QueueMaxSizes())); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
