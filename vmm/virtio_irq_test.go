@@ -39,7 +39,7 @@ func TestVirtioBlkInterrupt(t *testing.T) {
 		a.MovRI(amd64.W32, amd64.RAX, 0xcf)
 		a.Data(outDXAL...)
 		g := &driverAsm{a: a}
-		g.emitVirtioRequest(blkReadChain)
+		g.emitVirtioRequest(virtio.IDBlock, blkReadChain)
 		cont, fail := a.NewLabel(), a.NewLabel()
 		a.Jmp(cont)
 		g.emitFailures(fail)
