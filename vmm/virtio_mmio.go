@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/deepsys/deepsys/vmm/acpi"
 	"github.com/deepsys/deepsys/vmm/virtio"
 )
 
@@ -22,7 +23,7 @@ type VirtioMMIO struct {
 	Transport *virtio.MMIO
 	Slot      int
 	Base      uint64 // guest-physical address of the register page
-	GSI       uint32 // the interrupt line, if VirtioConfig.Interrupt
+	GSI       uint32 // the slot's interrupt line (wired if VirtioConfig.Interrupt)
 
 	ioNotifies atomic.Uint64 // notifications served from an ioeventfd
 
@@ -52,10 +53,9 @@ func (v *VM) AddVirtioMMIO(slot int, dev virtio.Device, cfg VirtioConfig) (*Virt
 	if slot < 0 || slot >= VirtioMMIOSlots {
 		return nil, fmt.Errorf("vmm: virtio-mmio slot %d: want 0-%d", slot, VirtioMMIOSlots-1)
 	}
-	d := &VirtioMMIO{Slot: slot, Base: VirtioMMIOStart + uint64(slot)*VirtioMMIOStride}
+	d := &VirtioMMIO{Slot: slot, Base: VirtioMMIOStart + uint64(slot)*VirtioMMIOStride, GSI: VirtioIRQBase + uint32(slot)}
 	var irq func()
 	if cfg.Interrupt {
-		d.GSI = VirtioIRQBase + uint32(slot)
 		line, err := v.IRQLine(d.GSI)
 		if err != nil {
 			return nil, fmt.Errorf("vmm: virtio-mmio slot %d: %w", slot, err)
@@ -106,4 +106,10 @@ func (d *VirtioMMIO) Errors() (errs []error, dropped int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return append([]error(nil), d.errs...), d.dropped
+}
+
+// ACPI is the device as the DSDT describes it to a Linux guest (a
+// LNRO0005 device with its register window and interrupt, vmm/acpi).
+func (d *VirtioMMIO) ACPI() acpi.VirtioMMIO {
+	return acpi.VirtioMMIO{Base: d.Base, Size: virtio.MMIOSize, GSI: d.GSI}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/deepsys/deepsys/internal/testenv"
+	"github.com/deepsys/deepsys/vmm/acpi"
 	"github.com/deepsys/deepsys/vmm/virtio"
 	"github.com/deepsys/deepsys/vmm/virtio/rng"
 )
@@ -33,8 +34,11 @@ func TestVirtioMMIOSlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Base != VirtioMMIOStart+3*VirtioMMIOStride {
-		t.Errorf("slot 3 at %#x", d.Base)
+	if want := (acpi.VirtioMMIO{Base: VirtioMMIOStart + 3*VirtioMMIOStride, Size: virtio.MMIOSize, GSI: VirtioIRQBase + 3}); d.ACPI() != want {
+		t.Errorf("slot 3 described as %+v, want %+v", d.ACPI(), want)
+	}
+	if _, err := acpi.DSDT([]acpi.VirtioMMIO{d.ACPI()}); err != nil {
+		t.Errorf("DSDT for slot 3: %v", err)
 	}
 	if _, err := vm.AddVirtioMMIO(3, rng.New(bytes.NewReader(nil)), VirtioConfig{}); err == nil || !strings.Contains(err.Error(), "overlaps") {
 		t.Errorf("slot 3 taken twice: %v", err)
