@@ -57,39 +57,44 @@ const (
 	exitIOError     = 0xe4
 )
 
-// virtioDriverGuest assembles a minimal virtio-blk driver that runs at
-// ring 3 against the virtio-mmio device in slot 0 (emitVirtioRequest),
-// then polls the used ring. If the device sets DEVICE_NEEDS_RESET instead,
-// the guest exits with the status register; if the request's status byte
-// is not VIRTIO_BLK_S_OK, with exitIOError; otherwise it prints the
-// NUL-ended string at the start of the data buffer to the UART and exits
-// with 0.
-func virtioDriverGuest(t *testing.T, deviceID int32, chain []guestDesc) []byte {
+// virtioDriverGuest assembles a minimal virtio driver that runs at ring 3
+// against the virtio-mmio device in slot 0 (emitVirtioRequest), then polls
+// the used ring. If the request's status byte (virtio-blk) is not
+// VIRTIO_BLK_S_OK, the guest exits with exitIOError; otherwise it prints
+// the NUL-ended string at the start of the data buffer to the UART and
+// exits with 0. If the device sets DEVICE_NEEDS_RESET instead, the guest
+// starts over from the reset with the next of retries, and after the last
+// exits with the status register.
+func virtioDriverGuest(t *testing.T, deviceID int32, chain []guestDesc, retries ...[]guestDesc) []byte {
 	var a amd64.Assembler
 	user := a.NewLabel()
 	emitToRing3Label(&a, user)
 	a.Bind(user)
 	g := &driverAsm{a: &a}
-	g.emitVirtioRequest(deviceID, chain)
-	poll, needsReset, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
-	a.Bind(poll)
-	a.MovRM(amd64.W32, amd64.RAX, g.reg(virtio.RegStatus))
-	a.TestRI(amd64.W32, amd64.RAX, virtio.StatusDeviceNeedsReset)
-	a.Jcc(amd64.NE, needsReset)
-	a.MovzxRM(amd64.W16, amd64.RAX, g.ram(vqUsed+2))
-	a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
-	a.Jcc(amd64.E, poll)
-	if deviceID == virtio.IDBlock {
-		a.MovzxRM(amd64.W8, amd64.RAX, g.ram(vqStatus))
+	done := a.NewLabel()
+	for _, ch := range append([][]guestDesc{chain}, retries...) {
+		g.emitVirtioRequest(deviceID, ch)
+		poll, needsReset := a.NewLabel(), a.NewLabel()
+		a.Bind(poll)
+		a.MovRM(amd64.W32, amd64.RAX, g.reg(virtio.RegStatus))
+		a.TestRI(amd64.W32, amd64.RAX, virtio.StatusDeviceNeedsReset)
+		a.Jcc(amd64.NE, needsReset)
+		a.MovzxRM(amd64.W16, amd64.RAX, g.ram(vqUsed+2))
 		a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
-		g.failIf(amd64.NE, exitIOError)
+		a.Jcc(amd64.E, poll)
+		if deviceID == virtio.IDBlock {
+			a.MovzxRM(amd64.W8, amd64.RAX, g.ram(vqStatus))
+			a.TestRR(amd64.W32, amd64.RAX, amd64.RAX)
+			g.failIf(amd64.NE, exitIOError)
+		}
+		a.MovRI(amd64.W32, amd64.RSI, vqData)
+		emitPuts(&a)
+		a.MovRI(amd64.W32, amd64.RAX, 0)
+		a.Jmp(done)
+		a.Bind(needsReset) // RAX holds the status register; try the next chain
 	}
-	a.MovRI(amd64.W32, amd64.RSI, vqData)
-	emitPuts(&a)
-	a.MovRI(amd64.W32, amd64.RAX, 0)
 	a.Jmp(done)
 	g.emitFailures(done)
-	a.Bind(needsReset) // RAX holds the status register
 	a.Bind(done)
 	a.MovRI(amd64.W32, amd64.RDX, DebugExitPort)
 	a.Data(outDXAL...)
@@ -193,9 +198,9 @@ func (g *driverAsm) emitVirtioRequest(deviceID int32, chain []guestDesc) {
 	a.MovMI(amd64.W32, g.reg(virtio.RegQueueNotify), 0)
 }
 
-// newBlkVM makes a VM running virtioDriverGuest(chain) with a virtio-blk
+// newBlkVM makes a VM running virtioDriverGuest(chain, retries) with a virtio-blk
 // disk in slot 0 whose sector 0 starts with sector0.
-func newBlkVM(t *testing.T, chain []guestDesc, sector0 string, cfg VirtioConfig) (*VM, *syncBuffer, *VirtioMMIO) {
+func newBlkVM(t *testing.T, chain []guestDesc, sector0 string, cfg VirtioConfig, retries ...[]guestDesc) (*VM, *syncBuffer, *VirtioMMIO) {
 	t.Helper()
 	img := make([]byte, 8*blk.SectorSize)
 	copy(img, sector0)
@@ -208,7 +213,7 @@ func newBlkVM(t *testing.T, chain []guestDesc, sector0 string, cfg VirtioConfig)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { disk.Close() })
-	vm, out := newTestVM(t, virtioDriverGuest(t, virtio.IDBlock, chain))
+	vm, out := newTestVM(t, virtioDriverGuest(t, virtio.IDBlock, chain, retries...))
 	dev, err := vm.AddVirtioMMIO(0, disk, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -246,8 +251,8 @@ func TestVirtioBlkGuestRead(t *testing.T) {
 	}
 }
 
-// TestVirtioBlkHostileGuest: a guest whose chain loops, or points a buffer
-// outside RAM, gets its device stopped with DEVICE_NEEDS_RESET (spec
+// TestVirtioBlkHostileGuest: a guest whose chain loops, points a buffer
+// outside RAM, gives one a 4 GiB length or a next index past the table gets its device stopped with DEVICE_NEEDS_RESET (spec
 // 2.1.2) — which it reads back from the status register — and the VMM
 // neither panics nor stops the vCPU; the refused notify is kept in Errors.
 func TestVirtioBlkHostileGuest(t *testing.T) {
@@ -266,6 +271,15 @@ func TestVirtioBlkHostileGuest(t *testing.T) {
 			{0x4000_0000, 512, descNext | descWrite, 2},
 			{vqStatus, 1, descWrite, 0},
 		}, "0x40000000"},
+		{"huge length", []guestDesc{
+			{vqHdr, 16, descNext, 1},
+			{vqData, -1, descNext | descWrite, 2}, // 0xffffffff bytes
+			{vqStatus, 1, descWrite, 0},
+		}, "+0xffffffff"},
+		{"next past the table", []guestDesc{
+			{vqHdr, 16, descNext, 1},
+			{vqData, 512, descNext | descWrite, 0x7fff},
+		}, "past the end of its table"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vm, out, dev := newBlkVM(t, tc.chain, "secret\n", VirtioConfig{})
@@ -338,5 +352,28 @@ func TestVirtioRngGuest(t *testing.T) {
 	used, _ := vm.Mem.Slice(vqUsed, 12)
 	if idx, n := binary.LittleEndian.Uint16(used[2:]), binary.LittleEndian.Uint32(used[8:]); idx != 1 || n != uint32(len(src)) {
 		t.Errorf("used ring idx %d, length %d, want 1, %d", idx, n, len(src))
+	}
+}
+
+// TestVirtioBlkGuestRecovers: after DEVICE_NEEDS_RESET from a looping
+// chain, the guest resets the device (Status = 0, spec 2.1.2), initialises
+// it again and reads sector 0 with a good chain: the VMM and the device are
+// unharmed by the hostile request.
+func TestVirtioBlkGuestRecovers(t *testing.T) {
+	loop := []guestDesc{{vqHdr, 16, descNext, 1}, {vqData, 512, descNext | descWrite, 1}}
+	want := "sector 0 of " + rand.Text() + "\n"
+	vm, out, dev := newBlkVM(t, loop, want, VirtioConfig{}, blkReadChain)
+	stops, err := runWithin(t, vm, runLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stops[0].Exited || stops[0].Code != 0 {
+		t.Errorf("stop %+v, want debug exit 0", stops[0])
+	}
+	if got := out.String(); got != want {
+		t.Errorf("guest printed %q, want the disk's %q", got, want)
+	}
+	if errs, _ := dev.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "(a loop)") {
+		t.Errorf("errors %v, want one naming the loop", errs)
 	}
 }
