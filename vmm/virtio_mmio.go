@@ -48,7 +48,8 @@ type VirtioConfig struct {
 }
 
 // AddVirtioMMIO places dev in virtio-mmio slot (0 to VirtioMMIOSlots-1),
-// at VirtioMMIOStart + slot*VirtioMMIOStride.
+// at VirtioMMIOStart + slot*VirtioMMIOStride. Call it before Run. The
+// caller keeps dev (a disk's file) open until the VM is closed.
 func (v *VM) AddVirtioMMIO(slot int, dev virtio.Device, cfg VirtioConfig) (*VirtioMMIO, error) {
 	if slot < 0 || slot >= VirtioMMIOSlots {
 		return nil, fmt.Errorf("vmm: virtio-mmio slot %d: want 0-%d", slot, VirtioMMIOSlots-1)
