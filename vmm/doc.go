@@ -30,6 +30,13 @@
 //  5. Pause, snapshot, restore (pause.go, snapshot.go): vCPUs leave the
 //     guest at an instruction boundary and park on their threads; RAM and
 //     vCPU state are copied, and loaded into a fresh VM that continues.
+//  6. Virtio devices (virtio_mmio.go, virtio_ioeventfd.go,
+//     virtio_memory.go): a vmm/virtio device sits behind its virtio-mmio
+//     transport (spec 4.2) in a numbered slot of the MMIO gap (layout.go),
+//     reads rings and buffers straight from Memory, interrupts through an
+//     irqfd on its slot's GSI, and may take QueueNotify from an ioeventfd
+//     instead of an exit. What the transport refuses is the guest's fault:
+//     the vCPU resumes and the error is kept.
 //
 // On our machines KVM is a nested PVM backend: ring-3 guest code runs
 // natively, ring-0 code runs in KVM's instruction emulator (about 1 µs per

@@ -46,6 +46,19 @@ const (
 	HighMemStart = MMIOGapEnd
 	// DevicesMMIOStart is where device MMIO windows are handed out.
 	DevicesMMIOStart = MMIOGapStart
+	// VirtioMMIOStart is the first virtio-mmio device's register page;
+	// device i is at VirtioMMIOStart + i*VirtioMMIOStride, one 4 KiB page
+	// each (the register page is virtio.MMIOSize, 0x200), for
+	// VirtioMMIOSlots devices, as firecracker's MMIO_MEM_START hands them
+	// out. They start 1 MiB into the device window, leaving its first
+	// megabyte to fixed-address devices and tests.
+	VirtioMMIOStart  = DevicesMMIOStart + 0x10_0000
+	VirtioMMIOStride = 0x1000
+	VirtioMMIOSlots  = 16
+	// VirtioIRQBase is the GSI of virtio-mmio device 0; device i
+	// interrupts on GSI VirtioIRQBase+i. GSIs 0-4 belong to the PIT,
+	// keyboard, cascade and the UARTs; firecracker's IRQ_BASE is 5 too.
+	VirtioIRQBase = 5
 )
 
 // Fixed I/O ports of the PC the VMM emulates.

@@ -39,6 +39,9 @@ type VM struct {
 	pause        pauser
 	unclaimedPIO atomic.Uint64
 	eventfds     []int // irqfds made by IRQLine, closed by Close
+	// closers stop what serves the VM from other goroutines (ioeventfd
+	// readers); Close runs them before it unmaps RAM.
+	closers []func() error
 }
 
 // New creates the VM: RAM registered as memory slots, the boot tables for
@@ -182,6 +185,10 @@ func (v *VM) Close() error {
 		errs = append(errs, c.c.Close())
 	}
 	v.vcpus = nil
+	for _, c := range v.closers {
+		errs = append(errs, c())
+	}
+	v.closers = nil
 	for _, fd := range v.eventfds {
 		errs = append(errs, unix.Close(fd))
 	}
