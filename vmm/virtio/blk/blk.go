@@ -66,7 +66,7 @@ type Device struct {
 	file     *os.File
 	opts     Options
 	capacity uint64 // in sectors
-	act      *virtio.Activation
+	virtio.SingleQueue
 }
 
 // Open opens the disk image at path.
@@ -87,7 +87,8 @@ func Open(path string, opts Options) (*Device, error) {
 		f.Close()
 		return nil, fmt.Errorf("virtio-blk: %w", err)
 	}
-	return &Device{file: f, opts: opts, capacity: uint64(st.Size()) / SectorSize}, nil
+	return &Device{file: f, opts: opts, capacity: uint64(st.Size()) / SectorSize,
+		SingleQueue: virtio.SingleQueue{Name: "virtio-blk"}}, nil
 }
 
 // Close closes the image file.
@@ -112,34 +113,7 @@ func (d *Device) Features() uint64 {
 // QueueMaxSizes is one requestq.
 func (d *Device) QueueMaxSizes() []uint16 { return []uint16{QueueSize} }
 
-// Activate keeps the activation.
-func (d *Device) Activate(a virtio.Activation) error {
-	if !a.Queues[0].Ready {
-		return fmt.Errorf("virtio-blk: requestq is not ready")
-	}
-	d.act = &a
-	return nil
-}
-
-// Reset forgets the activation.
-func (d *Device) Reset() { d.act = nil }
-
 // Notify serves every available request of requestq.
 func (d *Device) Notify(i int) error {
-	if d.act == nil || i != 0 {
-		return fmt.Errorf("virtio-blk: notify of queue %d on an inactive device or a queue it lacks", i)
-	}
-	q := d.act.Queues[0]
-	for {
-		c, ok, err := q.Pop()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return virtio.SignalUsed(d.act.IRQ, q)
-		}
-		if err := q.PushUsed(c.Head, d.serve(c)); err != nil {
-			return err
-		}
-	}
+	return d.Serve(i, func(c *virtio.Chain) (uint32, error) { return d.serve(c), nil })
 }

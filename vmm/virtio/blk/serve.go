@@ -5,7 +5,7 @@ import "github.com/deepsys/deepsys/vmm/virtio"
 // serve handles one chain and returns the bytes written into its
 // device-writable buffers (steps 2-4 of the package comment).
 func (d *Device) serve(c *virtio.Chain) uint32 {
-	mem := d.act.Mem
+	mem := d.Act.Mem
 	r, err := parseRequest(mem, c)
 	if r == nil {
 		return 0 // no status byte to answer in

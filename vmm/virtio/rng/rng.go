@@ -34,7 +34,7 @@ const MaxRequest = 64 << 10
 // Device is a virtio-rng device.
 type Device struct {
 	src io.Reader
-	act *virtio.Activation
+	virtio.SingleQueue
 }
 
 // New returns a virtio-rng device reading from src, or crypto/rand if nil.
@@ -42,7 +42,7 @@ func New(src io.Reader) *Device {
 	if src == nil {
 		src = rand.Reader
 	}
-	return &Device{src: src}
+	return &Device{src: src, SingleQueue: virtio.SingleQueue{Name: "virtio-rng"}}
 }
 
 // Type is virtio.IDEntropy.
@@ -62,48 +62,15 @@ func (d *Device) WriteConfig(off uint64, p []byte) error {
 	return fmt.Errorf("virtio-rng: config write of %d bytes at %#x: the device has no configuration space", len(p), off)
 }
 
-// Activate keeps the activation.
-func (d *Device) Activate(a virtio.Activation) error {
-	if !a.Queues[0].Ready {
-		return fmt.Errorf("virtio-rng: requestq is not ready")
-	}
-	d.act = &a
-	return nil
-}
-
-// Reset forgets the activation.
-func (d *Device) Reset() { d.act = nil }
-
 // Notify fills every available chain of requestq.
-func (d *Device) Notify(i int) error {
-	if d.act == nil || i != 0 {
-		return fmt.Errorf("virtio-rng: notify of queue %d on an inactive device or a queue it lacks", i)
-	}
-	q := d.act.Queues[0]
-	for {
-		c, ok, err := q.Pop()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return virtio.SignalUsed(d.act.IRQ, q)
-		}
-		n, err := d.fill(c)
-		if err != nil {
-			return err
-		}
-		if err := q.PushUsed(c.Head, n); err != nil {
-			return err
-		}
-	}
-}
+func (d *Device) Notify(i int) error { return d.Serve(i, d.fill) }
 
 // fill writes random bytes into the writable buffers of c (step 2).
 func (d *Device) fill(c *virtio.Chain) (uint32, error) {
 	var n uint32
 	for _, b := range c.Writable() {
 		want := min(uint64(b.Len), uint64(MaxRequest-n))
-		p, err := d.act.Mem.Slice(b.Addr, want)
+		p, err := d.Act.Mem.Slice(b.Addr, want)
 		if err != nil {
 			return n, err
 		}
