@@ -229,19 +229,8 @@ func newBlkVM(t *testing.T, chain []guestDesc, sector0 string, cfg VirtioConfig,
 func TestVirtioBlkGuestRead(t *testing.T) {
 	want := "sector 0 of " + rand.Text() + "\n"
 	vm, out, dev := newBlkVM(t, blkReadChain, want, VirtioConfig{})
-	stops, err := runWithin(t, vm, runLimit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !stops[0].Exited || stops[0].Code != 0 {
-		t.Errorf("stop %+v, want debug exit 0", stops[0])
-	}
-	if got := out.String(); got != want {
-		t.Errorf("guest printed %q, want the disk's %q", got, want)
-	}
-	if errs, _ := dev.Errors(); len(errs) != 0 {
-		t.Errorf("transport refused accesses: %v", errs)
-	}
+	runToPrint(t, vm, out, want)
+	noRefusals(t, dev)
 	// The used ring (spec 2.7.8): idx 1, element {id 0, len 513 = the
 	// sector plus the status byte}.
 	used, _ := vm.Mem.Slice(vqUsed, 12)
@@ -309,22 +298,11 @@ func TestVirtioBlkHostileGuest(t *testing.T) {
 func TestVirtioBlkIOEventFD(t *testing.T) {
 	want := "sector 0 of " + rand.Text() + "\n"
 	vm, out, dev := newBlkVM(t, blkReadChain, want, VirtioConfig{IOEventFD: true})
-	stops, err := runWithin(t, vm, runLimit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !stops[0].Exited || stops[0].Code != 0 {
-		t.Errorf("stop %+v, want debug exit 0", stops[0])
-	}
-	if got := out.String(); got != want {
-		t.Errorf("guest printed %q, want the disk's %q", got, want)
-	}
+	runToPrint(t, vm, out, want)
 	if n := dev.IOEventFDNotifies(); n != 1 {
 		t.Errorf("%d notifications through the ioeventfd, want 1", n)
 	}
-	if errs, _ := dev.Errors(); len(errs) != 0 {
-		t.Errorf("transport refused accesses: %v", errs)
-	}
+	noRefusals(t, dev)
 }
 
 // TestVirtioRngGuest: the same ring-3 driver against virtio-rng (spec
@@ -339,16 +317,7 @@ func TestVirtioRngGuest(t *testing.T) {
 	if _, err := vm.AddVirtioMMIO(0, rng.New(bytes.NewReader(src)), VirtioConfig{}); err != nil {
 		t.Fatal(err)
 	}
-	stops, err := runWithin(t, vm, runLimit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !stops[0].Exited || stops[0].Code != 0 {
-		t.Errorf("stop %+v, want debug exit 0", stops[0])
-	}
-	if got := out.String(); got != string(src) {
-		t.Errorf("guest printed %q, want %q", got, src)
-	}
+	runToPrint(t, vm, out, string(src))
 	used, _ := vm.Mem.Slice(vqUsed, 12)
 	if idx, n := binary.LittleEndian.Uint16(used[2:]), binary.LittleEndian.Uint32(used[8:]); idx != 1 || n != uint32(len(src)) {
 		t.Errorf("used ring idx %d, length %d, want 1, %d", idx, n, len(src))
@@ -363,6 +332,16 @@ func TestVirtioBlkGuestRecovers(t *testing.T) {
 	loop := []guestDesc{{vqHdr, 16, descNext, 1}, {vqData, 512, descNext | descWrite, 1}}
 	want := "sector 0 of " + rand.Text() + "\n"
 	vm, out, dev := newBlkVM(t, loop, want, VirtioConfig{}, blkReadChain)
+	runToPrint(t, vm, out, want)
+	if errs, _ := dev.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "(a loop)") {
+		t.Errorf("errors %v, want one naming the loop", errs)
+	}
+}
+
+// runToPrint runs a driver guest that must end with debug exit 0 after
+// printing want on the UART.
+func runToPrint(t *testing.T, vm *VM, out *syncBuffer, want string) {
+	t.Helper()
 	stops, err := runWithin(t, vm, runLimit)
 	if err != nil {
 		t.Fatal(err)
@@ -371,9 +350,14 @@ func TestVirtioBlkGuestRecovers(t *testing.T) {
 		t.Errorf("stop %+v, want debug exit 0", stops[0])
 	}
 	if got := out.String(); got != want {
-		t.Errorf("guest printed %q, want the disk's %q", got, want)
+		t.Errorf("guest printed %q, want %q", got, want)
 	}
-	if errs, _ := dev.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "(a loop)") {
-		t.Errorf("errors %v, want one naming the loop", errs)
+}
+
+// noRefusals checks the transport refused none of the guest's accesses.
+func noRefusals(t *testing.T, dev *VirtioMMIO) {
+	t.Helper()
+	if errs, _ := dev.Errors(); len(errs) != 0 {
+		t.Errorf("transport refused accesses: %v", errs)
 	}
 }

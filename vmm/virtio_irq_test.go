@@ -81,7 +81,5 @@ func TestVirtioBlkInterrupt(t *testing.T) {
 	if v := binary.LittleEndian.Uint32(isr[:]); v != virtio.IntUsedBuffer {
 		t.Errorf("InterruptStatus %#x, want %#x (used buffer)", v, virtio.IntUsedBuffer)
 	}
-	if errs, _ := dev.Errors(); len(errs) != 0 {
-		t.Errorf("transport refused accesses: %v", errs)
-	}
+	noRefusals(t, dev)
 }

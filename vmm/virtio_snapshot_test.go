@@ -115,17 +115,6 @@ func TestVirtioBlkSnapshot(t *testing.T) {
 	if _, err := vm2.Mem.WriteAt([]byte{1}, snapGo); err != nil {
 		t.Fatal(err)
 	}
-	stops, err := runWithin(t, vm2, runLimit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !stops[0].Exited || stops[0].Code != 0 {
-		t.Errorf("stop %+v, want debug exit 0", stops[0])
-	}
-	if got := out2.String(); got != sector1 {
-		t.Errorf("restored guest printed %q, want sector 1's %q", got, sector1)
-	}
-	if errs, _ := dev2.Errors(); len(errs) != 0 {
-		t.Errorf("transport refused accesses: %v", errs)
-	}
+	runToPrint(t, vm2, out2, sector1)
+	noRefusals(t, dev2)
 }
