@@ -37,25 +37,36 @@ func receiveMaster(l *net.UnixListener) (string, *os.File, error) {
 	return string(buf[:n]), os.NewFile(uintptr(fds[0]), "pty master"), nil
 }
 
+// consoleMaster is what a console socket received: the pty's name and
+// its master, or the error.
+type consoleMaster struct {
+	name   string
+	master *os.File
+	err    error
+}
+
+// listenConsole listens on a console socket in a temp dir and receives
+// one pty master from it in the background.
+func listenConsole(t *testing.T) (string, <-chan consoleMaster) {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "console.sock")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	ch := make(chan consoleMaster, 1)
+	go func() { n, m, err := receiveMaster(l); ch <- consoleMaster{n, m, err} }()
+	return sock, ch
+}
+
 // TestConsoleSocket: with process.terminal the process's stdio is a pty
 // made in the container, whose master arrives on the console socket.
 func TestConsoleSocket(t *testing.T) {
 	s := testSpec("sh", "-c", "tty; echo done")
 	s.Process.Terminal = true
 	bundle := makeBundle(t, s)
-	sock := filepath.Join(t.TempDir(), "console.sock")
-	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	type got struct {
-		name   string
-		master *os.File
-		err    error
-	}
-	ch := make(chan got, 1)
-	go func() { n, m, err := receiveMaster(l); ch <- got{n, m, err} }()
+	sock, ch := listenConsole(t)
 	root := t.TempDir()
 	c, err := Create(CreateOptions{Root: root, ID: "tty", Bundle: bundle, ConsoleSocket: sock})
 	if err != nil {

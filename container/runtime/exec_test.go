@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -175,19 +174,7 @@ func FuzzParseProcess(f *testing.F) {
 // container's devpts, whose master arrives on the console socket.
 func TestExecTerminal(t *testing.T) {
 	d := startDetached(t, testSpec("sleep", "100"))
-	sock := filepath.Join(t.TempDir(), "console.sock")
-	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	type got struct {
-		name   string
-		master *os.File
-		err    error
-	}
-	ch := make(chan got, 1)
-	go func() { n, m, err := receiveMaster(l); ch <- got{n, m, err} }()
+	sock, ch := listenConsole(t)
 	p := execProcess("sh", "-c", "tty; echo done")
 	p.Terminal = true
 	c, err := StartExec(d.root, d.id, p, ExecOptions{ConsoleSocket: sock})
